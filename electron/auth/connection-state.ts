@@ -1,0 +1,71 @@
+/**
+ * The connection states the person sees. Pure types, shared with the renderer through the IPC
+ * contract: nothing here may ever carry a token, an authorization code, a `state` value or a secret.
+ */
+
+export interface AccountSummary {
+  id: string;
+  name: string;
+}
+
+/** Result of the most recent refresh attempt, for "last refresh" in the UI. */
+export interface RefreshOutcome {
+  at: number;
+  result: 'ok' | 'transient-failure' | 'rejected';
+  /** Redacted, human-readable detail (never a token). */
+  message?: string;
+}
+
+export type NeedsReconnectReason =
+  | 'refresh-rejected'
+  | 'disconnected-in-jobber'
+  | 'storage-changed'
+  | 'interrupted-refresh';
+
+export type StorageUnavailableReason = 'no-keyring' | 'basic-text' | 'store-unreadable';
+
+/** A typed, redacted error the renderer can show: `kind` drives wording, `message` says what to do next. */
+export interface UserFacingError {
+  kind: string;
+  message: string;
+}
+
+/** Fields shared by every state that holds a working grant. */
+export interface GrantDetails {
+  account: AccountSummary;
+  connectedAt: number;
+  accessTokenIssuedAt: number;
+  accessTokenExpiresAt: number;
+  lastRefresh: RefreshOutcome | null;
+}
+
+export type ConnectionState =
+  | { status: 'not-configured'; problems: string[] }
+  | { status: 'disconnected'; lastError: UserFacingError | null; notice: string | null }
+  | { status: 'connecting'; startedAt: number; expiresAt: number; mode: AuthMode }
+  | (GrantDetails & { status: 'connected'; nextRefreshAt: number })
+  | (GrantDetails & { status: 'refreshing'; startedAt: number })
+  | (GrantDetails & {
+      status: 'offline-retrying';
+      nextAttemptAt: number;
+      attempt: number;
+      message: string;
+    })
+  | {
+      status: 'needs-reconnect';
+      reason: NeedsReconnectReason;
+      account: AccountSummary | null;
+      message: string;
+    }
+  | { status: 'storage-unavailable'; reason: StorageUnavailableReason; message: string };
+
+export type ConnectionStatus = ConnectionState['status'];
+
+export type AuthMode = 'app-window' | 'system-browser';
+
+/** One line of the activity list: already redacted, newest first when shown. */
+export interface ActivityEntry {
+  at: number;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}

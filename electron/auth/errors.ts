@@ -1,0 +1,71 @@
+/**
+ * Errors as values with a kind. Every failure the engine can meet is classified once, here, and the
+ * session maps the kind to a connection state; nothing else matches on message text.
+ */
+
+export type AuthErrorKind =
+  // transport / server: transient, tokens are kept and the call is retried with backoff
+  | 'network'
+  | 'timeout'
+  | 'server-error'
+  | 'rate-limited'
+  | 'invalid-response'
+  // the grant is gone: needs reconnect
+  | 'rejected-grant'
+  | 'disconnected-in-jobber'
+  // our configuration is wrong (bad client id/secret, redirect URI mismatch)
+  | 'misconfigured'
+  // callback parsing
+  | 'denied'
+  | 'state-mismatch'
+  | 'unknown-state'
+  | 'expired-state'
+  | 'missing-code'
+  | 'stateless-callback'
+  | 'malformed-callback'
+  // flow control
+  | 'cancelled'
+  | 'not-connected'
+  // API
+  | 'unauthorized'
+  | 'throttled'
+  | 'graphql'
+  | 'account-inactive'
+  // storage
+  | 'storage';
+
+const TRANSIENT_KINDS: ReadonlySet<AuthErrorKind> = new Set([
+  'network',
+  'timeout',
+  'server-error',
+  'rate-limited',
+  'invalid-response',
+  'throttled',
+]);
+
+/** True for failures that say nothing about the grant: keep tokens, retry later. */
+export function isTransient(kind: AuthErrorKind): boolean {
+  return TRANSIENT_KINDS.has(kind);
+}
+
+export class AuthError extends Error {
+  readonly kind: AuthErrorKind;
+  /** Server-suggested wait (Retry-After, throttle restore time), if any. */
+  readonly retryAfterMs: number | undefined;
+
+  /** `message` must already be free of secrets: build it from redacted parts only. */
+  constructor(kind: AuthErrorKind, message: string, options: { retryAfterMs?: number } = {}) {
+    super(message);
+    this.name = 'AuthError';
+    this.kind = kind;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get transient(): boolean {
+    return isTransient(this.kind);
+  }
+}
+
+export function isAuthError(value: unknown): value is AuthError {
+  return value instanceof AuthError;
+}

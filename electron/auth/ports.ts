@@ -1,0 +1,59 @@
+/**
+ * The small interfaces through which the engine meets the outside world: time, randomness, logs and
+ * token persistence. Electron, disk and the network are plugged in at the composition root; tests
+ * pass fakes.
+ */
+import type { StoredConnection } from './token-model';
+
+export type TimerHandle = unknown;
+
+export interface Clock {
+  now(): number;
+  setTimer(ms: number, callback: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer: (ms, callback) => {
+    const handle = setTimeout(callback, ms);
+    // A pending refresh timer must never keep a quitting process alive.
+    handle.unref?.();
+    return handle;
+  },
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Uniform random number in [0, 1): injectable so jitter is reproducible in tests. */
+export type RandomSource = () => number;
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export type StoreUnreadableReason =
+  | 'decrypt-failed'
+  | 'backend-changed'
+  | 'corrupt'
+  | 'unavailable'
+  | 'basic-text';
+
+export type StoreLoadResult =
+  | { kind: 'empty' }
+  | { kind: 'loaded'; connection: StoredConnection }
+  | { kind: 'unreadable'; reason: StoreUnreadableReason; message: string };
+
+/**
+ * Persistence of the one connection record. `save` must be atomic (all or nothing) and durable
+ * before it resolves: the engine relies on that to never use a refresh token it has not stored.
+ * `load` never throws for bad data; it reports it as `unreadable` and leaves the data in place.
+ */
+export interface TokenStore {
+  load(): Promise<StoreLoadResult>;
+  save(connection: StoredConnection): Promise<void>;
+  clear(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+/**
+ * The token pair as the engine holds it, and the record persisted by a TokenStore.
+ * Times are epoch milliseconds.
+ */
+import type { AccountSummary, RefreshOutcome } from './connection-state';
+
+export type ExpirySource = 'jwt-exp' | 'expires-at' | 'default';
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string;
+  /** When the access token was obtained (our clock), for the lifetime bar. */
+  accessTokenIssuedAt: number;
+  accessTokenExpiresAt: number;
+  /** Where the expiry came from: the JWT `exp`, the `expires_at` field, or our default (warned). */
+  expirySource: ExpirySource;
+}
+
+/** Marker written before a refresh request is sent, cleared when its result is persisted. */
+export interface RefreshInFlight {
+  startedAt: number;
+  /** Non-reversible fingerprint of the refresh token being spent (see redact.ts). */
+  refreshTokenFingerprint: string;
+}
+
+export interface StoredConnection {
+  version: 1;
+  tokens: TokenSet;
+  account: AccountSummary | null;
+  connectedAt: number;
+  lastRefresh: RefreshOutcome | null;
+  refreshInFlight: RefreshInFlight | null;
+}

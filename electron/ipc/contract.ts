@@ -1,0 +1,135 @@
+/**
+ * The one IPC contract: every channel between main and renderer, with its payload types.
+ * Main, preload and renderer all import from here; no channel name is spelled anywhere else.
+ * Type-only imports keep this file safe for the renderer's browser-only tsconfig.
+ */
+import type {
+  AccountSummary,
+  ActivityEntry,
+  AuthMode,
+  ConnectionState,
+  UserFacingError,
+} from '../auth/connection-state';
+import type { Environment } from '../auth/config-types';
+
+export type {
+  AccountSummary,
+  ActivityEntry,
+  AuthMode,
+  ConnectionState,
+  ConnectionStatus,
+  GrantDetails,
+  NeedsReconnectReason,
+  RefreshOutcome,
+  StorageUnavailableReason,
+  UserFacingError,
+} from '../auth/connection-state';
+export type { Environment } from '../auth/config-types';
+
+/** Everything the renderer needs to draw the dashboard. Never holds a secret. */
+export interface AppSnapshot {
+  environment: Environment;
+  connection: ConnectionState;
+  /** Newest first, bounded length, already redacted. */
+  activity: ActivityEntry[];
+}
+
+/** Settings as the renderer may see them: the client secret is write-only. */
+export interface SettingsView {
+  mode: Environment;
+  clientId: string;
+  clientSecretSaved: boolean;
+  redirectUri: string;
+  authMode: AuthMode;
+  graphqlVersion: string;
+  allowWeakStorage: boolean;
+}
+
+/** A settings change. `clientSecret` absent or empty keeps the saved one. */
+export interface SettingsUpdate {
+  mode: Environment;
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string;
+  authMode: AuthMode;
+  graphqlVersion: string;
+  allowWeakStorage: boolean;
+}
+
+export type SettingsField = keyof SettingsUpdate;
+
+export type SaveSettingsResult =
+  | { ok: true; settings: SettingsView }
+  | { ok: false; fieldErrors: Partial<Record<SettingsField, string>> };
+
+export type ActionResult = { ok: true } | { ok: false; error: UserFacingError };
+
+export type DisconnectResult =
+  | { ok: true; jobberNotified: boolean; message: string }
+  | { ok: false; error: UserFacingError };
+
+export interface QueryCost {
+  requestedQueryCost: number;
+  actualQueryCost: number;
+  currentlyAvailable: number;
+  maximumAvailable: number;
+  restoreRate: number;
+}
+
+export type TestApiResult =
+  | { ok: true; account: AccountSummary; cost: QueryCost | null; durationMs: number }
+  | { ok: false; error: UserFacingError };
+
+/** Request/response channels (renderer → main, `ipcRenderer.invoke`). */
+export interface InvokeContract {
+  'get-state': { request: void; response: AppSnapshot };
+  connect: { request: void; response: ActionResult };
+  cancel: { request: void; response: ActionResult };
+  disconnect: { request: void; response: DisconnectResult };
+  'refresh-now': { request: void; response: ActionResult };
+  'get-settings': { request: void; response: SettingsView };
+  'save-settings': { request: SettingsUpdate; response: SaveSettingsResult };
+  'test-api': { request: void; response: TestApiResult };
+}
+
+/** Events (main → renderer, `webContents.send`). */
+export interface EventContract {
+  'state-changed': AppSnapshot;
+}
+
+export type InvokeChannel = keyof InvokeContract;
+export type EventChannel = keyof EventContract;
+
+/** Channel names on the wire: one prefix so our traffic is easy to recognise and filter. */
+export const CHANNEL_PREFIX = 'jobber-connect:';
+
+export const INVOKE_CHANNELS = [
+  'get-state',
+  'connect',
+  'cancel',
+  'disconnect',
+  'refresh-now',
+  'get-settings',
+  'save-settings',
+  'test-api',
+] as const satisfies readonly InvokeChannel[];
+
+export const EVENT_CHANNELS = ['state-changed'] as const satisfies readonly EventChannel[];
+
+export function wireName(channel: InvokeChannel | EventChannel): string {
+  return CHANNEL_PREFIX + channel;
+}
+
+/** The API the preload exposes as `window.jobberConnect`. */
+export interface JobberConnectApi {
+  getState(): Promise<AppSnapshot>;
+  connect(): Promise<ActionResult>;
+  cancel(): Promise<ActionResult>;
+  disconnect(): Promise<DisconnectResult>;
+  refreshNow(): Promise<ActionResult>;
+  getSettings(): Promise<SettingsView>;
+  saveSettings(update: SettingsUpdate): Promise<SaveSettingsResult>;
+  testApi(): Promise<TestApiResult>;
+  /** Returns an unsubscribe function. The Electron event object is never passed on. */
+  onStateChanged(listener: (snapshot: AppSnapshot) => void): () => void;
+}
