@@ -1,23 +1,32 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
-// Two projects: Node-side logic (engine, sandbox, main-process wiring) and renderer components (jsdom).
+const electronStub = fileURLToPath(new URL('./test/helpers/electron-stub.ts', import.meta.url));
+
+// Three projects: the Electron-free engine and sandbox, main-process wiring against a stubbed
+// `electron` module, and renderer components in jsdom.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
-          name: 'node',
+          name: 'engine',
           environment: 'node',
-          include: [
-            'test/unit/**/*.test.ts',
-            'test/integration/**/*.test.ts',
-            'test/sandbox/**/*.test.ts',
-            'test/main/**/*.test.ts',
-            'test/packaging/**/*.test.ts',
-          ],
-          testTimeout: 20_000,
-          hookTimeout: 20_000,
+          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        resolve: { alias: { electron: electronStub } },
+        test: {
+          name: 'main',
+          environment: 'node',
+          include: ['test/main/**/*.test.ts', 'test/packaging/**/*.test.ts'],
+          server: { deps: { inline: ['electron-store', 'conf'] } },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

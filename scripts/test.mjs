@@ -21,7 +21,7 @@ const step = (label, command, args, env) => {
 };
 
 step('lint', 'npx', ['eslint', '.']);
-step('typecheck', 'npx', ['tsc', '-b', 'tsconfig.json', '--noEmit']);
+step('typecheck', 'npm', ['run', 'typecheck', '--silent']);
 step('vitest', 'npx', [
   'vitest', 'run',
   '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`,

@@ -57,3 +57,19 @@ export interface TokenStore {
   save(connection: StoredConnection): Promise<void>;
   clear(): Promise<void>;
 }
+
+/** The OAuth token endpoint (token-client.ts implements it with axios). Throws AuthError. */
+export interface TokenEndpoint {
+  exchangeCode(code: string): Promise<import('./token-model').TokenSet>;
+  refresh(refreshToken: string): Promise<import('./token-model').TokenSet>;
+}
+
+/**
+ * The two Jobber API calls the session itself needs, made with an explicit access token
+ * (electron/jobber implements it). Throws AuthError.
+ */
+export interface JobberAccountApi {
+  fetchAccount(accessToken: string): Promise<import('./connection-state').AccountSummary>;
+  /** Calls the appDisconnect mutation; `signal` bounds the wait. */
+  appDisconnect(accessToken: string, signal: AbortSignal): Promise<void>;
+}
