@@ -3,7 +3,8 @@
  * token persistence. Electron, disk and the network are plugged in at the composition root; tests
  * pass fakes.
  */
-import type { StoredConnection } from './token-model';
+import type { AccountSummary } from './connection-state';
+import type { StoredConnection, TokenSet } from './token-model';
 
 export type TimerHandle = unknown;
 
@@ -60,8 +61,8 @@ export interface TokenStore {
 
 /** The OAuth token endpoint (token-client.ts implements it with axios). Throws AuthError. */
 export interface TokenEndpoint {
-  exchangeCode(code: string): Promise<import('./token-model').TokenSet>;
-  refresh(refreshToken: string): Promise<import('./token-model').TokenSet>;
+  exchangeCode(code: string): Promise<TokenSet>;
+  refresh(refreshToken: string): Promise<TokenSet>;
 }
 
 /**
@@ -69,7 +70,7 @@ export interface TokenEndpoint {
  * (electron/jobber implements it). Throws AuthError.
  */
 export interface JobberAccountApi {
-  fetchAccount(accessToken: string): Promise<import('./connection-state').AccountSummary>;
+  fetchAccount(accessToken: string): Promise<AccountSummary>;
   /** Calls the appDisconnect mutation; `signal` bounds the wait. */
   appDisconnect(accessToken: string, signal: AbortSignal): Promise<void>;
 }
