@@ -1,0 +1,100 @@
+/**
+ * When to refresh and how long to wait after a failure: the pure arithmetic behind the session's
+ * scheduler. No clocks or timers here; callers pass `now` and a random source, so every number is
+ * reproducible in tests.
+ */
+import type { RandomSource } from './ports';
+import type { TokenSet } from './token-model';
+
+export interface RefreshPolicy {
+  /** Upper bound of the refresh margin before expiry (default 5 min). */
+  maxMarginMs: number;
+  /** Margin as a fraction of the token lifetime when that is smaller (default 0.1). */
+  marginFraction: number;
+  /** Up to this fraction of the margin is added as random jitter, earlier (default 0.2). */
+  jitterFraction: number;
+  /** A caller asking for a token refreshes first when it expires within this (default 30 s, capped at 5% of the lifetime). */
+  callerMarginMs: number;
+  /** Backoff after a transient failure: base (2 s), factor (2), cap (5 min); full jitter. */
+  backoffBaseMs: number;
+  backoffFactor: number;
+  backoffCapMs: number;
+  /** How long Disconnect waits for Jobber before wiping local tokens anyway (5 s). */
+  disconnectTimeoutMs: number;
+  /** Longest single timer; longer waits re-check the wall clock (sleep drift, setTimeout overflow). */
+  maxTimerMs: number;
+}
+
+export const DEFAULT_REFRESH_POLICY: Readonly<RefreshPolicy> = Object.freeze({
+  maxMarginMs: 5 * 60_000,
+  marginFraction: 0.1,
+  jitterFraction: 0.2,
+  callerMarginMs: 30_000,
+  backoffBaseMs: 2_000,
+  backoffFactor: 2,
+  backoffCapMs: 5 * 60_000,
+  disconnectTimeoutMs: 5_000,
+  maxTimerMs: 60_000,
+});
+
+/** The default policy with `overrides` applied. */
+export function resolvePolicy(overrides: Partial<RefreshPolicy> = {}): RefreshPolicy {
+  const merged: RefreshPolicy = { ...DEFAULT_REFRESH_POLICY };
+  for (const [key, value] of Object.entries(overrides) as [keyof RefreshPolicy, number | undefined][]) {
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) merged[key] = value;
+  }
+  merged.maxTimerMs = Math.max(1, merged.maxTimerMs);
+  return merged;
+}
+
+type TokenTimes = Pick<TokenSet, 'accessTokenIssuedAt' | 'accessTokenExpiresAt'>;
+
+function lifetimeOf(tokens: TokenTimes): number {
+  return Math.max(0, tokens.accessTokenExpiresAt - tokens.accessTokenIssuedAt);
+}
+
+/** How long before expiry a scheduled refresh aims for, before jitter: min(maxMargin, fraction × lifetime). */
+export function refreshMargin(tokens: TokenTimes, policy: RefreshPolicy): number {
+  return Math.min(policy.maxMarginMs, policy.marginFraction * lifetimeOf(tokens));
+}
+
+/** The caller margin: a token this close to expiry is refreshed before it is handed out. */
+export function callerMargin(tokens: TokenTimes, policy: RefreshPolicy): number {
+  return Math.min(policy.callerMarginMs, 0.05 * lifetimeOf(tokens));
+}
+
+/**
+ * When the scheduler should refresh: expiresAt − margin − jitter, where jitter is uniform in
+ * [0, jitterFraction × margin) so many installs do not all refresh at the same instant. Never
+ * earlier than `now` when given (an overdue refresh runs at once).
+ */
+export function nextRefreshAt(tokens: TokenTimes, policy: RefreshPolicy, random: RandomSource, now?: number): number {
+  const margin = refreshMargin(tokens, policy);
+  const jitter = clampUnit(random()) * policy.jitterFraction * margin;
+  const at = Math.floor(tokens.accessTokenExpiresAt - margin - jitter);
+  return now === undefined ? at : Math.max(now, at);
+}
+
+/** Shortest retry delay, so a random draw near zero never turns backoff into a busy loop. */
+export const MIN_BACKOFF_MS = 250;
+
+/**
+ * Delay before retry number `attempt` (1-based) after a transient failure: exponential backoff
+ * with full jitter, uniform in [0, min(cap, base × factor^(attempt−1))), at least MIN_BACKOFF_MS.
+ * A server-suggested wait (`retryAfterMs`) is a floor, itself bounded by the cap so a bogus
+ * Retry-After cannot park the connection for hours.
+ */
+export function backoffDelay(attempt: number, policy: RefreshPolicy, random: RandomSource, retryAfterMs?: number): number {
+  const exponent = Math.max(0, Math.floor(attempt) - 1);
+  const ceiling = Math.min(policy.backoffCapMs, policy.backoffBaseMs * Math.pow(policy.backoffFactor, exponent));
+  let delay = Math.max(Math.min(MIN_BACKOFF_MS, ceiling), Math.floor(clampUnit(random()) * ceiling));
+  if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs > 0) {
+    delay = Math.max(delay, Math.min(Math.ceil(retryAfterMs), policy.backoffCapMs));
+  }
+  return delay;
+}
+
+function clampUnit(value: number): number {
+  if (!Number.isFinite(value) || value < 0) return 0;
+  return value >= 1 ? 1 - Number.EPSILON : value;
+}

@@ -1,0 +1,54 @@
+/**
+ * The zod schema of the persisted connection record (StoredConnection). Every token store parses
+ * what it reads with it: a file on disk is a trust boundary (edited, truncated, from an older
+ * version). Shared by the plain file store and the Electron vault.
+ */
+import { z } from 'zod';
+import type { StoredConnection } from './token-model';
+
+const epochMs = z.number().nonnegative();
+
+export const tokenSetSchema = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1),
+  accessTokenIssuedAt: epochMs,
+  accessTokenExpiresAt: epochMs,
+  expirySource: z.enum(['jwt-exp', 'expires-at', 'default']),
+});
+
+export const accountSummarySchema = z.object({ id: z.string(), name: z.string() });
+
+export const refreshOutcomeSchema = z.object({
+  at: epochMs,
+  result: z.enum(['ok', 'transient-failure', 'rejected']),
+  message: z.string().optional(),
+});
+
+export const refreshInFlightSchema = z.object({
+  startedAt: epochMs,
+  refreshTokenFingerprint: z.string().min(1),
+});
+
+export const storedConnectionSchema = z.object({
+  version: z.literal(1),
+  tokens: tokenSetSchema,
+  account: accountSummarySchema.nullable(),
+  connectedAt: epochMs,
+  lastRefresh: refreshOutcomeSchema.nullable(),
+  refreshInFlight: refreshInFlightSchema.nullable(),
+});
+
+// Compile-time guarantee that the schema and the shared type agree in both directions.
+type Parsed = z.infer<typeof storedConnectionSchema>;
+const _schemaMatchesType: [Parsed] extends [StoredConnection] ? ([StoredConnection] extends [Parsed] ? true : never) : never = true;
+void _schemaMatchesType;
+
+export type ParseStoredResult = { ok: true; connection: StoredConnection } | { ok: false; message: string };
+
+/** Parses an untrusted value as a StoredConnection; the failure message names fields, never values. */
+export function parseStoredConnection(value: unknown): ParseStoredResult {
+  const result = storedConnectionSchema.safeParse(value);
+  if (result.success) return { ok: true, connection: result.data };
+  const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || '(root)'))].slice(0, 5);
+  return { ok: false, message: `The stored connection is not in the expected format (${fields.join(', ')}).` };
+}

@@ -1,0 +1,55 @@
+/**
+ * The shape of a successful response from Jobber's token endpoint, parsed with zod because it
+ * crosses a trust boundary. Jobber documents only `access_token` and `refresh_token`; refresh
+ * responses have also carried `expires_at` and `warning`. Unknown fields are allowed and ignored.
+ */
+import { z } from 'zod';
+
+export const tokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  expires_at: z.string().nullish(),
+  warning: z.string().nullish(),
+});
+
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+/**
+ * An error body from the token endpoint. Jobber does not document its shape, so every field is
+ * optional and only short, plain values are used (see token-client.ts).
+ */
+export const tokenErrorBodySchema = z.looseObject({
+  error: z.unknown().optional(),
+  error_description: z.unknown().optional(),
+  message: z.unknown().optional(),
+});
+
+/**
+ * Parses Jobber's `expires_at` ("2024-04-09 21:04:31 UTC"; ISO 8601 with Z or an offset also
+ * accepted) to epoch milliseconds. Null when the text is not one of those forms; a value with no
+ * zone is read as UTC, which is what Jobber sends.
+ */
+export function parseExpiresAt(text: string): number | null {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*(UTC|GMT|Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
+  if (match === null) return null;
+  const [, y, mo, d, h, mi, s, fraction, zone] = match;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  const ms = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;
+  let epoch = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  if (zone && /^[+-]/.test(zone)) {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
+    epoch -= sign * offsetMinutes * 60_000;
+  }
+  return Number.isFinite(epoch) ? epoch : null;
+}

@@ -1,0 +1,67 @@
+/**
+ * The zod schemas for every invoke channel's arguments, as they arrive from the renderer
+ * (untrusted, `unknown`). One table keyed by channel, so a new channel cannot be added without one.
+ */
+import { z } from 'zod';
+import type { InvokeChannel, SettingsField, SettingsUpdate } from './contract';
+
+/** Channels whose request is `void`: the preload sends no arguments at all. */
+const noArguments = z.tuple([]);
+
+/**
+ * Shape of a settings update. Field rules (URL forms, version format, secret required for Jobber
+ * mode) live in the engine's `validateSettingsUpdate`; this only refuses wrong types and sizes.
+ */
+export const settingsUpdateSchema = z
+  .object({
+    mode: z.enum(['jobber', 'sandbox']),
+    clientId: z.string().max(256),
+    clientSecret: z.string().max(1024).optional(),
+    redirectUri: z.string().max(2048),
+    authMode: z.enum(['app-window', 'system-browser']),
+    graphqlVersion: z.string().max(32),
+    allowWeakStorage: z.boolean(),
+  })
+  .strict() satisfies z.ZodType<SettingsUpdate>;
+
+/** The argument tuple each channel accepts. */
+export const INPUT_SCHEMAS = {
+  'get-state': noArguments,
+  connect: noArguments,
+  cancel: noArguments,
+  disconnect: noArguments,
+  'refresh-now': noArguments,
+  'get-settings': noArguments,
+  'save-settings': z.tuple([settingsUpdateSchema]),
+  'test-api': noArguments,
+} as const satisfies Record<InvokeChannel, z.ZodType<unknown[]>>;
+
+export type InputSchemas = typeof INPUT_SCHEMAS;
+
+const SETTINGS_FIELDS: ReadonlySet<string> = new Set<SettingsField>([
+  'mode',
+  'clientId',
+  'clientSecret',
+  'redirectUri',
+  'authMode',
+  'graphqlVersion',
+  'allowWeakStorage',
+]);
+
+/**
+ * Turns schema issues for a settings update into per-field messages for the form. Issue text is
+ * zod's own (never echoes the input value, so a mistyped secret is not reflected back).
+ */
+export function settingsFieldErrors(error: z.ZodError): Partial<Record<SettingsField, string>> {
+  const result: Partial<Record<SettingsField, string>> = {};
+  for (const issue of error.issues) {
+    // Issue paths start with the tuple index (0), then the field.
+    const field = issue.path[1];
+    if (typeof field === 'string' && SETTINGS_FIELDS.has(field)) {
+      result[field as SettingsField] ??= 'This value has the wrong form.';
+    } else {
+      result.mode ??= 'The settings could not be read.';
+    }
+  }
+  return result;
+}

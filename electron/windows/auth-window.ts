@@ -1,0 +1,190 @@
+/**
+ * The auth window (the default sign-in mode): a BrowserWindow on a throwaway partition that shows
+ * Jobber's sign-in and consent pages and catches the OAuth redirect before it loads. Decisions come
+ * from navigation-policy.ts; this adapter only wires Electron events to them. One window at a time:
+ * a second `open` focuses the existing one.
+ */
+import { randomBytes } from 'node:crypto';
+import { BrowserWindow, session } from 'electron';
+import type { Event as ElectronEvent } from 'electron';
+import type { Clock, Logger, TimerHandle } from '../auth/ports';
+import { redact } from '../auth/redact';
+import { callbackScheme } from '../app/callback-args';
+import { decideNavigation, isJobberHelpLink, type NavigationRules } from './navigation-policy';
+import { authWindowOptions } from './window-options';
+
+export type AuthWindowCancelReason = 'closed' | 'timeout' | 'load-failed';
+
+export interface AuthWindowRequest {
+  authorizeUrl: string;
+  /** Epoch ms when the pending request expires; the window closes and cancels then. */
+  expiresAt: number;
+  rules: NavigationRules;
+  /** The callback URL, caught before it loaded. Called at most once. */
+  onCallback: (callbackUrl: string) => void;
+  /** The person closed the window, it timed out, or the page failed to load. Called at most once. */
+  onCancel: (reason: AuthWindowCancelReason, detail?: string) => void;
+}
+
+export interface AuthWindowDeps {
+  clock: Clock;
+  logger: Logger;
+  openExternal: (url: string) => void;
+}
+
+/** Chromium's net error for a navigation we cancelled ourselves (preventDefault). */
+const ERR_ABORTED = -3;
+
+/** Offline-type Chromium net errors, for a clearer message. */
+const OFFLINE_ERRORS = new Set([-106, -105, -109, -118, -21]);
+
+/** A short, human description of a failed page load (no URL: it may carry query parameters). */
+export function describeLoadFailure(errorCode: number, errorDescription: string): string {
+  const code = /^[A-Z_]+$/.test(errorDescription) ? errorDescription : `error ${errorCode}`;
+  if (OFFLINE_ERRORS.has(errorCode)) return `Jobber's sign-in page could not be reached: you appear to be offline (${code}).`;
+  return `Jobber's sign-in page failed to load (${code}).`;
+}
+
+type NavigationDetails = ElectronEvent<{ url: string; isMainFrame: boolean }>;
+
+export class AuthWindowController {
+  private window: BrowserWindow | null = null;
+
+  constructor(private readonly deps: AuthWindowDeps) {}
+
+  isOpen(): boolean {
+    return this.window !== null && !this.window.isDestroyed();
+  }
+
+  /** Brings the open window to the front. */
+  focus(): void {
+    const win = this.window;
+    if (win === null || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  }
+
+  /** Closes the window without cancelling (the callback arrived or the request ended elsewhere). */
+  close(): void {
+    const win = this.window;
+    if (win === null || win.isDestroyed()) return;
+    this.settle?.();
+    win.close();
+  }
+
+  private settle: (() => void) | null = null;
+
+  /** Opens the window on the authorize URL, or focuses the one already open. */
+  open(request: AuthWindowRequest): void {
+    if (this.isOpen()) {
+      this.focus();
+      return;
+    }
+    const { clock, logger } = this.deps;
+    if (decideNavigation(request.authorizeUrl, request.rules) !== 'allow') {
+      logger.warn('Auth window refused to open: authorize URL is not on an allowed origin');
+      request.onCancel('load-failed', 'The sign-in address is not on an allowed Jobber origin.');
+      return;
+    }
+
+    // Non-persistent (no "persist:" prefix): lives in memory only, and is cleared after use anyway.
+    const partition = `auth-${randomBytes(12).toString('hex')}`;
+    const ses = session.fromPartition(partition);
+    ses.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+    ses.setPermissionCheckHandler(() => false);
+
+    let settled = false;
+    let timer: TimerHandle | null = null;
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      if (timer !== null) clock.clearTimer(timer);
+      timer = null;
+      return true;
+    };
+    this.settle = () => void finish();
+
+    const win = new BrowserWindow(authWindowOptions(partition));
+    this.window = win;
+    const contents = win.webContents;
+
+    const catchCallback = (url: string) => {
+      if (!finish()) return;
+      logger.info('OAuth callback caught in the auth window');
+      request.onCallback(url);
+      if (!win.isDestroyed()) win.close();
+    };
+
+    // Safety net: if a custom-scheme callback ever slips past the navigation events, the request
+    // still ends here instead of at the OS handler.
+    const scheme = callbackScheme(request.rules.redirectUri);
+    if (scheme !== null) {
+      ses.protocol.handle(scheme, (req) => {
+        catchCallback(req.url);
+        return new Response('<!doctype html><title>Signed in</title><p>You can close this window.</p>', {
+          headers: { 'Content-Type': 'text/html; charset=utf-8' },
+        });
+      });
+    }
+
+    const onNavigation = (kind: string) => (details: NavigationDetails) => {
+      const url = details.url;
+      const decision = decideNavigation(url, request.rules);
+      if (decision === 'callback') {
+        details.preventDefault();
+        catchCallback(url);
+      } else if (decision === 'block' && details.isMainFrame !== false) {
+        // Subframes (captcha, analytics) are left alone: they cannot replace the page, have no
+        // preload and run sandboxed. Only top-level navigation is held to the allowlist.
+        details.preventDefault();
+        logger.warn('Auth window navigation blocked', { event: kind, url: redact(url) });
+      }
+    };
+    contents.on('will-navigate', onNavigation('will-navigate'));
+    contents.on('will-redirect', onNavigation('will-redirect'));
+    contents.on('will-frame-navigate', onNavigation('will-frame-navigate'));
+
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isJobberHelpLink(url)) this.deps.openExternal(url);
+      else logger.warn('Auth window pop-up blocked', { url: redact(url) });
+      return { action: 'deny' };
+    });
+
+    contents.on('did-fail-load', (_event, errorCode, errorDescription, _url, isMainFrame) => {
+      if (!isMainFrame || errorCode === ERR_ABORTED) return;
+      if (!finish()) return;
+      const detail = describeLoadFailure(errorCode, errorDescription);
+      logger.warn('Auth window failed to load', { errorCode });
+      request.onCancel('load-failed', detail);
+      if (!win.isDestroyed()) win.close();
+    });
+
+    win.once('ready-to-show', () => {
+      if (!win.isDestroyed()) win.show();
+    });
+
+    win.on('closed', () => {
+      if (finish()) request.onCancel('closed');
+      if (this.window === win) {
+        this.window = null;
+        this.settle = null;
+      }
+      if (scheme !== null) ses.protocol.unhandle(scheme);
+      // Nothing from this sign-in (cookies, cache, local storage) outlives the window.
+      void ses.clearStorageData().catch(() => logger.warn('Clearing the auth partition failed'));
+      void ses.clearCache().catch(() => undefined);
+    });
+
+    timer = clock.setTimer(Math.max(0, request.expiresAt - clock.now()), () => {
+      if (!finish()) return;
+      logger.info('Sign-in window timed out');
+      request.onCancel('timeout');
+      if (!win.isDestroyed()) win.close();
+    });
+
+    contents.loadURL(request.authorizeUrl).catch(() => {
+      // Failures are reported through did-fail-load (ERR_ABORTED when we caught the callback).
+    });
+  }
+}

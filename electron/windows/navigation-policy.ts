@@ -1,0 +1,90 @@
+/**
+ * Navigation rules for the auth window and the app window, as pure functions: which URL may load,
+ * which one is our OAuth callback (caught before it loads), which links may go to the system
+ * browser. The Electron adapters (auth-window.ts, app-window.ts) only apply these answers.
+ */
+import { matchesRedirectUri } from '../auth/callback-parser';
+import type { Environment } from '../auth/config-types';
+
+/**
+ * Origins Jobber's sign-in and consent pages are served from. One list, compared by parsed
+ * `URL().origin` (never by prefix), so `https://api.getjobber.com.evil.example` is refused.
+ * - api.getjobber.com: the authorize endpoint and consent screen.
+ * - secure.getjobber.com / app.getjobber.com / auth.getjobber.com: Jobber's login pages the
+ *   authorize endpoint sends a signed-out person to.
+ * Third-party single sign-on pages (Google, Apple) are deliberately not listed: a person who signs
+ * in that way uses the system-browser mode.
+ */
+export const JOBBER_AUTH_ORIGINS: readonly string[] = Object.freeze([
+  'https://api.getjobber.com',
+  'https://secure.getjobber.com',
+  'https://app.getjobber.com',
+  'https://auth.getjobber.com',
+]);
+
+/** What the auth window does with a navigation target. */
+export type NavigationDecision = 'allow' | 'callback' | 'block';
+
+export interface NavigationRules {
+  /** Exact origins (`scheme://host[:port]`) the window may load. */
+  allowedOrigins: readonly string[];
+  /** The registered OAuth callback; a match is handed to the session instead of loading. */
+  redirectUri: string;
+}
+
+/**
+ * The auth window's allowlist: Jobber's https origins, plus the sandbox origin only in sandbox
+ * mode (the sandbox serves its consent page over loopback http).
+ */
+export function authAllowedOrigins(environment: Environment, apiBaseUrl: string): string[] {
+  if (environment !== 'sandbox') return [...JOBBER_AUTH_ORIGINS];
+  const sandboxOrigin = httpOrigin(apiBaseUrl);
+  return sandboxOrigin === null ? [...JOBBER_AUTH_ORIGINS] : [...JOBBER_AUTH_ORIGINS, sandboxOrigin];
+}
+
+/** Decides one navigation of the auth window. Never throws: anything unparsable is blocked. */
+export function decideNavigation(url: string, rules: NavigationRules): NavigationDecision {
+  if (matchesRedirectUri(url, rules.redirectUri)) return 'callback';
+  const origin = httpOrigin(url);
+  if (origin === null) return 'block';
+  return rules.allowedOrigins.includes(origin) ? 'allow' : 'block';
+}
+
+/**
+ * True for https links to Jobber's own sites (help pages, terms) that may be opened in the
+ * person's browser. Hostname compared exactly or as a dot-suffix; no credentials allowed.
+ */
+export function isJobberHelpLink(url: string): boolean {
+  const parsed = safeParse(url);
+  if (parsed === null || parsed.protocol !== 'https:') return false;
+  if (parsed.username !== '' || parsed.password !== '') return false;
+  const host = parsed.hostname.toLowerCase();
+  return host === 'getjobber.com' || host.endsWith('.getjobber.com');
+}
+
+/**
+ * `scheme://host[:port]` of a URL, for any scheme (WHATWG gives `"null"` as the origin of
+ * non-special schemes like `app:`, which would make every such URL look alike). Null if unparsable.
+ */
+export function originOf(url: string): string | null {
+  const parsed = safeParse(url);
+  if (parsed === null || parsed.host === '') return null;
+  return `${parsed.protocol}//${parsed.host}`.toLowerCase();
+}
+
+/** The origin of an http(s) URL, or null for anything else. */
+function httpOrigin(url: string): string | null {
+  const parsed = safeParse(url);
+  if (parsed === null) return null;
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+  if (parsed.username !== '' || parsed.password !== '') return null;
+  return parsed.origin;
+}
+
+function safeParse(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}

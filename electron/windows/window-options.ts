@@ -1,0 +1,57 @@
+/**
+ * BrowserWindow options for both windows, as plain data so tests can assert every security flag.
+ * Security settings are code: change them here and the tests say what changed.
+ */
+import type { BrowserWindowConstructorOptions } from 'electron';
+import type { WindowBounds } from './window-state';
+
+/** Web preferences both windows share: no Node, isolated, sandboxed, no insecure content. */
+const HARDENED_WEB_PREFERENCES = {
+  sandbox: true,
+  contextIsolation: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  experimentalFeatures: false,
+  navigateOnDragDrop: false,
+  safeDialogs: true,
+  spellcheck: false,
+} as const;
+
+/**
+ * The auth window: its own throwaway partition (no cookies shared with the app), no preload, so
+ * Jobber's pages run with no bridge to the main process at all.
+ */
+export function authWindowOptions(partition: string): BrowserWindowConstructorOptions {
+  return {
+    width: 520,
+    height: 760,
+    minWidth: 400,
+    minHeight: 500,
+    title: 'Sign in to Jobber',
+    show: false,
+    autoHideMenuBar: true,
+    webPreferences: { ...HARDENED_WEB_PREFERENCES, partition },
+  };
+}
+
+/** The app window: bundled preload, hidden until `ready-to-show`, remembered size/position. */
+export function appWindowOptions(
+  preloadPath: string,
+  bounds: WindowBounds | null,
+): BrowserWindowConstructorOptions {
+  return {
+    width: bounds?.width ?? 1040,
+    height: bounds?.height ?? 720,
+    ...(bounds !== null ? { x: bounds.x, y: bounds.y } : {}),
+    minWidth: 720,
+    minHeight: 520,
+    title: 'Jobber Connect',
+    show: false,
+    backgroundColor: '#f6f7f9',
+    webPreferences: { ...HARDENED_WEB_PREFERENCES, preload: preloadPath },
+  };
+}

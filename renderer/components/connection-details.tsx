@@ -1,0 +1,180 @@
+/**
+ * The body of the connection card for each state: who is connected, since when, the token's
+ * life, the last and next refresh, or why the app cannot connect and what to do about it.
+ */
+import type { ReactNode } from 'react';
+import type { ConnectionState, GrantDetails } from '../../electron/ipc/contract';
+import { formatClock, formatCountdown, formatDateTime, formatRelative, isoTime } from '../time-format';
+import { REFRESH_RESULT_LABEL, describeError, describeNeedsReconnect, describeStorageUnavailable } from '../wording';
+import { Notice } from './notice';
+import { TokenLife } from './token-life';
+
+/** A time shown as local clock time plus "in 5 minutes" / "3 minutes ago". */
+function When({ at, now }: { at: number; now: number }) {
+  return (
+    <>
+      <time dateTime={isoTime(at)}>{formatClock(at)}</time>{' '}
+      <span className="muted">({formatRelative(at, now)})</span>
+    </>
+  );
+}
+
+function AccountBlock({ name, connectedAt }: { name: string; connectedAt: number | null }) {
+  return (
+    <div className="account">
+      <p className="account__label">Jobber account</p>
+      <p className="account__name" data-testid="account-name">
+        {name}
+      </p>
+      {connectedAt !== null ? (
+        <p className="account__meta">
+          Connected since <time dateTime={isoTime(connectedAt)}>{formatDateTime(connectedAt)}</time>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function GrantFacts({ grant, next, now }: { grant: GrantDetails; next: ReactNode; now: number }) {
+  const last = grant.lastRefresh;
+  return (
+    <dl className="facts">
+      <div className="facts__row">
+        <dt>Last refresh</dt>
+        <dd data-testid="last-refresh">
+          {last ? (
+            <>
+              <When at={last.at} now={now} />
+              <span className={`result result--${last.result}`}>{REFRESH_RESULT_LABEL[last.result]}</span>
+              {last.message ? <span className="facts__detail">{last.message}</span> : null}
+            </>
+          ) : (
+            'None yet'
+          )}
+        </dd>
+      </div>
+      {next}
+    </dl>
+  );
+}
+
+/** State-specific content of the card. `now` comes from the card's ticking clock. */
+export function ConnectionDetails({ state, now }: { state: ConnectionState; now: number }) {
+  switch (state.status) {
+    case 'not-configured':
+      return (
+        <div className="details">
+          <p className="lead">Jobber Connect needs your Jobber app’s details before it can connect. Open Settings to add them.</p>
+          {state.problems.length > 0 ? (
+            <ul className="problems" aria-label="What is missing">
+              {state.problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      );
+    case 'disconnected':
+      return (
+        <div className="details">
+          <p className="lead">Not connected. Connect to sign in to Jobber and allow this app access to your account.</p>
+          {state.notice ? <Notice tone="info" headline={state.notice} /> : null}
+          {state.lastError ? (
+            <Notice tone="error" headline={describeError(state.lastError)} detail={state.lastError.message} />
+          ) : null}
+        </div>
+      );
+    case 'connecting':
+      return (
+        <div className="details">
+          <p className="lead">
+            {state.mode === 'system-browser'
+              ? 'Finish signing in to Jobber in your web browser. This window updates when you are done.'
+              : 'Finish signing in to Jobber in the sign-in window. This window updates when you are done.'}
+          </p>
+          <p className="muted">
+            The sign-in request expires at <time dateTime={isoTime(state.expiresAt)}>{formatClock(state.expiresAt)}</time> (
+            <span data-testid="connect-countdown">{formatCountdown(state.expiresAt - now)}</span> left).
+          </p>
+        </div>
+      );
+    case 'connected':
+      return (
+        <div className="details">
+          <AccountBlock name={state.account.name} connectedAt={state.connectedAt} />
+          <TokenLife issuedAt={state.accessTokenIssuedAt} expiresAt={state.accessTokenExpiresAt} now={now} />
+          <GrantFacts
+            grant={state}
+            now={now}
+            next={
+              <div className="facts__row">
+                <dt>Next refresh</dt>
+                <dd data-testid="next-refresh">
+                  <When at={state.nextRefreshAt} now={now} />
+                </dd>
+              </div>
+            }
+          />
+        </div>
+      );
+    case 'refreshing':
+      return (
+        <div className="details">
+          <AccountBlock name={state.account.name} connectedAt={state.connectedAt} />
+          <TokenLife issuedAt={state.accessTokenIssuedAt} expiresAt={state.accessTokenExpiresAt} now={now} />
+          <GrantFacts
+            grant={state}
+            now={now}
+            next={
+              <div className="facts__row">
+                <dt>Next refresh</dt>
+                <dd data-testid="next-refresh">Refreshing the access token now…</dd>
+              </div>
+            }
+          />
+        </div>
+      );
+    case 'offline-retrying':
+      return (
+        <div className="details">
+          <AccountBlock name={state.account.name} connectedAt={state.connectedAt} />
+          <Notice
+            tone="warning"
+            headline="Jobber cannot be reached right now. Your sign-in is kept and the app keeps trying."
+            detail={state.message}
+          />
+          <TokenLife issuedAt={state.accessTokenIssuedAt} expiresAt={state.accessTokenExpiresAt} now={now} />
+          <GrantFacts
+            grant={state}
+            now={now}
+            next={
+              <div className="facts__row">
+                <dt>Next attempt</dt>
+                <dd data-testid="next-refresh">
+                  <When at={state.nextAttemptAt} now={now} />
+                  <span className="facts__detail">Attempt {state.attempt}</span>
+                </dd>
+              </div>
+            }
+          />
+        </div>
+      );
+    case 'needs-reconnect':
+      return (
+        <div className="details">
+          {state.account ? <AccountBlock name={state.account.name} connectedAt={null} /> : null}
+          <Notice
+            tone="error"
+            headline={describeNeedsReconnect(state.reason, state.account?.name ?? null)}
+            detail={state.message}
+          />
+        </div>
+      );
+    case 'storage-unavailable':
+      return (
+        <div className="details">
+          <Notice tone="error" headline={describeStorageUnavailable(state.reason)} detail={state.message} />
+        </div>
+      );
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Every sentence the person reads about the connection: status names, error kinds and the reasons
+ * behind needs-reconnect / storage-unavailable. The one place that maps machine kinds to words, so
+ * nothing else in the renderer matches on a kind or on main's message text.
+ */
+import type {
+  ConnectionState,
+  ConnectionStatus,
+  NeedsReconnectReason,
+  RefreshOutcome,
+  StorageUnavailableReason,
+  UserFacingError,
+} from '../electron/ipc/contract';
+
+/** Short badge text for each status. */
+export const STATUS_LABEL: Record<ConnectionStatus, string> = {
+  'not-configured': 'Not configured',
+  disconnected: 'Disconnected',
+  connecting: 'Connecting',
+  connected: 'Connected',
+  refreshing: 'Refreshing',
+  'offline-retrying': 'Offline, retrying',
+  'needs-reconnect': 'Needs reconnect',
+  'storage-unavailable': 'Storage unavailable',
+};
+
+/** Visual tone of the badge; the CSS gives each tone its colours in light and dark themes. */
+export type StatusTone = 'neutral' | 'progress' | 'good' | 'warning' | 'danger';
+
+export const STATUS_TONE: Record<ConnectionStatus, StatusTone> = {
+  'not-configured': 'neutral',
+  disconnected: 'neutral',
+  connecting: 'progress',
+  connected: 'good',
+  refreshing: 'progress',
+  'offline-retrying': 'warning',
+  'needs-reconnect': 'danger',
+  'storage-unavailable': 'danger',
+};
+
+/** Headline plus next step for each error kind main can report (AuthErrorKind values). */
+const ERROR_WORDING: Readonly<Record<string, string>> = {
+  network: 'Could not reach Jobber. Check your internet connection, then try again.',
+  timeout: 'Jobber took too long to answer. Try again in a moment.',
+  'server-error': 'Jobber had a problem on its side. Try again in a few minutes.',
+  'rate-limited': 'Jobber asked the app to slow down. Wait a minute, then try again.',
+  'invalid-response':
+    'Jobber sent an answer the app could not read. Try again; if it keeps happening, check the GraphQL API version in Settings.',
+  'rejected-grant': 'Jobber refused the saved sign-in. Reconnect to continue.',
+  'disconnected-in-jobber': 'This app was disconnected in Jobber. Reconnect to continue.',
+  misconfigured:
+    'Jobber did not accept the app’s client ID, client secret or redirect URI. Check them in Settings, then connect again.',
+  denied: 'Access was not granted in Jobber. Connect again and choose Allow to continue.',
+  'state-mismatch': 'The sign-in reply did not match this app’s request, so it was ignored. Connect again.',
+  'unknown-state': 'The sign-in reply did not belong to a request from this app, so it was ignored. Connect again.',
+  'expired-state': 'The sign-in request expired after 10 minutes. Connect again.',
+  'missing-code': 'Jobber’s reply had no authorisation code. Connect again.',
+  'stateless-callback':
+    'A sign-in started outside this app (for example from Jobber’s App Marketplace) was refused for safety. Use Connect here instead.',
+  'malformed-callback': 'The sign-in reply was not in the expected form. Connect again.',
+  cancelled: 'Sign-in was cancelled. Connect again when you are ready.',
+  'not-connected': 'The app is not connected to Jobber. Connect first.',
+  unauthorized: 'Jobber did not accept the access token. Use Refresh now; if that fails, reconnect.',
+  throttled: 'Jobber’s query allowance is used up for the moment. Wait a few seconds, then try again.',
+  graphql: 'Jobber reported a problem with the request. The detail below says what.',
+  'account-inactive': 'The Jobber account is not active. Check the account in Jobber, then reconnect.',
+  storage: 'The sign-in could not be stored securely on this computer. Check storage in Settings.',
+};
+
+const FALLBACK_ERROR = 'Something went wrong. The detail below says what; try again.';
+
+/** The friendly headline for an error; main's own message is shown beside it as detail. */
+export function describeError(error: UserFacingError): string {
+  return Object.hasOwn(ERROR_WORDING, error.kind) ? (ERROR_WORDING[error.kind] ?? FALLBACK_ERROR) : FALLBACK_ERROR;
+}
+
+/** Why the grant is gone, naming the account when it is known. */
+export function describeNeedsReconnect(reason: NeedsReconnectReason, accountName: string | null): string {
+  const who = accountName ? ` for ${accountName}` : '';
+  switch (reason) {
+    case 'refresh-rejected':
+      return `Jobber refused the saved sign-in${who}. Reconnect to continue.`;
+    case 'disconnected-in-jobber':
+      return `This app was disconnected in Jobber${who}. Reconnect to continue.`;
+    case 'storage-changed':
+      return `The saved sign-in${who} can no longer be read on this computer because its secure storage changed. Reconnect to continue.`;
+    case 'interrupted-refresh':
+      return `A token refresh${who} was interrupted, so the saved sign-in may be out of date. Reconnect to continue.`;
+  }
+}
+
+/** Why secrets cannot be stored, and what the person can do about it. */
+export function describeStorageUnavailable(reason: StorageUnavailableReason): string {
+  switch (reason) {
+    case 'no-keyring':
+      return 'No system keyring was found, so the sign-in cannot be stored securely. Unlock or install a keyring (such as GNOME Keyring or KWallet) and restart the app, or allow weak storage in Settings.';
+    case 'basic-text':
+      return 'This system only offers plain-text storage for secrets. Set up a keyring and restart the app, or allow weak storage in Settings if you accept the risk.';
+    case 'store-unreadable':
+      return 'The saved sign-in file could not be read. Open Settings to check storage, then connect again.';
+  }
+}
+
+/** "Last refresh" result in words. */
+export const REFRESH_RESULT_LABEL: Record<RefreshOutcome['result'], string> = {
+  ok: 'Succeeded',
+  'transient-failure': 'Failed for now, will retry',
+  rejected: 'Refused by Jobber',
+};
+
+/** What a screen reader hears when the status changes. */
+export function announceStatus(state: ConnectionState): string {
+  const label = STATUS_LABEL[state.status];
+  switch (state.status) {
+    case 'connected':
+      return `Connection status: ${label} as ${state.account.name}.`;
+    case 'needs-reconnect':
+      return `Connection status: ${label}. ${describeNeedsReconnect(state.reason, state.account?.name ?? null)}`;
+    case 'storage-unavailable':
+      return `Connection status: ${label}. ${describeStorageUnavailable(state.reason)}`;
+    default:
+      return `Connection status: ${label}.`;
+  }
+}
+
+/** Level names for the activity list (shown as text, never colour alone). */
+export const ACTIVITY_LEVEL_LABEL = { info: 'Info', warning: 'Warning', error: 'Error' } as const;
+
+/** Errors that report the person's own choice rather than a fault, shown calmly (not as alerts). */
+export function isQuietError(error: UserFacingError): boolean {
+  return error.kind === 'cancelled';
+}
+
+/** What Disconnect did, depending on whether Jobber could be told. */
+export function describeDisconnect(jobberNotified: boolean): string {
+  return jobberNotified
+    ? 'Disconnected. Jobber was told, and the saved sign-in was removed from this computer.'
+    : 'Disconnected on this computer, but Jobber could not be told. To finish, remove Jobber Connect from the connected apps in your Jobber account.';
+}
+
+/** When the bridge call itself failed (main did not answer). */
+export const BRIDGE_CALL_FAILED =
+  'The app did not respond. Try again; if it keeps happening, restart Jobber Connect.';

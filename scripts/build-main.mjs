@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Bundles the main process (electron/main.ts → dist/main/main.js) and the preload
+// (electron/preload.ts → dist/preload/preload.js) with esbuild. CommonJS for both: a sandboxed
+// preload may only require('electron'), and everything else (electron-store, electron-log, zod,
+// axios, the sandbox) is bundled in. No source maps: nothing extra ships in the asar.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const watch = process.argv.includes('--watch');
+// --outdir=<dir> builds into another folder (the packaging test builds into a temp project).
+const outArg = process.argv.find((arg) => arg.startsWith('--outdir='));
+const outDir = outArg ? outArg.slice('--outdir='.length) : `${root}dist`;
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  external: ['electron'],
+  sourcemap: false,
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+const targets = [
+  { ...common, entryPoints: ['electron/main.ts'], outfile: `${outDir}/main/main.js` },
+  { ...common, entryPoints: ['electron/preload.ts'], outfile: `${outDir}/preload/preload.js` },
+];
+
+rmSync(`${outDir}/main`, { recursive: true, force: true });
+rmSync(`${outDir}/preload`, { recursive: true, force: true });
+
+if (watch) {
+  const { context } = await import('esbuild');
+  for (const options of targets) {
+    const ctx = await context(options);
+    await ctx.watch();
+  }
+  console.log('build-main: watching electron/ for changes');
+} else {
+  await Promise.all(targets.map((options) => build(options)));
+  console.log(`build-main: ${outDir}/main/main.js and ${outDir}/preload/preload.js written`);
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm run dev`: Vite's dev server for the renderer (hot reload), esbuild watching main and
+// preload, and Electron pointed at the dev server through VITE_DEV_SERVER_URL. Ctrl+C stops all.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+const server = await createServer({ configFile: `${root}vite.config.ts` });
+await server.listen();
+const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
+console.log(`dev: renderer at ${url}`);
+
+const builder = spawn(process.execPath, [`${root}scripts/build-main.mjs`, '--watch'], { stdio: 'inherit', cwd: root });
+// Give the first bundle a moment to land before Electron loads it.
+await new Promise((resolve) => setTimeout(resolve, 1500));
+
+let electronPath;
+try {
+  electronPath = require('electron');
+} catch (error) {
+  console.error(`dev: no Electron binary (${error.message}). The renderer is still served at ${url}`);
+}
+
+let app = null;
+if (typeof electronPath === 'string') {
+  app = spawn(electronPath, ['.'], {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, VITE_DEV_SERVER_URL: url.replace(/\/$/, '') },
+  });
+  app.on('exit', () => shutdown(0));
+}
+
+function shutdown(code) {
+  builder.kill();
+  app?.kill();
+  void server.close().finally(() => process.exit(code));
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));

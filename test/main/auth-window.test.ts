@@ -1,0 +1,194 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../electron/auth/ports';
+import { AuthWindowController, describeLoadFailure, type AuthWindowRequest } from '../../electron/windows/auth-window';
+import { authAllowedOrigins } from '../../electron/windows/navigation-policy';
+import { BrowserWindow, FakeEvent, resetElectronStub, session, shell } from '../helpers/electron-stub';
+import { FakeClock } from './support/fake-clock';
+
+const AUTHORIZE = 'https://api.getjobber.com/api/oauth/authorize?response_type=code&client_id=c&state=s';
+const REDIRECT = 'com.jobberconnect.app:/oauth/callback';
+
+let clock: FakeClock;
+let events: string[];
+let controller: AuthWindowController;
+
+function request(overrides: Partial<AuthWindowRequest> = {}): AuthWindowRequest {
+  return {
+    authorizeUrl: AUTHORIZE,
+    expiresAt: clock.now() + 10 * 60_000,
+    rules: { allowedOrigins: authAllowedOrigins('jobber', 'https://api.getjobber.com'), redirectUri: REDIRECT },
+    onCallback: (url) => events.push(`callback ${url}`),
+    onCancel: (reason, detail) => events.push(detail ? `cancel ${reason}: ${detail}` : `cancel ${reason}`),
+    ...overrides,
+  };
+}
+
+function openWindow(overrides: Partial<AuthWindowRequest> = {}) {
+  controller.open(request(overrides));
+  const win = BrowserWindow.instances.at(-1);
+  if (!win) throw new Error('no window');
+  return win;
+}
+
+beforeEach(() => {
+  resetElectronStub();
+  clock = new FakeClock();
+  events = [];
+  controller = new AuthWindowController({ clock, logger: silentLogger, openExternal: (url) => void shell.openExternal(url) });
+});
+
+describe('auth window', () => {
+  it('opens hardened on a fresh non-persistent partition with no preload, and loads the authorize URL', () => {
+    const win = openWindow();
+    const prefs = win.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true });
+    expect(prefs.preload).toBeUndefined();
+    expect(String(prefs.partition)).toMatch(/^auth-[0-9a-f]{24}$/);
+    expect(win.webContents.loadedUrls).toEqual([AUTHORIZE]);
+    expect(win.visible).toBe(false);
+    win.emit('ready-to-show');
+    expect(win.visible).toBe(true);
+  });
+
+  it('uses a different partition each time', () => {
+    const first = openWindow();
+    first.close();
+    const second = openWindow();
+    expect(first.options.webPreferences?.partition).not.toBe(second.options.webPreferences?.partition);
+  });
+
+  it('denies every permission request and check', async () => {
+    const win = openWindow();
+    const ses = win.webContents.session;
+    expect(await ses.requestPermission('media')).toBe(false);
+    expect(await ses.requestPermission('geolocation')).toBe(false);
+    expect(ses.permissionCheckHandler?.({}, 'clipboard-read')).toBe(false);
+  });
+
+  it.each(['will-redirect', 'will-navigate', 'will-frame-navigate'] as const)(
+    'catches a custom-scheme callback on %s before it loads, then closes and clears the partition',
+    async (kind) => {
+      const win = openWindow();
+      const callback = `${REDIRECT}?code=abc&state=xyz`;
+      const event = win.webContents.navigate(kind, callback);
+      expect(event.defaultPrevented).toBe(true);
+      expect(events).toEqual([`callback ${callback}`]);
+      expect(win.destroyed).toBe(true);
+      expect(controller.isOpen()).toBe(false);
+      await Promise.resolve();
+      expect(win.webContents.session.clearedStorage).toBe(1);
+    },
+  );
+
+  it('catches an https callback', () => {
+    const redirect = 'https://example.com/jobber/callback';
+    const win = openWindow({ rules: { allowedOrigins: authAllowedOrigins('jobber', 'x'), redirectUri: redirect } });
+    const event = win.webContents.navigate('will-redirect', `${redirect}?code=abc&state=xyz`);
+    expect(event.defaultPrevented).toBe(true);
+    expect(events).toEqual([`callback ${redirect}?code=abc&state=xyz`]);
+  });
+
+  it('claims the custom scheme on the partition as a safety net', async () => {
+    const win = openWindow();
+    const ses = win.webContents.session;
+    expect(ses.protocol.isProtocolHandled('com.jobberconnect.app')).toBe(true);
+    const response = await ses.protocol.request(`${REDIRECT}?code=abc&state=xyz`);
+    expect(response.status).toBe(200);
+    expect(events).toEqual([`callback ${REDIRECT}?code=abc&state=xyz`]);
+    expect(ses.protocol.isProtocolHandled('com.jobberconnect.app')).toBe(false);
+  });
+
+  it('allows Jobber origins and blocks others, including lookalikes, without ending the request', () => {
+    const win = openWindow();
+    expect(win.webContents.navigate('will-navigate', 'https://secure.getjobber.com/login').defaultPrevented).toBe(false);
+    for (const url of [
+      'https://api.getjobber.com.evil.example/api/oauth/authorize',
+      'https://evil.example/phish',
+      'http://api.getjobber.com/',
+      'file:///etc/passwd',
+      'com.jobberconnect.app:/not-the-callback?code=1',
+    ]) {
+      expect(win.webContents.navigate('will-navigate', url).defaultPrevented).toBe(true);
+      expect(win.webContents.navigate('will-redirect', url).defaultPrevented).toBe(true);
+    }
+    expect(events).toEqual([]);
+    expect(win.destroyed).toBe(false);
+  });
+
+  it('blocks the sandbox origin outside sandbox mode and allows it in sandbox mode', () => {
+    const sandbox = 'http://127.0.0.1:45678';
+    const jobberWin = openWindow();
+    expect(jobberWin.webContents.navigate('will-navigate', `${sandbox}/api/oauth/authorize`).defaultPrevented).toBe(true);
+    jobberWin.close();
+    const sandboxWin = openWindow({
+      authorizeUrl: `${sandbox}/api/oauth/authorize?state=s`,
+      rules: { allowedOrigins: authAllowedOrigins('sandbox', sandbox), redirectUri: REDIRECT },
+    });
+    expect(sandboxWin.webContents.loadedUrls).toEqual([`${sandbox}/api/oauth/authorize?state=s`]);
+    expect(sandboxWin.webContents.navigate('will-navigate', `${sandbox}/consent`).defaultPrevented).toBe(false);
+  });
+
+  it('refuses to open on an authorize URL outside the allowlist', () => {
+    controller.open(request({ authorizeUrl: 'https://evil.example/api/oauth/authorize' }));
+    expect(BrowserWindow.instances).toHaveLength(0);
+    expect(events[0]).toMatch(/^cancel load-failed/);
+  });
+
+  it('leaves subframe navigations to non-allowlisted origins alone but still catches a subframe callback', () => {
+    const win = openWindow();
+    expect(win.webContents.navigate('will-frame-navigate', 'https://www.google.com/recaptcha/api2/anchor', { isMainFrame: false }).defaultPrevented).toBe(false);
+    expect(win.webContents.navigate('will-frame-navigate', `${REDIRECT}?code=1&state=2`, { isMainFrame: false }).defaultPrevented).toBe(true);
+    expect(events).toEqual([`callback ${REDIRECT}?code=1&state=2`]);
+  });
+
+  it('denies pop-ups, sending only Jobber help links to the browser', () => {
+    const win = openWindow();
+    expect(win.webContents.openWindow('https://help.getjobber.com/article')).toEqual({ action: 'deny' });
+    expect(win.webContents.openWindow('https://evil.example/')).toEqual({ action: 'deny' });
+    expect(win.webContents.openWindow('https://getjobber.com.evil.example/')).toEqual({ action: 'deny' });
+    expect(shell.opened).toEqual(['https://help.getjobber.com/article']);
+  });
+
+  it('closing the window cancels once', () => {
+    const win = openWindow();
+    win.close();
+    expect(events).toEqual(['cancel closed']);
+    expect(win.webContents.session.clearedStorage).toBe(1);
+  });
+
+  it('times out at the request expiry', () => {
+    const win = openWindow();
+    clock.advance(10 * 60_000 - 1);
+    expect(events).toEqual([]);
+    clock.advance(1);
+    expect(events).toEqual(['cancel timeout']);
+    expect(win.destroyed).toBe(true);
+  });
+
+  it('reports a failed main-frame load (offline) but ignores our own aborted navigations and subframes', () => {
+    const win = openWindow();
+    win.webContents.emit('did-fail-load', new FakeEvent(), -3, 'ERR_ABORTED', AUTHORIZE, true, 1, 1);
+    win.webContents.emit('did-fail-load', new FakeEvent(), -106, 'ERR_INTERNET_DISCONNECTED', 'https://x/', false, 1, 1);
+    expect(events).toEqual([]);
+    win.webContents.emit('did-fail-load', new FakeEvent(), -106, 'ERR_INTERNET_DISCONNECTED', AUTHORIZE, true, 1, 1);
+    expect(events).toEqual([`cancel load-failed: ${describeLoadFailure(-106, 'ERR_INTERNET_DISCONNECTED')}`]);
+    expect(events[0]).toContain('offline');
+    expect(events[0]).not.toContain('state=');
+    expect(win.destroyed).toBe(true);
+  });
+
+  it('a second open focuses the existing window instead of opening another', () => {
+    const win = openWindow();
+    controller.open(request());
+    expect(BrowserWindow.instances).toHaveLength(1);
+    expect(win.focusCount).toBe(1);
+  });
+
+  it('close() ends the window without reporting a cancel', () => {
+    const win = openWindow();
+    controller.close();
+    expect(win.destroyed).toBe(true);
+    expect(events).toEqual([]);
+    expect(session.fromPartition(String(win.options.webPreferences?.partition)).clearedStorage).toBe(1);
+  });
+});

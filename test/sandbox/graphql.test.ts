@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { signJwt, type AccessTokenClaims } from '../../sandbox/jwt';
+import type { Sandbox, SandboxOptions } from '../../sandbox/server';
+import { ACCOUNT_QUERY, connect, DISCONNECT_MUTATION, graphql, jwtClaims, refresh, startTestSandbox, VERSION } from './fixtures';
+
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function start(options: SandboxOptions = {}): Promise<Sandbox> {
+  sandbox = await startTestSandbox(options);
+  return sandbox;
+}
+
+interface GraphqlBody {
+  data?: Record<string, unknown>;
+  errors?: { message: string; extensions?: { code?: string } }[];
+  extensions?: {
+    cost: {
+      requestedQueryCost: number;
+      actualQueryCost: number;
+      throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+    };
+    versioning: { version: string };
+  };
+}
+
+async function json(response: Response): Promise<GraphqlBody> {
+  return (await response.json()) as GraphqlBody;
+}
+
+describe('POST /api/graphql', () => {
+  it('answers account { id name } with cost and versioning extensions', async () => {
+    const s = await start();
+    const { access_token } = await connect(s);
+    const response = await graphql(s, access_token, ACCOUNT_QUERY);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({
+      data: { account: { id: 'sandbox-account-1', name: 'Sandbox Landscaping Co.' } },
+      extensions: {
+        cost: { requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 10000, currentlyAvailable: 9999, restoreRate: 500 } },
+        versioning: { version: VERSION },
+      },
+    });
+    expect(s.control.counters().graphqlCalls).toBe(1);
+  });
+
+  it('supports named operations, aliases, comments and __typename', async () => {
+    const s = await start();
+    const { access_token } = await connect(s);
+    const query = `# who am I?
+      query WhoAmI($unused: String) { acct: account { __typename name } }`;
+    const body = await json(await graphql(s, access_token, query));
+    expect(body.data).toEqual({ acct: { __typename: 'Account', name: 'Sandbox Landscaping Co.' } });
+  });
+
+  it('requires the X-JOBBER-GRAPHQL-VERSION header', async () => {
+    const s = await start();
+    const { access_token } = await connect(s);
+    const response = await graphql(s, access_token, ACCOUNT_QUERY, { 'X-JOBBER-GRAPHQL-VERSION': undefined });
+    expect(response.status).toBe(400);
+    const body = await json(response);
+    expect(body.errors?.[0]?.message).toMatch(/X-JOBBER-GRAPHQL-VERSION/);
+    expect(body.data).toBeUndefined();
+  });
+
+  it('answers an unknown field with a GraphQL error and no data', async () => {
+    const s = await start();
+    const { access_token } = await connect(s);
+    const body = await json(await graphql(s, access_token, 'query { account { id phoneNumber } }'));
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.message).toBe("Field 'phoneNumber' doesn't exist on type 'Account'");
+    expect(body.extensions?.cost.actualQueryCost).toBe(0);
+  });
+
+  it('refuses a mutation field in a query and a syntax error', async () => {
+    const s = await start();
+    const { access_token } = await connect(s);
+    const wrongRoot = await json(await graphql(s, access_token, 'query { appDisconnect { app { name } } }'));
+    expect(wrongRoot.errors?.[0]?.message).toBe("Field 'appDisconnect' doesn't exist on type 'Query'");
+    const broken = await json(await graphql(s, access_token, 'query { account { id '));
+    expect(broken.errors?.[0]?.message).toMatch(/Parse error/);
+    expect(s.control.counters().liveRefreshTokens).toBe(1);
+  });
+
+  it('answers 401 Unauthorized without a token, with a bad signature, or with a token for another key', async () => {
+    const s = await start();
+    const { access_token } = await connect(s);
+    const [header, payload] = access_token.split('.');
+    const forged = signJwt({ ...(jwtClaims(access_token) as unknown as AccessTokenClaims), exp: 9_999_999_999 }, Buffer.alloc(32, 7));
+    for (const token of [undefined, `${header}.${payload}.AAAA`, forged, 'not-a-jwt']) {
+      const response = await graphql(s, token, ACCOUNT_QUERY);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    }
+  });
+
+  it('answers 401 once the JWT has expired by the sandbox clock', async () => {
+    const s = await start({ accessTokenLifetimeSec: 600 });
+    const { access_token } = await connect(s);
+    s.control.shiftClock(599_000);
+    expect((await graphql(s, access_token, ACCOUNT_QUERY)).status).toBe(200);
+    s.control.shiftClock(1_000);
+    const response = await graphql(s, access_token, ACCOUNT_QUERY);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: 'Unauthorized' });
+  });
+
+  it('appDisconnect kills both tokens and is counted', async () => {
+    const s = await start();
+    const tokens = await connect(s);
+    const response = await graphql(s, tokens.access_token, DISCONNECT_MUTATION);
+    const body = await json(response);
+    expect(body.data).toEqual({ appDisconnect: { app: { name: 'Jobber Connect' }, userErrors: [] } });
+    expect(body.extensions?.cost.actualQueryCost).toBe(10);
+    expect((await graphql(s, tokens.access_token, ACCOUNT_QUERY)).status).toBe(401);
+    expect((await refresh(s, tokens.refresh_token)).status).toBe(400);
+    expect(s.control.counters().appDisconnects).toBe(1);
+  });
+
+  it('after disconnectFromJobber, API calls get the "User has disconnected" error and refresh fails', async () => {
+    const s = await start();
+    const tokens = await connect(s);
+    s.control.disconnectFromJobber();
+    const response = await graphql(s, tokens.access_token, ACCOUNT_QUERY);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'User has disconnected this app from their account. Please delete this token' }],
+    });
+    const refreshed = await refresh(s, tokens.refresh_token);
+    expect(refreshed.status).toBe(400);
+    expect(await refreshed.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+describe('limits', () => {
+  it('THROTTLED when the bucket lacks the query cost, then restores by the sandbox clock', async () => {
+    const s = await start({ throttle: { maximumAvailable: 12, restoreRate: 2 } });
+    const { access_token } = await connect(s);
+    const first = await json(await graphql(s, access_token, 'query { a: account { id } b: account { id } c: account { id } }'));
+    expect(first.extensions?.cost.requestedQueryCost).toBe(3);
+    expect(first.extensions?.cost.throttleStatus.currentlyAvailable).toBe(9);
+
+    // 9 points left; spend them one by one, then the 10th query is throttled.
+    for (let i = 0; i < 9; i += 1) expect((await json(await graphql(s, access_token, ACCOUNT_QUERY))).data).toBeDefined();
+    const throttled = await json(await graphql(s, access_token, ACCOUNT_QUERY));
+    expect(throttled.data).toBeUndefined();
+    expect(throttled.errors).toEqual([{ message: 'Throttled', extensions: { code: 'THROTTLED' } }]);
+    expect(throttled.extensions?.cost).toEqual({
+      requestedQueryCost: 1,
+      actualQueryCost: 0,
+      throttleStatus: { maximumAvailable: 12, currentlyAvailable: 0, restoreRate: 2 },
+    });
+
+    s.control.shiftClock(500); // 1 point restored
+    const restored = await json(await graphql(s, access_token, ACCOUNT_QUERY));
+    expect(restored.data).toBeDefined();
+    expect(restored.extensions?.cost.throttleStatus.currentlyAvailable).toBe(0);
+    s.control.shiftClock(60_000); // restores up to the maximum, no further
+    const full = await json(await graphql(s, access_token, ACCOUNT_QUERY));
+    expect(full.extensions?.cost.throttleStatus.currentlyAvailable).toBe(11);
+  });
+
+  it('429 with Retry-After beyond the request rate limit, until the window passes', async () => {
+    const s = await start({ rateLimit: { requests: 3, windowSec: 10 } });
+    const { access_token } = await connect(s);
+    for (let i = 0; i < 3; i += 1) expect((await graphql(s, access_token, ACCOUNT_QUERY)).status).toBe(200);
+    s.control.shiftClock(4_000);
+    const limited = await graphql(s, access_token, ACCOUNT_QUERY);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('6');
+    s.control.shiftClock(6_000);
+    expect((await graphql(s, access_token, ACCOUNT_QUERY)).status).toBe(200);
+  });
+
+  it('limits are per grant', async () => {
+    const s = await start({ rateLimit: { requests: 1, windowSec: 60 } });
+    const a = await connect(s);
+    const b = await connect(s);
+    expect((await graphql(s, a.access_token, ACCOUNT_QUERY)).status).toBe(200);
+    expect((await graphql(s, a.access_token, ACCOUNT_QUERY)).status).toBe(429);
+    expect((await graphql(s, b.access_token, ACCOUNT_QUERY)).status).toBe(200);
+  });
+});
