@@ -2,12 +2,26 @@
 // `npm run dev`: Vite's dev server for the renderer (hot reload), esbuild watching main and
 // preload, and Electron pointed at the dev server through VITE_DEV_SERVER_URL. Ctrl+C stops all.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
+
+/** The Electron executable, resolved like the `electron` package does but never downloading. */
+function electronBinary() {
+  const pkg = path.join(root, 'node_modules/electron');
+  const pathFile = path.join(pkg, 'path.txt');
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const candidate = override
+    ? path.join(override, relative ?? (process.platform === 'win32' ? 'electron.exe' : 'electron'))
+    : relative
+      ? path.join(pkg, 'dist', relative)
+      : null;
+  return candidate && existsSync(candidate) ? candidate : null;
+}
 
 const server = await createServer({ configFile: `${root}vite.config.ts` });
 await server.listen();
@@ -18,11 +32,9 @@ const builder = spawn(process.execPath, [`${root}scripts/build-main.mjs`, '--wat
 // Give the first bundle a moment to land before Electron loads it.
 await new Promise((resolve) => setTimeout(resolve, 1500));
 
-let electronPath;
-try {
-  electronPath = require('electron');
-} catch (error) {
-  console.error(`dev: no Electron binary (${error.message}). The renderer is still served at ${url}`);
+const electronPath = electronBinary();
+if (electronPath === null) {
+  console.error(`dev: no Electron binary (set ELECTRON_OVERRIDE_DIST_PATH). The renderer is still served at ${url}`);
 }
 
 let app = null;

@@ -856,7 +856,12 @@ export class Session {
         `Disconnected on this computer, but Jobber could not be told (${problem}). ` +
         "The sign-in was removed here; to finish, disconnect the app in Jobber's App Marketplace settings.";
     }
-    this.setState({ status: 'disconnected', lastError: wiped ? null : { kind: 'storage', message }, notice: message });
+    if (this.state.status === 'storage-unavailable') {
+      // Nothing to connect with until storage works again: stay where Connect is refused.
+      this.setState({ ...this.state });
+    } else {
+      this.setState({ status: 'disconnected', lastError: wiped ? null : { kind: 'storage', message }, notice: message });
+    }
     this.activity.add(wiped && (jobberNotified || !hadGrant) ? 'info' : 'warning', message);
     return { jobberNotified, message };
   }

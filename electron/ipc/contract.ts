@@ -11,6 +11,7 @@ import type {
   UserFacingError,
 } from '../auth/connection-state';
 import type { Environment } from '../auth/config-types';
+import type { QueryCost } from '../jobber/query-cost';
 
 export type {
   AccountSummary,
@@ -25,6 +26,7 @@ export type {
   UserFacingError,
 } from '../auth/connection-state';
 export type { Environment } from '../auth/config-types';
+export type { QueryCost } from '../jobber/query-cost';
 
 /** Everything the renderer needs to draw the dashboard. Never holds a secret. */
 export interface AppSnapshot {
@@ -68,13 +70,6 @@ export type DisconnectResult =
   | { ok: true; jobberNotified: boolean; message: string }
   | { ok: false; error: UserFacingError };
 
-export interface QueryCost {
-  requestedQueryCost: number;
-  actualQueryCost: number;
-  currentlyAvailable: number;
-  maximumAvailable: number;
-  restoreRate: number;
-}
 
 export type TestApiResult =
   | { ok: true; account: AccountSummary; cost: QueryCost | null; durationMs: number }

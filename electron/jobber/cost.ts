@@ -5,18 +5,9 @@
  */
 import type { Clock } from '../auth/ports';
 
-/**
- * The cost block of a GraphQL response, flattened. Same shape as `QueryCost` in
- * electron/ipc/contract.ts (the engine may not import the IPC side, so it is restated here; the
- * two are structurally identical and assignable both ways).
- */
-export interface QueryCost {
-  requestedQueryCost: number;
-  actualQueryCost: number;
-  currentlyAvailable: number;
-  maximumAvailable: number;
-  restoreRate: number;
-}
+import type { QueryCost } from './query-cost';
+
+export type { QueryCost };
 
 export interface ThrottleStatus {
   maximumAvailable: number;

@@ -32,6 +32,8 @@ type FocusTarget = ActionName | 'open-settings';
 
 const TICKING = new Set<ConnectionState['status']>(['connecting', 'connected', 'refreshing', 'offline-retrying']);
 const HAS_GRANT = new Set<ConnectionState['status']>(['connected', 'refreshing', 'offline-retrying']);
+// An API test result stays meaningful through a routine refresh, not once the connection degrades.
+const KEEPS_TEST_RESULT = new Set<ConnectionState['status']>(['connected', 'refreshing']);
 
 /** The dashboard's main card. */
 export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCardProps) {
@@ -50,7 +52,7 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
   if (seenStatus !== state.status) {
     setSeenStatus(state.status);
     setConfirming(false);
-    if (!HAS_GRANT.has(state.status)) setTestResult(null);
+    if (!KEEPS_TEST_RESULT.has(state.status)) setTestResult(null);
     if (state.status === 'connected') setFeedback(null);
   }
 

@@ -23,8 +23,9 @@ let server: StaticServer | undefined;
 let rootDir = process.cwd();
 let screenshotDir = '';
 
-test.beforeAll(async ({}, testInfo) => {
-  rootDir = testInfo.config.configFile ? path.dirname(testInfo.config.configFile) : process.cwd();
+test.beforeAll(async () => {
+  const configFile = test.info().config.configFile;
+  rootDir = configFile ? path.dirname(configFile) : process.cwd();
   if (!existsSync(CHROMIUM)) {
     if (process.env.CI) throw new Error(MISSING_CHROMIUM);
     test.skip(true, MISSING_CHROMIUM);
@@ -69,7 +70,8 @@ async function open(bridge: FakeBridgeOptions | null, options: BrowserContextOpt
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
+    // Chromium asks every http page for /favicon.ico; the app has none and needs none.
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
   // Date is frozen at T0 (timers keep running), so countdowns and screenshots are stable.
@@ -100,11 +102,11 @@ const fakeOptions = (initial: AppSnapshot, extra: Partial<FakeBridgeOptions> = {
 });
 
 async function emit(page: Page, next: AppSnapshot): Promise<void> {
-  await page.evaluate((s) => (window as unknown as { __fakeBridge: FakeBridgeHook }).__fakeBridge.emit(s), next);
+  await page.evaluate((s) => (globalThis as unknown as PageGlobals).__fakeBridge.emit(s), next);
 }
 
 async function calls(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...(window as unknown as { __fakeBridge: FakeBridgeHook }).__fakeBridge.calls]);
+  return page.evaluate(() => [...(globalThis as unknown as PageGlobals).__fakeBridge.calls]);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -117,6 +119,16 @@ async function expectAccessible(page: Page, label: string): Promise<void> {
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
   expect(bad, `axe violations in ${label}`).toEqual([]);
+}
+
+/**
+ * The page's globals as seen from evaluate() callbacks. This file is type-checked without DOM
+ * types (tsconfig.node.json), so callbacks cast globalThis to this shape; the cast compiles away.
+ */
+interface PageGlobals {
+  __fakeBridge: FakeBridgeHook;
+  document: { documentElement: { scrollWidth: number; clientWidth: number } };
+  getComputedStyle(element: unknown): { backgroundColor: string };
 }
 
 const badge = (page: Page) => page.getByTestId('status-badge');
@@ -138,7 +150,7 @@ test('plays a whole connection lifecycle and shows every step', async () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    await expect(page.getByRole('button', { name: 'Connect' })).toBeFocused();
+    await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(badge(page)).toHaveText('Connecting');
     expect(await calls(page)).toContain('connect');
@@ -233,7 +245,7 @@ test('plays a whole connection lifecycle and shows every step', async () => {
   });
 
   await test.step('disconnect with confirm → disconnected', async () => {
-    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
     const confirm = page.getByRole('group', { name: `Disconnect ${ACCOUNT.name}?` });
     await expect(confirm).toBeVisible();
     await expect(confirm.getByRole('button', { name: 'Keep connected' })).toBeFocused();
@@ -247,7 +259,7 @@ test('plays a whole connection lifecycle and shows every step', async () => {
     await expect(badge(page)).toHaveText('Disconnected');
     expect(await calls(page)).toContain('disconnect');
     await expect(page.getByText('Disconnected. Jobber was told', { exact: false })).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Connect' })).toBeFocused();
+    await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeFocused();
     await shot(page, 'disconnected-after');
   });
 
@@ -305,7 +317,10 @@ test('sandbox at 400 px wide: banner shown, nothing overflows', async () => {
   );
   await expect(page.getByText('Sandbox: not connected to real Jobber')).toBeVisible();
   await expect(badge(page)).toHaveText('Connected');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(() => {
+    const { documentElement } = (globalThis as unknown as PageGlobals).document;
+    return documentElement.scrollWidth - documentElement.clientWidth;
+  });
   expect(overflow).toBe(0);
   await shot(page, 'connected-sandbox-400px');
   await expectAccessible(page, 'sandbox at 400px');
@@ -316,7 +331,10 @@ test('dark theme follows the system setting', async () => {
   const { page, problems } = await open(fakeOptions(snapshot(states.connected(), { activity: activity() })));
   await page.emulateMedia({ colorScheme: 'dark' });
   await expect(badge(page)).toHaveText('Connected');
-  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const background = await page.evaluate(() => {
+    const page = globalThis as unknown as PageGlobals;
+    return page.getComputedStyle(page.document.documentElement).backgroundColor;
+  });
   expect(background).toBe('rgb(15, 19, 24)');
   await shot(page, 'connected-dark');
   await expectAccessible(page, 'connected, dark');
@@ -326,7 +344,7 @@ test('dark theme follows the system setting', async () => {
   await shot(page, 'needs-reconnect-dark');
   await expectAccessible(page, 'needs-reconnect, dark');
 
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
   await expect(page.getByLabel('Client ID')).toBeVisible();
   await shot(page, 'settings-dark');
   await expectAccessible(page, 'settings, dark');

@@ -9,7 +9,19 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
-const config = yaml.load(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+interface BuilderConfig {
+  appId: string;
+  productName: string;
+  asar: boolean;
+  files: string[];
+  protocols: unknown;
+  electronFuses: Record<string, boolean>;
+  linux: { target: string[]; desktop: { entry: Record<string, string> } };
+  mac: { target: string[] };
+  win: { target: string[] };
+}
+
+const config = yaml.load(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 
 describe('electron-builder.yml', () => {
   it("validates against electron-builder's schema (app-builder-lib/scheme.json)", () => {
@@ -53,7 +65,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('ships only built output and package.json', () => {
-    const included = (config.files as string[]).filter((pattern) => !pattern.startsWith('!'));
+    const included = config.files.filter((pattern) => !pattern.startsWith('!'));
     expect(included.sort()).toEqual(['dist/main/**/*', 'dist/preload/**/*', 'dist/renderer/**/*', 'package.json']);
     expect(config.files).toContain('!**/*.map');
   });

@@ -359,3 +359,13 @@ describe('Session activity', () => {
     expect(h.endpoint.exchangeCalls).toHaveLength(2);
   });
 });
+
+describe('Session disconnect while storage is unavailable', () => {
+  it('stays storage-unavailable (Connect stays refused) after Disconnect', async () => {
+    const h = createHarness();
+    h.store.setLoadResult({ kind: 'unreadable', reason: 'basic-text', message: 'basic_text backend' });
+    await h.session.start();
+    await h.session.disconnect();
+    expect(stateAs(h.session, 'storage-unavailable').reason).toBe('basic-text');
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * electron/main.ts against the stub: what it registers before `ready`, what `ready` builds (window,
+ * protocol, CSP, menu, IPC), the callback entry points and the held quit. Each test loads a fresh
+ * copy of main and of the stub (vi.resetModules), since main runs at import.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('../../electron/app/logging', () => ({
+  createAppLogger: () => ({ info: () => {}, warn: () => {}, error: () => {} }),
+  logsFolder: (dir: string) => `${dir}/logs`,
+}));
+
+type Stub = typeof import('../helpers/electron-stub');
+let userData: string;
+let processListeners: { exception: NodeJS.UncaughtExceptionListener[]; rejection: NodeJS.UnhandledRejectionListener[] };
+
+async function loadMain(configure: (stub: Stub) => void = () => {}): Promise<Stub> {
+  vi.resetModules();
+  const stub = await import('../helpers/electron-stub');
+  stub.resetElectronStub();
+  stub.app.setPath('userData', userData);
+  configure(stub);
+  await import('../../electron/main');
+  return stub;
+}
+
+async function until(check: () => boolean, label: string): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out: ${label}`);
+}
+
+async function ready(stub: Stub) {
+  stub.app.ready = true;
+  stub.app.emit('ready');
+  await until(() => stub.ipcMain.handlers.size === 8 && stub.BrowserWindow.instances.length === 1, 'ready');
+  // Let the controller finish starting (sandbox up, session loaded).
+  const win = stub.BrowserWindow.instances[0]!;
+  win.webContents.mainFrame.url = 'app://jobber-connect/index.html';
+  await until(() => win.webContents.sent.length > 0, 'first snapshot');
+  return win;
+}
+
+beforeEach(() => {
+  userData = fs.mkdtempSync(path.join(os.tmpdir(), 'jc-main-wiring-'));
+  processListeners = { exception: process.listeners('uncaughtException'), rejection: process.listeners('unhandledRejection') };
+});
+
+afterEach(async () => {
+  const stub = await import('../helpers/electron-stub');
+  // Quit cleanly so the sandbox and session stop.
+  const event = new stub.FakeEvent();
+  stub.app.emit('before-quit', event);
+  await until(() => stub.app.quitCalls > 0, 'quit').catch(() => undefined);
+  for (const l of process.listeners('uncaughtException')) if (!processListeners.exception.includes(l)) process.off('uncaughtException', l);
+  for (const l of process.listeners('unhandledRejection')) if (!processListeners.rejection.includes(l)) process.off('unhandledRejection', l);
+  fs.rmSync(userData, { recursive: true, force: true });
+});
+
+describe('main.ts', () => {
+  it('before ready: registers the app scheme as privileged and the open-url handler', async () => {
+    const stub = await loadMain();
+    expect(stub.protocol.privileged).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(stub.app.listenerCount('open-url')).toBe(1);
+    expect(stub.app.listenerCount('second-instance')).toBe(1);
+    expect(stub.BrowserWindow.instances).toHaveLength(0);
+    await ready(stub);
+  });
+
+  it('quits at once when another instance holds the lock', async () => {
+    const stub = await loadMain((s) => {
+      s.app.singleInstanceLock = false;
+    });
+    expect(stub.app.quitCalls).toBe(1);
+    expect(stub.app.listenerCount('open-url')).toBe(0);
+  });
+
+  it('on ready: hardened app window on app://, CSP on the session, menu, typed IPC in sandbox mode', async () => {
+    const stub = await loadMain();
+    const win = await ready(stub);
+    expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(String(win.options.webPreferences?.preload)).toMatch(/preload[\\/]preload\.js$/);
+    expect(win.webContents.loadedUrls).toEqual(['app://jobber-connect/index.html']);
+    expect(stub.protocol.isProtocolHandled('app')).toBe(true);
+
+    const headers = await new Promise<Record<string, string[]> | undefined>((resolve) =>
+      stub.session.defaultSession.headersListener?.({ url: 'app://jobber-connect/', responseHeaders: {} }, (r) => resolve(r.responseHeaders)),
+    );
+    expect(headers?.['Content-Security-Policy']?.[0]).toContain("default-src 'none'");
+    expect(await stub.session.defaultSession.requestPermission('notifications')).toBe(false);
+
+    const menu = stub.Menu.current as { template: Array<{ submenu?: Array<{ label?: string; click?: () => void }> }> };
+    const item = menu.template.flatMap((m) => m.submenu ?? []).find((m) => m.label === 'Open Logs Folder');
+    item?.click?.();
+    expect(stub.shell.openedPaths).toEqual([`${userData}/logs`]);
+
+    const state = (await stub.ipcMain.invoke('jobber-connect:get-state', { sender: win.webContents })) as { environment: string };
+    expect(state.environment).toBe('sandbox');
+    const other = new stub.BrowserWindow({});
+    other.webContents.mainFrame.url = 'app://jobber-connect/index.html';
+    await expect(stub.ipcMain.invoke('jobber-connect:get-state', { sender: other.webContents })).rejects.toThrow();
+  });
+
+  it('routes OS callbacks (open-url before ready, second-instance argv) to the session, which refuses strays', async () => {
+    const stub = await loadMain();
+    const early = new stub.FakeEvent();
+    stub.app.emit('open-url', early, 'com.jobberconnect.app:/oauth/callback?code=early-code');
+    expect(early.defaultPrevented).toBe(true);
+    const win = await ready(stub);
+    const activity = async () =>
+      ((await stub.ipcMain.invoke('jobber-connect:get-state', { sender: win.webContents })) as { activity: Array<{ message: string }> }).activity;
+    await until(() => win.webContents.sent.some((m) => JSON.stringify(m).includes('Ignored a sign-in response')), 'early callback handled');
+    const before = (await activity()).length;
+    stub.app.emit('second-instance', new stub.FakeEvent(), ['/usr/bin/jobber-connect', '--flag', 'com.jobberconnect.app:/oauth/callback?code=second-code'], '/');
+    await until(() => win.webContents.sent.filter((m) => JSON.stringify(m).includes('Ignored a sign-in response')).length >= 2, 'second callback');
+    expect((await activity()).length).toBeGreaterThan(before);
+    expect(win.focusCount).toBeGreaterThan(0);
+    expect(JSON.stringify(win.webContents.sent)).not.toMatch(/early-code|second-code/);
+  });
+
+  it('holds the quit until the session has stopped, then quits', async () => {
+    const stub = await loadMain();
+    await ready(stub);
+    const event = new stub.FakeEvent();
+    stub.app.emit('before-quit', event);
+    expect(event.defaultPrevented).toBe(true);
+    expect(stub.app.quitCalls).toBe(0);
+    await until(() => stub.app.quitCalls === 1, 'quit after stop');
+    const again = new stub.FakeEvent();
+    stub.app.emit('before-quit', again);
+    expect(again.defaultPrevented).toBe(false);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * A tiny scripted GraphQL endpoint on 127.0.0.1 (port 0) for the client tests: each request takes
+ * the next scripted answer and is recorded with its headers and parsed body.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+}
+
+export interface ScriptedAnswer {
+  status?: number;
+  body: string | object;
+  headers?: Record<string, string>;
+  /** Destroy the socket instead of answering (a dropped connection). */
+  drop?: boolean;
+}
+
+export interface GraphqlTestServer {
+  baseUrl: string;
+  requests: RecordedRequest[];
+  answer(...answers: ScriptedAnswer[]): void;
+  close(): Promise<void>;
+}
+
+export async function startGraphqlServer(): Promise<GraphqlTestServer> {
+  const requests: RecordedRequest[] = [];
+  const queue: ScriptedAnswer[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // keep the raw text
+      }
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      const next = queue.shift() ?? { status: 500, body: 'no scripted answer' };
+      if (next.drop) {
+        req.socket.destroy();
+        return;
+      }
+      const payload = typeof next.body === 'string' ? next.body : JSON.stringify(next.body);
+      res.writeHead(next.status ?? 200, { 'Content-Type': 'application/json', ...next.headers });
+      res.end(payload);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    answer: (...answers) => queue.push(...answers),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function costExtension(currentlyAvailable: number, requested = 10, restoreRate = 500, maximumAvailable = 10_000) {
+  return {
+    cost: {
+      requestedQueryCost: requested,
+      actualQueryCost: requested,
+      throttleStatus: { maximumAvailable, currentlyAvailable, restoreRate },
+    },
+  };
+}
