@@ -31,7 +31,7 @@ import { matchesRedirectUri } from './auth/callback-parser';
 import { DEFAULT_REDIRECT_URI } from './auth/config-types';
 import { silentLogger, systemClock, type Logger } from './auth/ports';
 import { describeError } from './auth/redact';
-import { createIpcMain, type IpcMainWrapper } from './ipc/ipc-main';
+import { createIpcMain, removeForeignIpcChannels, type IpcMainWrapper } from './ipc/ipc-main';
 import { openJsonFile } from './storage/json-file';
 import { electronSafeStorage } from './storage/safe-storage-port';
 import { SETTINGS_FILE } from './storage/store-names';
@@ -128,6 +128,7 @@ async function onReady(): Promise<void> {
   );
   const wrapper = createIpcMain({ getAppWindow: () => appWindow, appOrigin, logger });
   ipc = wrapper;
+  removeForeignIpcChannels();
   const notify = createConnectionNotifier({
     show: (title, body) => {
       if (Notification.isSupported()) new Notification({ title, body }).show();
@@ -192,6 +193,8 @@ async function onReady(): Promise<void> {
     logger.error('Starting the engine failed', { error: describeError(error) });
   }
   controller = created;
+  // electron-store registers its channel when the first store opens (during start): remove it now.
+  removeForeignIpcChannels();
 
   // Callbacks that arrived before we were ready: macOS open-url, and this launch's own argv.
   const firstLaunch = findCallbackUrl(process.argv.slice(1), created.redirectUri());

@@ -174,3 +174,19 @@ export function createIpcMain(options: {
     },
   };
 }
+
+/**
+ * Channels libraries register on import that no renderer of ours needs: electron-log's
+ * `__ELECTRON_LOG__` (lets a renderer write to the log file) and electron-store's
+ * `electron-store-get-data` (hands out the userData path). Our renderers cannot reach ipcRenderer,
+ * but nothing should listen that does not have to.
+ */
+export const FOREIGN_IPC_CHANNELS = ['__ELECTRON_LOG__', 'electron-store-get-data'] as const;
+
+/** Removes the libraries' listeners and handlers on FOREIGN_IPC_CHANNELS. */
+export function removeForeignIpcChannels(): void {
+  for (const channel of FOREIGN_IPC_CHANNELS) {
+    ipcMain.removeAllListeners(channel);
+    ipcMain.removeHandler(channel);
+  }
+}

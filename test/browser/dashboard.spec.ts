@@ -155,6 +155,8 @@ test('plays a whole connection lifecycle and shows every step', async () => {
     await expect(badge(page)).toHaveText('Connecting');
     expect(await calls(page)).toContain('connect');
     await expect(actions(page).getByRole('button')).toHaveText(['Cancel']);
+    // the Connect button went away; keyboard focus lands on its replacement, not on <body>
+    await expect(page.getByRole('button', { name: 'Cancel' })).toBeFocused();
     await expect(page.getByText('Finish signing in to Jobber in the sign-in window.', { exact: false })).toBeVisible();
     await expect(page.getByTestId('status-announcer')).toHaveText('Connection status: Connecting.');
     await shot(page, 'connecting');

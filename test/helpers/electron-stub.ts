@@ -379,6 +379,10 @@ export const ipcMain = {
   on(channel: string, listener: InvokeListener): void {
     ipcMain.listeners.set(channel, [...(ipcMain.listeners.get(channel) ?? []), listener]);
   },
+  removeAllListeners(channel?: string): void {
+    if (channel === undefined) ipcMain.listeners.clear();
+    else ipcMain.listeners.delete(channel);
+  },
   /** Test helper: invokes a handler as Electron would, with a fake event from `sender`. */
   async invoke(
     channel: string,

@@ -194,6 +194,7 @@ export interface EngineHarness {
   sandbox: Sandbox;
   config: JobberConfig;
   clock: Clock;
+  /** The store of the current session (replaced by restart({ store })). */
   store: RecordingStore;
   /** The temp dir of a 'file' store (removed by close()), else null. */
   storeDir: string | null;
@@ -210,9 +211,10 @@ export interface EngineHarness {
   connect(): Promise<void>;
   /**
    * A second Session (and GraphQL client) over the same store, sandbox, clock and logger, as after
-   * an app restart; it becomes `session`/`client`. Started unless `start: false`.
+   * an app restart; it becomes `session`/`client`. Started unless `start: false`. `store` replaces
+   * the token store (e.g. a fresh FileTokenStore over the same file after a simulated crash).
    */
-  restart(options?: { start?: boolean }): Promise<Engine>;
+  restart(options?: { start?: boolean; store?: TokenStore }): Promise<Engine>;
   /** POSTs a refresh_token grant straight to the sandbox (bypassing the engine). */
   rawRefresh(refreshToken: string): Promise<{ status: number; body: unknown }>;
   /** Stops the session(s), closes the sandbox, removes the temp dir. */
@@ -241,7 +243,7 @@ export async function startEngine(options: EngineHarnessOptions = {}): Promise<E
   } else {
     inner = options.store;
   }
-  const store = new RecordingStore(inner, nextSeq);
+  let store = new RecordingStore(inner, nextSeq);
   const logger = createRecordingLogger();
 
   const http = axios.create();
@@ -315,6 +317,10 @@ export async function startEngine(options: EngineHarnessOptions = {}): Promise<E
       await harness.session.completeConnect(callbackUrl);
     },
     async restart(restartOptions = {}) {
+      if (restartOptions.store) {
+        store = new RecordingStore(restartOptions.store, nextSeq);
+        harness.store = store;
+      }
       const engine = build();
       harness.session = engine.session;
       harness.client = engine.client;

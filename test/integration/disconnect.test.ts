@@ -3,7 +3,7 @@
  * or not Jobber answered, and says which happened.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectStatus, startEngine, type EngineHarness } from '../helpers/engine-harness';
+import { ControlledClock, expectStatus, startEngine, type EngineHarness } from '../helpers/engine-harness';
 
 let harness: EngineHarness | undefined;
 
@@ -63,21 +63,28 @@ describe('disconnect', () => {
     expect(outcome.message).toMatch(/Jobber could not be told/);
     expect(await h.store.current()).toBeNull();
     expect(h.session.getState().status).toBe('disconnected');
-    // The engine could connect again right away.
+    // The engine can connect again right away.
+    h.sandbox.control.clearFaults();
     await h.connect();
     expect(h.session.getState().status).toBe('connected');
   });
 
   it('with an expired access token: renews first so Jobber can still be told', async () => {
-    harness = await startEngine();
+    const clock = new ControlledClock();
+    harness = await startEngine({ clock, sandbox: { clock: () => clock.now() } });
     const h = harness;
     await h.connect();
-    // The sandbox's clock past the access token's expiry, so the stored token is refused.
-    h.sandbox.control.shiftClock(3_601_000);
+    const first = expectStatus(h.session.getState(), 'connected');
+    // Both sides past the access token's expiry (the scheduler has not noticed yet).
+    clock.advance(first.accessTokenExpiresAt - clock.now() + 1_000);
 
     const outcome = await h.session.disconnect();
-    // Either the engine renewed before telling Jobber, or it reported honestly that it could not.
+    expect(outcome.jobberNotified).toBe(true);
+    const counters = h.sandbox.control.counters();
+    expect(counters.tokenRequests.refresh_token).toBe(1);
+    expect(counters.appDisconnects).toBe(1);
+    expect(h.httpLog.filter((exchange) => exchange.status === 401)).toEqual([]);
     expect(await h.store.current()).toBeNull();
-    expect(outcome.jobberNotified).toBe(h.sandbox.control.counters().appDisconnects === 1);
+    expect(h.sandbox.control.liveRefreshTokens()).toEqual([]);
   });
 });

@@ -44,7 +44,7 @@ describe('revoked grant', () => {
     expect(h.sandbox.control.counters().tokenRequests.refresh_token).toBe(1);
   });
 
-  it('a scheduled refresh refused by Jobber has the same outcome', async () => {
+  it('a person-initiated refresh refused by Jobber has the same outcome', async () => {
     harness = await startEngine();
     const h = harness;
     await h.connect();

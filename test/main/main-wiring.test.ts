@@ -99,6 +99,9 @@ describe('main.ts', () => {
     item?.click?.();
     expect(stub.shell.openedPaths).toEqual([`${userData}/logs`]);
 
+    // Only our contract channels remain: library channels (electron-store, electron-log) are removed.
+    expect([...stub.ipcMain.handlers.keys()].every((c) => c.startsWith('jobber-connect:'))).toBe(true);
+    expect(stub.ipcMain.listeners.has('electron-store-get-data')).toBe(false);
     const state = (await stub.ipcMain.invoke('jobber-connect:get-state', { sender: win.webContents })) as { environment: string };
     expect(state.environment).toBe('sandbox');
     const other = new stub.BrowserWindow({});

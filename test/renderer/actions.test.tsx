@@ -182,6 +182,16 @@ describe('Test API', () => {
     expect(screen.getByRole('region', { name: 'API test passed' })).toHaveTextContent('Not reported by Jobber');
   });
 
+  it('keeps the result through a refresh but drops it once the connection degrades', async () => {
+    const { fake, user } = await setup(states.connected());
+    await user.click(screen.getByRole('button', { name: 'Test API' }));
+    await screen.findByRole('region', { name: 'API test passed' });
+    act(() => fake.emit(snapshot(states.refreshing())));
+    expect(screen.getByRole('region', { name: 'API test passed' })).toBeInTheDocument();
+    act(() => fake.emit(snapshot(states.offlineRetrying())));
+    expect(screen.queryByRole('region', { name: 'API test passed' })).not.toBeInTheDocument();
+  });
+
   it('explains a throttled API call', async () => {
     const { fake, user } = await setup(states.connected());
     fake.api.testApi.mockResolvedValue({ ok: false, error: { kind: 'throttled', message: 'Throttled' } });
