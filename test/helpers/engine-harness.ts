@@ -6,6 +6,7 @@
  * No vitest imports: the benchmark (plain tsx) uses it too.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
@@ -179,6 +180,8 @@ export interface EngineHarnessOptions {
   tokenTimeoutMs?: number;
   /** GraphQL request timeout (default 30 s). */
   apiTimeoutMs?: number;
+  /** The HTTP agent for every engine request (default: Node's global agent). */
+  httpAgent?: Agent;
   /** Record HTTP exchanges (default true; the benchmark turns it off). */
   recordHttp?: boolean;
   /** Call session.start() before returning (default true). */
@@ -246,7 +249,7 @@ export async function startEngine(options: EngineHarnessOptions = {}): Promise<E
   let store = new RecordingStore(inner, nextSeq);
   const logger = createRecordingLogger();
 
-  const http = axios.create();
+  const http = axios.create(options.httpAgent ? { httpAgent: options.httpAgent } : {});
   const httpLog: HttpExchange[] = [];
   if (options.recordHttp !== false) {
     http.interceptors.response.use((response) => {
