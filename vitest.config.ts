@@ -13,7 +13,13 @@ export default defineConfig({
         test: {
           name: 'engine',
           environment: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+            'test/sandbox/**/*.test.ts',
+            'test/reliability/**/*.test.ts',
+            'test/fuzz/**/*.test.ts',
+          ],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -23,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'main',
           environment: 'node',
-          include: ['test/main/**/*.test.ts', 'test/packaging/**/*.test.ts'],
+          include: ['test/main/**/*.test.ts', 'test/packaging/**/*.test.ts', 'test/security/**/*.test.ts'],
           server: { deps: { inline: ['electron-store', 'conf'] } },
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -60,21 +60,27 @@ async function barePostRun(h: EngineHarness, http: ReturnType<typeof axios.creat
 
 async function run(): Promise<BenchResult> {
   const h = await startEngine({ store: 'file', recordHttp: false });
+  // The same pipeline over an in-memory store, to show what the durable writes cost.
+  const memory = await startEngine({ store: 'memory', recordHttp: false });
   const http = axios.create();
   const pipeline: number[] = [];
+  const inMemory: number[] = [];
   const bare: number[] = [];
   try {
-    // Interleaved, so drift (JIT, GC, a busy machine) touches both series alike.
+    // Interleaved, so drift (JIT, GC, a busy machine) touches every series alike.
     for (let i = 0; i < WARM_UP + RUNS; i += 1) {
       const p = await pipelineRun(h);
       const b = await barePostRun(h, http);
+      const m = await pipelineRun(memory);
       if (i >= WARM_UP) {
         pipeline.push(p);
         bare.push(b);
+        inMemory.push(m);
       }
     }
   } finally {
     await h.close();
+    await memory.close();
   }
   const ratio = median(pipeline) / median(bare);
   return {
@@ -84,6 +90,7 @@ async function run(): Promise<BenchResult> {
       { label: 'bare token POST median', value: median(bare), text: formatMs(median(bare)) },
       { label: 'bare token POST p90', value: percentile(bare, 90), text: formatMs(percentile(bare, 90)) },
       { label: 'ratio pipeline / bare POST (medians)', value: ratio, text: formatRatio(ratio) },
+      { label: 'pipeline median, in-memory store', value: median(inMemory), text: `${formatMs(median(inMemory))} (${formatRatio(median(inMemory) / median(bare))} the bare POST)` },
     ],
     invariants: [],
     notes: [
