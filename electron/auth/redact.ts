@@ -22,6 +22,9 @@ export const MIN_SECRET_LENGTH = 8;
 
 // Insertion-ordered, so the oldest entry is the first key.
 const registered = new Set<string>();
+// The compiled alternation of every registered value and its encodings; rebuilt only when the set
+// changes, since redact() runs on every log line.
+let registeredPattern: RegExp | null = null;
 
 /**
  * Remembers an exact value (token, client secret, code, state) so `redact` scrubs it anywhere it
@@ -29,6 +32,7 @@ const registered = new Set<string>();
  */
 export function registerSecret(value: string): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+  registeredPattern = null;
   registered.delete(value);
   registered.add(value);
   while (registered.size > MAX_REGISTERED_SECRETS) {
@@ -41,6 +45,7 @@ export function registerSecret(value: string): void {
 /** Test hook: forgets every registered secret. */
 export function clearRegisteredSecrets(): void {
   registered.clear();
+  registeredPattern = null;
 }
 
 const SENSITIVE_PARAM_NAMES = 'code|state|access_token|refresh_token|client_secret|id_token|authorization';
@@ -75,8 +80,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function scrubRegistered(text: string): string {
-  if (registered.size === 0) return text;
+function buildRegisteredPattern(): RegExp {
   const variants = new Set<string>();
   for (const secret of registered) {
     variants.add(secret);
@@ -88,7 +92,13 @@ function scrubRegistered(text: string): string {
   }
   // Longest first, so a secret that contains another is removed whole.
   const alternatives = [...variants].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  return text.replace(new RegExp(alternatives.join('|'), 'g'), REDACTED);
+  return new RegExp(alternatives.join('|'), 'g');
+}
+
+function scrubRegistered(text: string): string {
+  if (registered.size === 0) return text;
+  registeredPattern ??= buildRegisteredPattern();
+  return text.replace(registeredPattern, REDACTED);
 }
 
 /**

@@ -64,6 +64,12 @@ export const UNKNOWN_ACCOUNT: Readonly<AccountSummary> = Object.freeze({ id: '',
 export const INTERRUPTED_REFRESH_MESSAGE =
   'The app was closed while renewing its Jobber sign-in and Jobber had already replaced it; reconnect to continue.';
 
+export const LOST_ANSWER_MESSAGE =
+  "A renewal of the Jobber sign-in was cut off before Jobber's answer arrived, and Jobber had already replaced the sign-in; reconnect to continue.";
+
+/** Failures after which Jobber may have rotated the refresh token without us seeing the answer. */
+const ANSWER_MAY_BE_LOST: ReadonlySet<AuthError['kind']> = new Set(['timeout', 'network', 'invalid-response']);
+
 type RefreshTrigger = 'scheduled' | 'retry' | 'caller' | 'unauthorized' | 'manual' | 'startup' | 'interrupted' | 'resume' | 'online' | 'disconnect';
 
 const TRIGGER_TEXT: Record<RefreshTrigger, string> = {
@@ -645,10 +651,22 @@ export class Session {
   private handleRefreshFailure(failure: AuthError, trigger: RefreshTrigger): void {
     const live = this.live;
     if (!live) return;
-    if (failure.kind === 'rejected-grant' || failure.kind === 'disconnected-in-jobber') {
-      const reason: NeedsReconnectReason =
-        trigger === 'interrupted' ? 'interrupted-refresh' : failure.kind === 'disconnected-in-jobber' ? 'disconnected-in-jobber' : 'refresh-rejected';
-      this.loseGrant(reason, this.rejectedMessage(reason, live.account), failure);
+    if (failure.kind === 'disconnected-in-jobber') {
+      this.loseGrant('disconnected-in-jobber', this.rejectedMessage('disconnected-in-jobber', live.account), failure);
+      return;
+    }
+    if (failure.kind === 'rejected-grant') {
+      // Rotation kills the spent token the moment Jobber answers. If the previous attempt's answer
+      // may have been lost on the way back, that is the likeliest story: say so rather than
+      // blaming Jobber.
+      const previous = this.lastTransientError;
+      if (trigger === 'interrupted') {
+        this.loseGrant('interrupted-refresh', INTERRUPTED_REFRESH_MESSAGE, failure);
+      } else if (previous !== null && ANSWER_MAY_BE_LOST.has(previous.kind)) {
+        this.loseGrant('interrupted-refresh', LOST_ANSWER_MESSAGE, failure);
+      } else {
+        this.loseGrant('refresh-rejected', this.rejectedMessage('refresh-rejected', live.account), failure);
+      }
       return;
     }
     if (failure.kind === 'misconfigured') {
@@ -880,7 +898,15 @@ export class Session {
     });
     try {
       const accessToken = await Promise.race([this.tokenForDisconnect(), timedOut]);
-      await Promise.race([this.jobberApi.appDisconnect(accessToken, controller.signal), timedOut]);
+      try {
+        await Promise.race([this.jobberApi.appDisconnect(accessToken, controller.signal), timedOut]);
+      } catch (error) {
+        if (!isAuthError(error) || error.kind !== 'unauthorized' || !this.live) throw error;
+        // Jobber refused a token we believed valid (clock skew, early revocation): renew once, within
+        // the same time bound, and tell Jobber again.
+        const renewed = await Promise.race([this.refresh('disconnect'), timedOut]);
+        await Promise.race([this.jobberApi.appDisconnect(renewed.accessToken, controller.signal), timedOut]);
+      }
       return { notified: true, problem: '' };
     } catch (error) {
       // Already disconnected in Jobber: Jobber knows, which is what the call was for.

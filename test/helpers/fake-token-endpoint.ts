@@ -140,6 +140,7 @@ export class FakeJobberAccountApi implements JobberAccountApi {
   readonly disconnectCalls: string[] = [];
   disconnectBehaviour: DisconnectBehaviour = 'ok';
   private readonly fetchFailures: AuthError[] = [];
+  private readonly disconnectFailures: AuthError[] = [];
 
   failNextFetch(error: AuthError, times = 1): void {
     for (let i = 0; i < times; i += 1) this.fetchFailures.push(error);
@@ -153,8 +154,15 @@ export class FakeJobberAccountApi implements JobberAccountApi {
     return { ...this.account };
   }
 
+  /** The next appDisconnect call fails with `error`, whatever disconnectBehaviour says. */
+  failNextDisconnect(error: AuthError): void {
+    this.disconnectFailures.push(error);
+  }
+
   async appDisconnect(accessToken: string, signal: AbortSignal): Promise<void> {
     this.disconnectCalls.push(accessToken);
+    const failure = this.disconnectFailures.shift();
+    if (failure) throw failure;
     const behaviour = this.disconnectBehaviour;
     if (behaviour === 'ok') return;
     if (behaviour instanceof AuthError) throw behaviour;

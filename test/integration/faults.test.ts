@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredConnection } from '../../electron/auth/token-model';
+import { LOST_ANSWER_MESSAGE } from '../../electron/auth/session';
 import type { Fault } from '../../sandbox/server';
 import { expectStatus, startEngine, waitForState, type EngineHarness } from '../helpers/engine-harness';
 
@@ -100,8 +101,9 @@ describe('transient faults on refresh, then recovery', () => {
 describe('a refresh answer lost after Jobber rotated', () => {
   // Jobber kills the previous refresh token at once. If the request reached Jobber but its answer
   // never reached us (timeout), the token we still hold is dead: no client can recover that grant.
-  // The engine must say so (needs-reconnect) and keep the record, not loop or wipe.
-  it('→ needs-reconnect on the next attempt, the stored record kept', async () => {
+  // The engine must say so (needs-reconnect, naming the interrupted renewal rather than blaming
+  // Jobber) and keep the record, not loop or wipe.
+  it('→ needs-reconnect (interrupted refresh) on the next attempt, the stored record kept', async () => {
     harness = await startEngine({
       tokenTimeoutMs: 100,
       // The retry comes well after the delayed request has rotated at the sandbox.
@@ -115,7 +117,8 @@ describe('a refresh answer lost after Jobber rotated', () => {
     await expect(h.session.refreshNow()).rejects.toMatchObject({ kind: 'timeout' });
     expect(h.session.getState().status).toBe('offline-retrying');
     const state = await waitForState(h.session, 'needs-reconnect', 5_000);
-    expect(state.reason).toBe('refresh-rejected');
+    expect(state.reason).toBe('interrupted-refresh');
+    expect(state.message).toBe(LOST_ANSWER_MESSAGE);
     expect(state.account?.name).toBe('Sandbox Landscaping Co.');
     const kept = await h.store.current();
     expect(kept).not.toBeNull();

@@ -253,6 +253,20 @@ describe('Session disconnect and stop', () => {
     expect(h.store.saved).toBeNull();
   });
 
+  it('disconnect when Jobber refuses a token we believed valid: renews once and tells Jobber again', async () => {
+    const h = createHarness(seeded);
+    await h.session.start();
+    const first = await h.session.getAccessToken();
+    h.api.failNextDisconnect(new AuthError('unauthorized', 'Jobber did not accept the access token (HTTP 401).'));
+    const result = await h.session.disconnect();
+    expect(result.jobberNotified).toBe(true);
+    expect(h.endpoint.refreshCalls).toHaveLength(1);
+    expect(h.api.disconnectCalls).toHaveLength(2);
+    expect(h.api.disconnectCalls[0]).toBe(first);
+    expect(h.api.disconnectCalls[1]).not.toBe(first);
+    expect(h.store.saved).toBeNull();
+  });
+
   it('disconnect from needs-reconnect wipes the kept blob without calling Jobber', async () => {
     const h = createHarness(seeded);
     h.store.setLoadResult({ kind: 'unreadable', reason: 'decrypt-failed', message: 'x' });
