@@ -86,6 +86,8 @@ export function describeNeedsReconnect(reason: NeedsReconnectReason, accountName
       return `The saved sign-in${who} can no longer be read on this computer because its secure storage changed. Reconnect to continue.`;
     case 'interrupted-refresh':
       return `A token refresh${who} was interrupted, so the saved sign-in may be out of date. Reconnect to continue.`;
+    case 'credentials-rejected':
+      return `Jobber refused this app's client ID or secret${who}. Check them in Settings; the saved sign-in is kept.`;
   }
 }
 

@@ -18,6 +18,8 @@ export interface RefreshOutcome {
 
 export type NeedsReconnectReason =
   | 'refresh-rejected'
+  /** Jobber refused the app's client ID or secret: fix Settings, the saved sign-in is kept. */
+  | 'credentials-rejected'
   | 'disconnected-in-jobber'
   | 'storage-changed'
   | 'interrupted-refresh';

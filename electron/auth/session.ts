@@ -682,7 +682,7 @@ export class Session {
       this.persist(this.generation, kept).catch((error: unknown) =>
         this.activity.error(`Could not update the saved sign-in (${describeError(error)}).`),
       );
-      this.setState({ status: 'needs-reconnect', reason: 'refresh-rejected', account: live.account, message });
+      this.setState({ status: 'needs-reconnect', reason: 'credentials-rejected', account: live.account, message });
       this.activity.error(message);
       return;
     }
@@ -739,6 +739,8 @@ export class Session {
         return 'The saved Jobber sign-in can no longer be read on this computer; reconnect to continue.';
       case 'refresh-rejected':
         return `Jobber no longer accepts this app's sign-in for ${name}; reconnect to continue.`;
+      case 'credentials-rejected':
+        return "Jobber refused this app's client ID or secret; check them in Settings. The saved sign-in is kept.";
     }
   }
 
