@@ -8,14 +8,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mainBundleSize, rendererSize } from './bundle-sizes';
 import { connectPipeline } from './connect-pipeline';
+import { crashSafety } from './crash-safety';
+import { faultMatrix } from './fault-matrix';
 import { machineInfo } from './machine';
 import { mainImportTime } from './main-import-time';
 import { refreshStorm } from './refresh-storm';
+import { soak } from './soak';
 import { formatMs } from './stats';
 import type { BenchResult, Benchmark } from './types';
 
 /** Every benchmark, in the order they run and print. Add new ones here. */
-export const BENCHMARKS: readonly Benchmark[] = [refreshStorm, connectPipeline, rendererSize, mainBundleSize, mainImportTime];
+export const BENCHMARKS: readonly Benchmark[] = [refreshStorm, connectPipeline, rendererSize, mainBundleSize, mainImportTime, faultMatrix, crashSafety, soak];
 
 const OUTPUT = path.resolve(import.meta.dirname, '..', 'test-results', 'bench.json');
 

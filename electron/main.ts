@@ -129,11 +129,12 @@ async function onReady(): Promise<void> {
   const wrapper = createIpcMain({ getAppWindow: () => appWindow, appOrigin, logger });
   ipc = wrapper;
   removeForeignIpcChannels();
-  const notify = createConnectionNotifier({
-    show: (title, body) => {
-      if (Notification.isSupported()) new Notification({ title, body }).show();
-    },
-  });
+  const showNotification = (title: string, body: string) => {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
+  };
+  const notify = createConnectionNotifier({ show: showNotification });
+  // DevTools (and the menu's Reload / Toggle Developer Tools) only in development builds.
+  const devTools = !app.isPackaged;
   const openExternal = (url: string) => shell.openExternal(url);
 
   const created = new AppController({
@@ -144,13 +145,19 @@ async function onReady(): Promise<void> {
     safeStorage: vaultPort,
     clock: systemClock,
     logger,
-    authWindow: new AuthWindowController({ clock: systemClock, logger, openExternal: (url) => void openExternal(url) }),
+    authWindow: new AuthWindowController({
+      clock: systemClock,
+      logger,
+      openExternal: (url) => void openExternal(url),
+      devTools,
+    }),
     openExternal,
     startSandbox: (options) => startSandbox(options),
     sandboxTokenLifetimeSec: positiveInt(ENV.sandboxTokenLifetime),
     registerScheme: registerProtocolClient,
     onSnapshot: (snapshot) => wrapper.send(appWindow, 'state-changed', snapshot),
     onState: notify,
+    notify: showNotification,
   });
   registerIpcHandlers(wrapper, created);
 
@@ -158,6 +165,7 @@ async function onReady(): Promise<void> {
     Menu.buildFromTemplate(
       appMenuTemplate({
         platform: process.platform,
+        packaged: app.isPackaged,
         openLogsFolder: () => void shell.openPath(logsFolder(userDataDir)),
       }),
     ),
@@ -176,6 +184,7 @@ async function onReady(): Promise<void> {
       logger,
       openExternal: (url) => void openExternal(url),
       onBoundsChanged: (b) => settings.setWindowBounds(b),
+      devTools,
     });
     win.on('closed', () => {
       if (appWindow === win) appWindow = null;

@@ -3,6 +3,7 @@
  * Returns it after a shape check, or null so the UI can show "Bridge unavailable" instead of
  * crashing (for example when the page is opened in a plain browser).
  */
+import { API_METHODS } from '../electron/ipc/contract';
 import type { JobberConnectApi } from '../electron/ipc/contract';
 
 declare global {
@@ -11,23 +12,11 @@ declare global {
   }
 }
 
-const METHODS = [
-  'getState',
-  'connect',
-  'cancel',
-  'disconnect',
-  'refreshNow',
-  'getSettings',
-  'saveSettings',
-  'testApi',
-  'onStateChanged',
-] as const satisfies ReadonlyArray<keyof JobberConnectApi>;
-
 /** True when `value` has every method of the contract's API. */
 export function isBridge(value: unknown): value is JobberConnectApi {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return METHODS.every((name) => typeof record[name] === 'function');
+  return API_METHODS.every((name) => typeof record[name] === 'function');
 }
 
 /** The preload's API, or null when it is missing or incomplete. */

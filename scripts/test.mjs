@@ -28,11 +28,13 @@ step('vitest', 'npx', [
 ]);
 const built = step('build', 'npm', ['run', 'build', '--silent']) === 0;
 if (built) {
+  // Electronegativity on the fresh build (offline checks only; every finding must be triaged).
+  step('security-scan', 'node', ['scripts/security-scan.mjs', '--csv', `${results}/electronegativity.csv`]);
   step('playwright', 'npx', ['playwright', 'test'], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json`,
   });
 } else {
-  failures.push('playwright (not run: build failed)');
+  failures.push('security-scan and playwright (not run: build failed)');
 }
 
 function readJson(path) {

@@ -1,27 +1,18 @@
 /**
- * The app's one long-lived object: turns settings + environment into a running engine (Session,
- * GraphQL client, token vault, and the in-process sandbox when no Jobber credentials are set), and
+ * The app's one long-lived object: holds the running engine (built by build-runtime.ts) and
  * implements every renderer action on top of it. Electron reaches it only through injected
- * adapters (auth window, openExternal, safeStorage port, snapshot sink), so tests drive it with the
- * stub and the real sandbox.
+ * adapters (auth window, openExternal, safeStorage port, snapshot sink, notifications), so tests
+ * drive it with the stub and the real sandbox. The loopback receiver of the system-browser mode
+ * lives in loopback-receiver.ts.
  */
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  loadConfig,
-  sandboxConfig,
-  validateSettingsUpdate,
-  type ConfigResult,
-} from '../auth/config';
-import { DEFAULT_GRAPHQL_VERSION, DEFAULT_REDIRECT_URI, type Environment, type JobberConfig } from '../auth/config-types';
-import type { ConnectionState } from '../auth/connection-state';
+import { validateSettingsUpdate } from '../auth/config';
+import { DEFAULT_GRAPHQL_VERSION, DEFAULT_REDIRECT_URI, type Environment } from '../auth/config-types';
+import { ActivityLog, MAX_ACTIVITY_ENTRIES } from '../auth/activity-log';
+import type { ActivityEntry, ConnectionState } from '../auth/connection-state';
 import { isAuthError } from '../auth/errors';
 import type { Clock, Logger } from '../auth/ports';
 import { describeError, redact, registerSecret } from '../auth/redact';
-import { Session } from '../auth/session';
-import { createTokenClient } from '../auth/token-client';
-import { JobberGraphqlClient } from '../jobber/graphql-client';
-import { createJobberAccountApi } from '../jobber/jobber-account-api';
 import type {
   ActionResult,
   AppSnapshot,
@@ -31,16 +22,16 @@ import type {
   TestApiResult,
   UserFacingError,
 } from '../ipc/contract';
-import { openJsonFile } from '../storage/json-file';
 import type { SafeStoragePort } from '../storage/safe-storage-port';
 import { VaultRefusedError } from '../storage/sealed-record';
-import { connectionFileName } from '../storage/store-names';
-import { createTokenVault } from '../storage/token-vault';
 import type { AuthWindowRequest } from '../windows/auth-window';
-import { authAllowedOrigins, decideNavigation } from '../windows/navigation-policy';
+import { authAllowedOrigins, decideNavigation, describeBlockedSignIn } from '../windows/navigation-policy';
+import { buildRuntime, type Runtime, type StartSandbox } from './build-runtime';
 import { callbackScheme } from './callback-args';
-import { loopbackPort, startLoopbackListener, type LoopbackListener } from './loopback-listener';
+import { LoopbackReceiver } from './loopback-receiver';
 import type { SettingsStore } from './settings-store';
+
+export type { SandboxHandle, StartSandbox } from './build-runtime';
 
 /** What the controller needs from the auth window (AuthWindowController implements it). */
 export interface AuthWindowPort {
@@ -49,19 +40,6 @@ export interface AuthWindowPort {
   close(): void;
   open(request: AuthWindowRequest): void;
 }
-
-/** The sandbox as the controller uses it (sandbox/server.ts's startSandbox result). */
-export interface SandboxHandle {
-  url: string;
-  close(): Promise<void>;
-}
-
-export type StartSandbox = (options: {
-  port: number;
-  redirectUris: string[];
-  statePath: string;
-  accessTokenLifetimeSec?: number;
-}) => Promise<SandboxHandle>;
 
 export interface AppControllerDeps {
   userDataDir: string;
@@ -82,13 +60,11 @@ export interface AppControllerDeps {
   onSnapshot: (snapshot: AppSnapshot) => void;
   /** Receives every state (notifications). */
   onState?: (state: ConnectionState) => void;
+  /** Shows a system notification (used when the auth window, in front of the app, needs the person). */
+  notify?: (title: string, body: string) => void;
 }
 
-interface Runtime {
-  config: JobberConfig;
-  session: Session;
-  graphql: JobberGraphqlClient;
-  sandbox: SandboxHandle | null;
+interface LiveRuntime extends Runtime {
   unsubscribe: () => void;
 }
 
@@ -99,16 +75,23 @@ export function toUserFacingError(error: unknown): UserFacingError {
 }
 
 export class AppController {
-  private runtime: Runtime | null = null;
+  private runtime: LiveRuntime | null = null;
   private problems: string[] = [];
   private environment: Environment = 'jobber';
-  private loopback: LoopbackListener | null = null;
-  private loopbackStarting: Promise<void> | null = null;
+  private readonly loopback: LoopbackReceiver;
+  /**
+   * What the shell itself has to tell the person (a blocked sign-in page). Merged into the
+   * session's activity list; the session has no public way to add an entry (see the report).
+   */
+  private readonly shellActivity: ActivityLog;
   /** Serialises start / reconfigure / stop. */
   private lifecycle: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  constructor(private readonly deps: AppControllerDeps) {}
+  constructor(private readonly deps: AppControllerDeps) {
+    this.loopback = new LoopbackReceiver((url) => void this.completeCallback(url));
+    this.shellActivity = new ActivityLog({ clock: deps.clock, logger: deps.logger, maxEntries: 10 });
+  }
 
   /** Reads settings and starts the engine (and the sandbox when applicable). */
   start(): Promise<void> {
@@ -140,13 +123,13 @@ export class AppController {
       return {
         environment: this.environment,
         connection: { status: 'not-configured', problems: [...this.problems] },
-        activity: [],
+        activity: this.shellActivity.entries(),
       };
     }
     return {
       environment: runtime.config.environment,
       connection: runtime.session.getState(),
-      activity: runtime.session.getActivity(),
+      activity: mergeActivity(runtime.session.getActivity(), this.shellActivity.entries()),
     };
   }
 
@@ -157,62 +140,18 @@ export class AppController {
   private async build(): Promise<void> {
     if (this.stopped) return;
     const { deps } = this;
-    const loaded = await deps.settings.load();
-    const result: ConfigResult = loadConfig({ env: deps.env, dotenvText: deps.dotenvText, settings: loaded.settings });
-    const allowWeak = loaded.settings.allowWeakStorage === true;
-    this.environment = loaded.settings.mode ?? (result.kind === 'sandbox' ? 'sandbox' : 'jobber');
-
-    if (result.kind === 'invalid') {
-      this.problems = [...result.problems];
-      if (loaded.secretProblem) this.problems.push(loaded.secretProblem);
-      if (loaded.fileProblem) this.problems.push(loaded.fileProblem);
-      deps.logger.warn('Not configured', { problems: this.problems.length });
+    const built = await buildRuntime(deps);
+    if (built.kind === 'invalid') {
+      this.environment = built.environment;
+      this.problems = built.problems;
       this.emit();
       return;
     }
-
-    let config: JobberConfig;
-    let sandbox: SandboxHandle | null = null;
-    if (result.kind === 'sandbox') {
-      sandbox = await deps.startSandbox({
-        port: 0,
-        redirectUris: [result.redirectUri],
-        statePath: path.join(deps.userDataDir, 'sandbox-state.json'),
-        ...(deps.sandboxTokenLifetimeSec ? { accessTokenLifetimeSec: deps.sandboxTokenLifetimeSec } : {}),
-      });
-      config = sandboxConfig(sandbox.url, {
-        redirectUri: result.redirectUri,
-        graphqlVersion: result.graphqlVersion,
-        authMode: result.authMode,
-      });
-      deps.logger.info('Running against the local sandbox', { reason: result.reason });
-    } else {
-      config = result.config;
-      registerSecret(config.clientSecret);
-    }
+    const { runtime } = built;
+    const { config, session } = runtime;
     this.environment = config.environment;
-
-    const store = createTokenVault({
-      file: openJsonFile({
-        dir: deps.userDataDir,
-        name: connectionFileName(config.environment, config.clientId),
-        now: () => deps.clock.now(),
-      }),
-      safeStorage: deps.safeStorage,
-      allowWeakStorage: () => allowWeak,
-      logger: deps.logger,
-    });
-    const session = new Session({
-      config,
-      tokenEndpoint: createTokenClient({ config, clock: deps.clock, logger: deps.logger }),
-      jobberApi: createJobberAccountApi({ config }),
-      store,
-      clock: deps.clock,
-      logger: deps.logger,
-    });
-    const graphql = new JobberGraphqlClient({ config, tokens: session, clock: deps.clock, logger: deps.logger });
     const unsubscribe = session.subscribe((state) => this.onState(state));
-    this.runtime = { config, session, graphql, sandbox, unsubscribe };
+    this.runtime = { ...runtime, unsubscribe };
     this.problems = [];
 
     const scheme = callbackScheme(config.redirectUri);
@@ -227,7 +166,7 @@ export class AppController {
     const runtime = this.runtime;
     this.runtime = null;
     this.deps.authWindow.close();
-    await this.stopLoopback();
+    await this.loopback.stop();
     if (runtime === null) return;
     runtime.unsubscribe();
     await runtime.session.stop();
@@ -238,7 +177,7 @@ export class AppController {
     if (state.status !== 'connecting') {
       // The request ended (callback, cancel, timeout): nothing should stay open for it.
       this.deps.authWindow.close();
-      void this.stopLoopback();
+      void this.loopback.stop();
     }
     this.emit();
     this.deps.onState?.(state);
@@ -254,6 +193,8 @@ export class AppController {
     }
     const { config, session } = runtime;
     try {
+      // Refuse before a request exists: a portless loopback redirect could never be answered.
+      if (config.authMode === 'system-browser') LoopbackReceiver.check(config.redirectUri);
       const { authorizeUrl, expiresAt } = session.beginConnect();
       const rules = {
         allowedOrigins: authAllowedOrigins(config.environment, config.apiBaseUrl),
@@ -273,10 +214,11 @@ export class AppController {
             rules,
             onCallback: (url) => void this.completeCallback(url),
             onCancel: (reason, detail) => session.cancelConnect(reason, detail),
+            onBlocked: (host) => this.noteBlockedSignIn(host),
           });
         }
       } else {
-        await this.ensureLoopback(config.redirectUri);
+        await this.loopback.ensure(config.redirectUri);
         await this.deps.openExternal(authorizeUrl);
       }
       return { ok: true };
@@ -400,28 +342,22 @@ export class AppController {
     this.runtime?.session.networkOnline();
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Loopback receiver (system-browser mode with an http://127.0.0.1:<port>/… redirect URI)
-
-  private async ensureLoopback(redirectUri: string): Promise<void> {
-    const port = loopbackPort(redirectUri);
-    if (port === null || this.loopback !== null) return;
-    this.loopbackStarting ??= startLoopbackListener({
-      redirectUri,
-      port,
-      onCallback: (url) => void this.completeCallback(url),
-    }).then((listener) => {
-      this.loopback = listener;
-    }).finally(() => {
-      this.loopbackStarting = null;
-    });
-    await this.loopbackStarting;
+  /**
+   * The auth window refused a page (Google or Apple single sign-on): tell the person why nothing
+   * happens and what to do, in the activity list and as a notification, since the auth window
+   * covers the app.
+   */
+  private noteBlockedSignIn(host: string): void {
+    const message = describeBlockedSignIn(host);
+    this.shellActivity.warning(message, { host });
+    this.deps.notify?.('Jobber Connect could not open a sign-in page', message);
+    this.emit();
   }
+}
 
-  private async stopLoopback(): Promise<void> {
-    await this.loopbackStarting?.catch(() => undefined);
-    const listener = this.loopback;
-    this.loopback = null;
-    await listener?.close();
-  }
+/** The session's entries and the shell's, newest first, bounded like the session's own list. */
+function mergeActivity(session: ActivityEntry[], shell: ActivityEntry[]): ActivityEntry[] {
+  if (shell.length === 0) return session;
+  // Stable sort: at equal times the shell's note, a reaction to what the session just did, goes first.
+  return [...shell, ...session].sort((a, b) => b.at - a.at).slice(0, MAX_ACTIVITY_ENTRIES);
 }

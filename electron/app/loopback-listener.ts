@@ -1,14 +1,14 @@
 /**
- * The system-browser mode's loopback receiver (RFC 8252 §7.3): an HTTP server on 127.0.0.1 at the
- * redirect URI's port, alive only while a Connect is pending. It answers the callback path once
- * with a short "return to the app" page and hands the full URL to the session.
+ * The system-browser mode's loopback receiver (RFC 8252 §7.3): HTTP on the redirect URI's own
+ * loopback host and port, alive only while a Connect is pending. It answers the callback path with
+ * a short "return to the app" page and hands the full URL to the session. Which hosts to bind and
+ * whether a redirect URI can be listened on at all are pure functions, so they are testable alone.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { matchesRedirectUri } from '../auth/callback-parser';
 
-/** The port to listen on when `redirectUri` is a loopback http URL with an explicit port, else null. */
-export function loopbackPort(redirectUri: string): number | null {
+function loopbackUrl(redirectUri: string): URL | null {
   let url: URL;
   try {
     url = new URL(redirectUri);
@@ -16,9 +16,52 @@ export function loopbackPort(redirectUri: string): number | null {
     return null;
   }
   if (url.protocol !== 'http:') return null;
-  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost' && url.hostname !== '[::1]') return null;
-  if (url.port === '') return null;
+  return loopbackHosts(redirectUri).length > 0 ? url : null;
+}
+
+/**
+ * The addresses to bind for a loopback http redirect URI: the URI's own host, and for `localhost`
+ * both 127.0.0.1 and ::1 (browsers may resolve it to either). Empty for anything else.
+ */
+export function loopbackHosts(redirectUri: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    return [];
+  }
+  if (url.protocol !== 'http:') return [];
+  switch (url.hostname) {
+    case '127.0.0.1':
+      return ['127.0.0.1'];
+    case '[::1]':
+      return ['::1'];
+    case 'localhost':
+      return ['127.0.0.1', '::1'];
+    default:
+      return [];
+  }
+}
+
+/** The port to listen on when `redirectUri` is a loopback http URL with an explicit port, else null. */
+export function loopbackPort(redirectUri: string): number | null {
+  const url = loopbackUrl(redirectUri);
+  if (url === null || url.port === '') return null;
   return Number(url.port);
+}
+
+/**
+ * Why the system-browser mode cannot receive Jobber's answer on this redirect URI, or null. A
+ * loopback http URI without a port would need port 80, which the app cannot (and must not) take.
+ */
+export function portlessLoopbackProblem(redirectUri: string): string | null {
+  const url = loopbackUrl(redirectUri);
+  if (url === null || url.port !== '') return null;
+  return (
+    `The redirect URI ${url.origin}${url.pathname} has no port. Signing in with the system browser needs the app ` +
+    'to listen on this computer for Jobber\'s answer, so the redirect URI must name a port, for example ' +
+    'http://127.0.0.1:53682/oauth/callback. Change it in Settings and in your app in Jobber\'s Developer Center.'
+  );
 }
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Jobber Connect</title></head>
@@ -27,17 +70,43 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Jobber Con
 
 export interface LoopbackListener {
   readonly port: number;
+  /** The addresses actually bound (for localhost, ::1 is skipped where IPv6 is unavailable). */
+  readonly hosts: readonly string[];
   close(): Promise<void>;
 }
 
-/** Starts listening on 127.0.0.1:`port`. Resolves once bound; rejects if the port is taken. */
-export function startLoopbackListener(options: {
+/** Errors that mean "this address family does not exist here", not "someone else has the port". */
+const ADDRESS_UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise<void>((done) => {
+    server.closeAllConnections();
+    server.close(() => done());
+  });
+}
+
+/**
+ * Starts listening on every host of `loopbackHosts(redirectUri)` at `port`. Resolves once bound;
+ * rejects if the port is taken on any of them (another program there could receive the code), or
+ * if no host could be bound at all.
+ */
+export async function startLoopbackListener(options: {
   redirectUri: string;
   port: number;
   onCallback: (callbackUrl: string) => void;
 }): Promise<LoopbackListener> {
-  const server = http.createServer((req, res) => {
-    const redirect = new URL(options.redirectUri);
+  const redirect = new URL(options.redirectUri);
+  const handler: http.RequestListener = (req, res) => {
     // Rebuild the URL with the redirect URI's own host spelling so `localhost` redirects match.
     const url = `${redirect.protocol}//${redirect.host}${req.url ?? '/'}`;
     if (req.method !== 'GET' || !matchesRedirectUri(url, options.redirectUri)) {
@@ -53,19 +122,37 @@ export function startLoopbackListener(options: {
       })
       .end(PAGE);
     options.onCallback(url);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  };
+
+  const hosts = loopbackHosts(options.redirectUri);
+  const servers: http.Server[] = [];
+  const bound: string[] = [];
+  let port = options.port;
+  try {
+    for (const host of hosts) {
+      const server = http.createServer(handler);
+      try {
+        await listen(server, port, host);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        // localhost: one missing address family is fine; a taken port never is.
+        if (hosts.length > 1 && ADDRESS_UNAVAILABLE.has(code)) continue;
+        throw error;
+      }
+      servers.push(server);
+      bound.push(host);
+      port = (server.address() as AddressInfo).port;
+    }
+    if (servers.length === 0) throw new Error(`No loopback address could be bound for ${redirect.host}`);
+  } catch (error) {
+    await Promise.all(servers.map(closeServer));
+    throw error;
+  }
+  return {
+    port,
+    hosts: bound,
+    close: async () => {
+      await Promise.all(servers.map(closeServer));
+    },
+  };
 }

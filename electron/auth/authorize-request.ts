@@ -2,12 +2,11 @@
  * Builds the URL of Jobber's consent page for one Connect. Pure: the `state` comes from
  * PendingRequests, everything else from the validated config.
  */
+import { apiUrl } from './api-url';
 import type { JobberConfig } from './config-types';
 
-/** Strips trailing slashes so `${base}/api/...` never doubles them. */
-export function apiUrl(config: Pick<JobberConfig, 'apiBaseUrl'>, path: string): string {
-  return `${config.apiBaseUrl.replace(/\/+$/, '')}${path}`;
-}
+/** Kept here for existing importers; api-url.ts is its home. */
+export { apiUrl } from './api-url';
 
 /**
  * `${apiBaseUrl}/api/oauth/authorize?response_type=code&client_id=…&redirect_uri=…&state=…`.

@@ -26,6 +26,8 @@ export type AuthErrorKind =
   // flow control
   | 'cancelled'
   | 'not-connected'
+  /** Connect was asked for while a working grant exists: disconnect first. */
+  | 'already-connected'
   // API
   | 'unauthorized'
   | 'throttled'

@@ -14,14 +14,20 @@ import type { Logger } from './ports';
 /** What every scrubbed value is replaced with. */
 export const REDACTED = '[redacted]';
 
-/** How many registered secrets are remembered (the most recent win): enough for a few token rotations. */
+/**
+ * How many unpinned secrets are remembered (the most recent win). Only one-shot values live here:
+ * codes, states and replaced tokens. Long-lived ones (the client secret, the current token pair)
+ * are pinned and never evicted, however many rotations happen.
+ */
 export const MAX_REGISTERED_SECRETS = 64;
 
 /** Shorter values are not registered: scrubbing them would mangle ordinary words and numbers. */
 export const MIN_SECRET_LENGTH = 8;
 
-// Insertion-ordered, so the oldest entry is the first key.
+// Insertion-ordered, so the oldest entry is the first key. Holds unpinned secrets only.
 const registered = new Set<string>();
+// Never evicted; a value is in at most one of the two sets.
+const pinned = new Set<string>();
 // The compiled alternation of every registered value and its encodings; rebuilt only when the set
 // changes, since redact() runs on every log line.
 let registeredPattern: RegExp | null = null;
@@ -30,8 +36,17 @@ let registeredPattern: RegExp | null = null;
  * Remembers an exact value (token, client secret, code, state) so `redact` scrubs it anywhere it
  * appears, including its URL-encoded form. Values shorter than MIN_SECRET_LENGTH are ignored.
  */
-export function registerSecret(value: string): void {
+export function registerSecret(value: string, options: { pin?: boolean } = {}): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+  if (options.pin) {
+    if (pinned.has(value)) return;
+    registered.delete(value);
+    pinned.add(value);
+    registeredPattern = null;
+    return;
+  }
+  // Already pinned: it stays pinned until unpinned explicitly.
+  if (pinned.has(value)) return;
   registeredPattern = null;
   registered.delete(value);
   registered.add(value);
@@ -42,10 +57,31 @@ export function registerSecret(value: string): void {
   }
 }
 
-/** Test hook: forgets every registered secret. */
+/** Registers `value` so it is never evicted (the client secret, the current access and refresh tokens). */
+export function pinSecret(value: string): void {
+  registerSecret(value, { pin: true });
+}
+
+/**
+ * Ends the pin of `value` (a token pair that was replaced): it moves to the most recent end of the
+ * bounded list, so it is still scrubbed for a good while after. Unknown values are registered.
+ */
+export function unpinSecret(value: string): void {
+  if (typeof value !== 'string') return;
+  pinned.delete(value);
+  registerSecret(value);
+}
+
+/** Test hook: forgets every registered secret, pinned ones included. */
 export function clearRegisteredSecrets(): void {
   registered.clear();
+  pinned.clear();
   registeredPattern = null;
+}
+
+function* allRegistered(): Iterable<string> {
+  yield* pinned;
+  yield* registered;
 }
 
 const SENSITIVE_PARAM_NAMES = 'code|state|access_token|refresh_token|client_secret|id_token|authorization';
@@ -82,7 +118,7 @@ function escapeRegExp(text: string): string {
 
 function buildRegisteredPattern(): RegExp {
   const variants = new Set<string>();
-  for (const secret of registered) {
+  for (const secret of allRegistered()) {
     variants.add(secret);
     const encoded = encodeURIComponent(secret);
     if (encoded !== secret) variants.add(encoded);
@@ -96,7 +132,7 @@ function buildRegisteredPattern(): RegExp {
 }
 
 function scrubRegistered(text: string): string {
-  if (registered.size === 0) return text;
+  if (registered.size === 0 && pinned.size === 0) return text;
   registeredPattern ??= buildRegisteredPattern();
   return text.replace(registeredPattern, REDACTED);
 }
@@ -118,7 +154,7 @@ export function redact(text: string): string {
 }
 
 function containsRegistered(text: string): boolean {
-  for (const secret of registered) {
+  for (const secret of allRegistered()) {
     if (text.includes(secret)) return true;
   }
   return false;

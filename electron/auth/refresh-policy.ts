@@ -21,6 +21,19 @@ export interface RefreshPolicy {
   backoffCapMs: number;
   /** How long Disconnect waits for Jobber before wiping local tokens anyway (5 s). */
   disconnectTimeoutMs: number;
+  /**
+   * How long stop() (quitting) waits for a refresh already sent to be answered and saved (20 s: the
+   * token client's 15 s request timeout plus time to persist). Quitting sooner would lose a pair
+   * Jobber may already have rotated to.
+   */
+  shutdownWaitMs: number;
+  /**
+   * Floor between a successful refresh and the next scheduled one: max(minRefreshIntervalMs,
+   * minRefreshIntervalFraction × lifetime), default max(30 s, 10 %). Whatever the clock or the
+   * token says, the scheduler can then never spin.
+   */
+  minRefreshIntervalMs: number;
+  minRefreshIntervalFraction: number;
   /** Longest single timer; longer waits re-check the wall clock (sleep drift, setTimeout overflow). */
   maxTimerMs: number;
 }
@@ -34,6 +47,9 @@ export const DEFAULT_REFRESH_POLICY: Readonly<RefreshPolicy> = Object.freeze({
   backoffFactor: 2,
   backoffCapMs: 5 * 60_000,
   disconnectTimeoutMs: 5_000,
+  shutdownWaitMs: 20_000,
+  minRefreshIntervalMs: 30_000,
+  minRefreshIntervalFraction: 0.1,
   maxTimerMs: 60_000,
 });
 
@@ -63,15 +79,24 @@ export function callerMargin(tokens: TokenTimes, policy: RefreshPolicy): number 
   return Math.min(policy.callerMarginMs, 0.05 * lifetimeOf(tokens));
 }
 
+/** The shortest gap allowed between a successful refresh and the next scheduled one. */
+export function minRefreshInterval(tokens: TokenTimes, policy: RefreshPolicy): number {
+  return Math.max(policy.minRefreshIntervalMs, policy.minRefreshIntervalFraction * lifetimeOf(tokens));
+}
+
 /**
  * When the scheduler should refresh: expiresAt − margin − jitter, where jitter is uniform in
  * [0, jitterFraction × margin) so many installs do not all refresh at the same instant. Never
- * earlier than `now` when given (an overdue refresh runs at once).
+ * earlier than `now` when given (an overdue refresh runs at once), and never sooner than
+ * minRefreshInterval after `lastSuccessAt` (the last successful refresh) when given.
  */
-export function nextRefreshAt(tokens: TokenTimes, policy: RefreshPolicy, random: RandomSource, now?: number): number {
+export function nextRefreshAt(tokens: TokenTimes, policy: RefreshPolicy, random: RandomSource, now?: number, lastSuccessAt?: number): number {
   const margin = refreshMargin(tokens, policy);
   const jitter = clampUnit(random()) * policy.jitterFraction * margin;
-  const at = Math.floor(tokens.accessTokenExpiresAt - margin - jitter);
+  let at = Math.floor(tokens.accessTokenExpiresAt - margin - jitter);
+  if (lastSuccessAt !== undefined && Number.isFinite(lastSuccessAt)) {
+    at = Math.max(at, Math.ceil(lastSuccessAt + minRefreshInterval(tokens, policy)));
+  }
   return now === undefined ? at : Math.max(now, at);
 }
 

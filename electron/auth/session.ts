@@ -3,33 +3,42 @@
  * persist → connected), rotation-safe refresh (single flight, crash marker, persist before use,
  * scheduled ahead of expiry, backoff while offline), reactions to Jobber's verdicts (rejected grant,
  * disconnected in Jobber) and Disconnect. Everything outside reaches it through ports (clock,
- * random, logger, token store, token endpoint, account API); no Electron, no direct I/O.
+ * random, logger, token store, token endpoint, account API); no Electron, no direct I/O. Its
+ * wording lives in session-messages.ts, its timers in deadline-timer.ts, the appDisconnect call in
+ * session-disconnect.ts.
  *
  * Invariants:
  * - A refresh token is spent only after a marker saying so is persisted, and the pair it buys is
  *   persisted before anything (state, callers) uses it. At most one refresh is in flight, ever.
  * - The stored record is replaced only by a successful connect or refresh, and removed only by
- *   Disconnect. A rejected grant, unreadable storage or a failed reconnect keep it.
+ *   Disconnect (or a sign-in cancelled after it was saved). A rejected grant, unreadable storage or
+ *   a failed reconnect keep it.
  * - Nothing that leaves this module (state, activity, errors, logs) carries a token, code or state.
+ * - Nothing is written to the store after stop() began, except what was already queued.
  *
  * Decisions the brief left open:
  * - 'misconfigured' on refresh (Jobber refused the client id/secret): the grant is unusable with this
- *   configuration, so state → needs-reconnect ('refresh-rejected') with a message pointing at
+ *   configuration, so state → needs-reconnect ('credentials-rejected') with a message pointing at
  *   Settings. The stored tokens are kept with the crash marker cleared and the outcome NOT recorded
  *   as rejected, so once the credentials are fixed (a new session) the saved sign-in is tried again.
+ *   Disconnect from there wipes the saved sign-in without calling Jobber ("Forget saved sign-in").
  * - A failed account fetch right after Connect does not fail the Connect: tokens are already
  *   persisted; the state shows "Unknown account" and the fetch is retried after the next refresh.
  * - A record whose last refresh was rejected loads straight into needs-reconnect, without spending
  *   a request on a refresh token Jobber already refused.
  * - start() resolves after any refresh it had to run at once (expired token, crash marker), so the
  *   state is settled when it returns; state changes are published as they happen meanwhile.
+ * - Cancel or Disconnect while the code is being exchanged wins: Jobber's answer is not kept and,
+ *   since Jobber did create a grant, it is told (appDisconnect, bounded). stop() at that moment
+ *   drops the answer without writing or calling anything.
  */
-import type { AccountSummary, ConnectionState, GrantDetails, NeedsReconnectReason, ActivityEntry } from './connection-state';
+import type { AccountSummary, ActivityEntry, ConnectionState, GrantDetails, NeedsReconnectReason } from './connection-state';
 import type { JobberConfig } from './config-types';
-import { AuthError, isAuthError, isTransient } from './errors';
 import { ActivityLog } from './activity-log';
 import { buildAuthorizeUrl } from './authorize-request';
 import { parseCallback } from './callback-parser';
+import { DeadlineTimer } from './deadline-timer';
+import { AuthError, isAuthError, isTransient } from './errors';
 import { PendingRequests } from './pending-requests';
 import {
   type Clock,
@@ -43,9 +52,22 @@ import {
   silentLogger,
   systemClock,
 } from './ports';
-import { createRedactingLogger, describeError, fingerprint, redact, registerSecret } from './redact';
+import { createRedactingLogger, describeError, fingerprint, pinSecret, redact, unpinSecret } from './redact';
 import { type RefreshPolicy, backoffDelay, callerMargin, nextRefreshAt, resolvePolicy } from './refresh-policy';
+import { notifyJobberOfDisconnect, type NotifyJobberOutcome } from './session-disconnect';
+import {
+  INTERRUPTED_REFRESH_MESSAGE,
+  LOST_ANSWER_MESSAGE,
+  MESSAGES,
+  type RefreshTrigger,
+  TRIGGER_TEXT,
+  UNKNOWN_ACCOUNT,
+  rejectedMessage,
+} from './session-messages';
 import type { StoredConnection, TokenSet } from './token-model';
+
+// Kept exported from here for existing importers; session-messages.ts is their home.
+export { INTERRUPTED_REFRESH_MESSAGE, LOST_ANSWER_MESSAGE, UNKNOWN_ACCOUNT } from './session-messages';
 
 export interface SessionOptions {
   config: JobberConfig;
@@ -58,32 +80,11 @@ export interface SessionOptions {
   policy?: Partial<RefreshPolicy>;
 }
 
-/** Shown while the account name could not be fetched yet. */
-export const UNKNOWN_ACCOUNT: Readonly<AccountSummary> = Object.freeze({ id: '', name: 'Unknown account' });
-
-export const INTERRUPTED_REFRESH_MESSAGE =
-  'The app was closed while renewing its Jobber sign-in and Jobber had already replaced it; reconnect to continue.';
-
-export const LOST_ANSWER_MESSAGE =
-  "A renewal of the Jobber sign-in was cut off before Jobber's answer arrived, and Jobber had already replaced the sign-in; reconnect to continue.";
+/** A clock this far from Jobber's earns a warning in the activity list (once per session). */
+export const CLOCK_SKEW_WARNING_MS = 5 * 60_000;
 
 /** Failures after which Jobber may have rotated the refresh token without us seeing the answer. */
 const ANSWER_MAY_BE_LOST: ReadonlySet<AuthError['kind']> = new Set(['timeout', 'network', 'invalid-response']);
-
-type RefreshTrigger = 'scheduled' | 'retry' | 'caller' | 'unauthorized' | 'manual' | 'startup' | 'interrupted' | 'resume' | 'online' | 'disconnect';
-
-const TRIGGER_TEXT: Record<RefreshTrigger, string> = {
-  scheduled: 'Renewing the Jobber access token ahead of its expiry.',
-  retry: 'Retrying the Jobber token renewal.',
-  caller: 'Renewing the Jobber access token: it was about to expire.',
-  unauthorized: 'Jobber refused the access token; renewing it.',
-  manual: 'Renewing the Jobber access token (requested).',
-  startup: 'Renewing the saved Jobber access token: it had expired or was about to.',
-  interrupted: 'Renewing the Jobber sign-in again: the app was closed while a renewal was in progress.',
-  resume: 'Renewing the Jobber access token after the computer woke up.',
-  online: 'Network is back; retrying the Jobber token renewal.',
-  disconnect: 'Renewing the Jobber access token so Jobber can be told about the disconnect.',
-};
 
 interface ConnectAttempt {
   authorizeUrl: string;
@@ -93,69 +94,27 @@ interface ConnectAttempt {
   resting: ConnectionState;
 }
 
-/**
- * A timer for a wall-clock deadline. Each underlying timer is at most `maxTimerMs`, then the
- * deadline is re-checked against clock.now(): timers drift while the computer sleeps, and
- * setTimeout overflows past 2^31 ms.
- */
-class DeadlineTimer {
-  private handle: TimerHandle | null = null;
-  private callback: (() => void) | null = null;
-  private due = 0;
+/** Why a sign-in being finished (code exchange onwards) was abandoned. */
+type Abandon = 'cancel' | 'disconnect' | 'stop';
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly maxTimerMs: number,
-  ) {}
-
-  get dueAt(): number | null {
-    return this.callback ? this.due : null;
-  }
-
-  arm(dueAt: number, callback: () => void): void {
-    this.clear();
-    this.due = dueAt;
-    this.callback = callback;
-    this.schedule();
-  }
-
-  clear(): void {
-    if (this.handle !== null) this.clock.clearTimer(this.handle);
-    this.handle = null;
-    this.callback = null;
-  }
-
-  /** Fires now if the deadline has passed, otherwise re-arms against the current time. */
-  check(): void {
-    if (!this.callback) return;
-    if (this.clock.now() >= this.due) {
-      const callback = this.callback;
-      this.clear();
-      callback();
-      return;
-    }
-    if (this.handle !== null) this.clock.clearTimer(this.handle);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    const delay = Math.min(Math.max(0, this.due - this.clock.now()), this.maxTimerMs);
-    this.handle = this.clock.setTimer(delay, () => {
-      this.handle = null;
-      this.check();
-    });
-  }
-}
-
-function clockTime(ms: number): string {
-  const date = new Date(ms);
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+/** A Connect past its callback: the code is being exchanged and the result saved. */
+interface Completion {
+  abandoned: Abandon | null;
+  /** Where Cancel returns to (the attempt's resting state). */
+  resting: ConnectionState;
 }
 
 function toAuthError(error: unknown, fallback: AuthError['kind'] = 'network'): AuthError {
   return isAuthError(error) ? error : new AuthError(fallback, describeError(error));
 }
 
+/**
+ * Callback failures that leave a still-valid pending request alone: anyone who can reach the
+ * redirect URI can produce them without knowing our `state`, so they must not end the real sign-in.
+ * 'expired-state' is deliberately absent: it is reported only when the callback carried one of OUR
+ * states (so it is genuine, merely late), and that request is past use anyway, so ending the
+ * attempt is right.
+ */
 const STATE_VALIDATION_FAILURES: ReadonlySet<AuthError['kind']> = new Set([
   'state-mismatch',
   'unknown-state',
@@ -165,12 +124,19 @@ const STATE_VALIDATION_FAILURES: ReadonlySet<AuthError['kind']> = new Set([
 /** Problems that make Connect impossible; an empty list means the config can be tried. */
 function configProblems(config: JobberConfig): string[] {
   const problems: string[] = [];
-  if (!config.clientId) problems.push('The Jobber client ID is not set.');
-  if (!config.clientSecret) problems.push('The Jobber client secret is not set.');
-  if (!config.redirectUri) problems.push('The OAuth callback URL is not set.');
-  if (!config.apiBaseUrl) problems.push("Jobber's API address is not set.");
-  if (!config.graphqlVersion) problems.push('The Jobber GraphQL API version is not set.');
+  const text = MESSAGES.configProblem;
+  if (!config.clientId) problems.push(text.clientId);
+  if (!config.clientSecret) problems.push(text.clientSecret);
+  if (!config.redirectUri) problems.push(text.redirectUri);
+  if (!config.apiBaseUrl) problems.push(text.apiBaseUrl);
+  if (!config.graphqlVersion) problems.push(text.graphqlVersion);
   return problems;
+}
+
+/** The token pair without the one-off diagnostics the token client attaches (never persisted). */
+function storable(tokens: TokenSet): TokenSet {
+  const { accessToken, refreshToken, accessTokenIssuedAt, accessTokenExpiresAt, expirySource } = tokens;
+  return { accessToken, refreshToken, accessTokenIssuedAt, accessTokenExpiresAt, expirySource };
 }
 
 export class Session {
@@ -190,6 +156,8 @@ export class Session {
   /** The working grant (in-memory truth). Null whenever tokens must not be used. */
   private live: StoredConnection | null = null;
   private connectAttempt: ConnectAttempt | null = null;
+  /** Set from the accepted callback until the Connect settles. */
+  private completion: Completion | null = null;
   private refreshPromise: Promise<TokenSet> | null = null;
   /** Consecutive transient failures, for backoff. */
   private attempt = 0;
@@ -206,6 +174,9 @@ export class Session {
   private disconnecting = false;
   /** The needs-reconnect state as it was before a failed reconnect prefixed its message. */
   private reconnectBase: ConnectionState | null = null;
+  /** The token pair pinned in the redactor (the current one); unpinned when replaced. */
+  private pinnedTokens: string[] = [];
+  private clockWarned = false;
 
   private readonly refreshTimer: DeadlineTimer;
   private readonly connectTimer: DeadlineTimer;
@@ -225,7 +196,8 @@ export class Session {
     this.refreshTimer = new DeadlineTimer(this.clock, this.policy.maxTimerMs);
     this.connectTimer = new DeadlineTimer(this.clock, this.policy.maxTimerMs);
     this.saveRetryTimer = new DeadlineTimer(this.clock, this.policy.maxTimerMs);
-    if (this.config.clientSecret) registerSecret(this.config.clientSecret);
+    // The longest-lived secret: never allowed to drop out of exact-value redaction.
+    if (this.config.clientSecret) pinSecret(this.config.clientSecret);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -263,14 +235,14 @@ export class Session {
     const problems = configProblems(this.config);
     if (problems.length > 0) {
       this.setState({ status: 'not-configured', problems });
-      this.activity.warning(`Jobber Connect is not configured: ${problems.join(' ')}`);
+      this.activity.warning(MESSAGES.notConfigured(problems));
       return;
     }
     let result: StoreLoadResult;
     try {
       result = await this.enqueue(() => this.store.load());
     } catch (error) {
-      const message = `The saved Jobber sign-in could not be read (${describeError(error)}). Nothing was changed on disk.`;
+      const message = MESSAGES.storeReadFailed(describeError(error));
       this.setState({ status: 'storage-unavailable', reason: 'store-unreadable', message });
       this.activity.error(message);
       return;
@@ -279,7 +251,7 @@ export class Session {
     switch (result.kind) {
       case 'empty':
         this.setState({ status: 'disconnected', lastError: null, notice: null });
-        this.activity.info('No saved Jobber connection; ready to connect.');
+        this.activity.info(MESSAGES.noSavedConnection);
         return;
       case 'unreadable':
         this.settleUnreadable(result.reason, result.message);
@@ -292,38 +264,29 @@ export class Session {
 
   private settleUnreadable(reason: Extract<StoreLoadResult, { kind: 'unreadable' }>['reason'], detail: string): void {
     if (reason === 'unavailable' || reason === 'basic-text') {
-      const message =
-        reason === 'basic-text'
-          ? `This computer's keyring only offers plain-text storage, so the Jobber sign-in cannot be saved safely. ${detail}`
-          : `No secure storage (keyring) is available to save the Jobber sign-in. ${detail}`;
-      this.setState({ status: 'storage-unavailable', reason: reason === 'basic-text' ? 'basic-text' : 'no-keyring', message });
+      const which = reason === 'basic-text' ? 'basic-text' : 'no-keyring';
+      const message = MESSAGES.storageUnavailable(which, detail);
+      this.setState({ status: 'storage-unavailable', reason: which, message });
       this.activity.error(message);
       return;
     }
-    const what =
-      reason === 'decrypt-failed'
-        ? 'The saved Jobber sign-in could not be decrypted on this computer'
-        : reason === 'backend-changed'
-          ? "The saved Jobber sign-in was encrypted with a different keyring than this computer's current one"
-          : 'The saved Jobber sign-in is damaged';
-    const message = `${what} (${detail}). The old data is kept until you reconnect.`;
+    const message = MESSAGES.storeUnreadable(reason, detail);
     this.setState({ status: 'needs-reconnect', reason: 'storage-changed', account: null, message });
     this.activity.error(message);
   }
 
   private async settleLoaded(connection: StoredConnection): Promise<void> {
-    registerSecret(connection.tokens.accessToken);
-    registerSecret(connection.tokens.refreshToken);
+    this.pinTokens(connection.tokens);
     if (connection.lastRefresh?.result === 'rejected') {
-      const message = connection.lastRefresh.message ?? this.rejectedMessage('refresh-rejected', connection.account);
+      const message = connection.lastRefresh.message ?? rejectedMessage('refresh-rejected', connection.account);
       this.setState({ status: 'needs-reconnect', reason: 'refresh-rejected', account: connection.account, message });
-      this.activity.warning(`The saved Jobber sign-in was refused by Jobber earlier: ${message}`);
+      this.activity.warning(MESSAGES.refusedEarlier(message));
       return;
     }
     this.live = connection;
-    this.activity.info(`Loaded the saved connection to ${this.accountName(connection.account)}.`);
+    this.activity.info(MESSAGES.loaded(connection.account));
     if (connection.refreshInFlight) {
-      this.activity.warning('The app was closed while renewing the Jobber sign-in; checking it now.', {
+      this.activity.warning(MESSAGES.crashMarkerFound, {
         refreshTokenFingerprint: connection.refreshInFlight.refreshTokenFingerprint,
         startedAt: connection.refreshInFlight.startedAt,
       });
@@ -341,21 +304,21 @@ export class Session {
    * Starts a Connect: a pending request (32-byte state, 10 minutes, single use) and the authorize
    * URL; state → connecting. A Connect already pending is returned as is (`alreadyPending`).
    * Throws AuthError 'storage' in storage-unavailable, 'misconfigured' when not configured, and
-   * 'cancelled' while a working grant exists (disconnect first).
+   * 'already-connected' while a working grant exists (disconnect first) or while a sign-in Jobber
+   * already approved is being finished.
    */
   beginConnect(): { authorizeUrl: string; expiresAt: number; alreadyPending: boolean } {
     if (this.state.status === 'not-configured') {
-      throw new AuthError('misconfigured', `Jobber Connect is not configured: ${this.state.problems.join(' ')}`);
+      throw new AuthError('misconfigured', MESSAGES.notConfigured(this.state.problems));
     }
     if (this.state.status === 'storage-unavailable') throw new AuthError('storage', this.state.message);
+    if (this.completion && !this.completion.abandoned) throw new AuthError('already-connected', MESSAGES.stillFinishing);
     const current = this.connectAttempt;
     if (current && this.pending.hasPending() && this.clock.now() < current.expiresAt) {
       return { authorizeUrl: current.authorizeUrl, expiresAt: current.expiresAt, alreadyPending: true };
     }
     if (current) this.endConnectAttempt();
-    if (this.live) {
-      throw new AuthError('cancelled', 'Already connected to Jobber; disconnect first to connect another account.');
-    }
+    if (this.live) throw new AuthError('already-connected', MESSAGES.alreadyConnected);
     const resting: ConnectionState =
       current?.resting ??
       (this.state.status === 'needs-reconnect' && this.reconnectBase ? this.reconnectBase : this.state);
@@ -365,7 +328,7 @@ export class Session {
     this.connectAttempt = { authorizeUrl, startedAt, expiresAt, resting: structuredClone(resting) };
     this.connectTimer.arm(expiresAt, () => this.cancelConnect('timeout'));
     this.setState({ status: 'connecting', startedAt, expiresAt, mode: this.config.authMode });
-    this.activity.info('Opened Jobber sign-in; waiting for approval.');
+    this.activity.info(MESSAGES.signInOpened);
     return { authorizeUrl, expiresAt, alreadyPending: false };
   }
 
@@ -374,7 +337,8 @@ export class Session {
    * tokens, fetches the account, persists again, then says connected. On failure returns to the
    * resting state (disconnected with lastError, or needs-reconnect with the old record kept) and
    * rethrows the AuthError. A callback failing state validation leaves a still-valid pending
-   * request alone (a forged callback must not kill the real sign-in).
+   * request alone (a forged callback must not kill the real sign-in). Cancel, Disconnect or stop
+   * arriving meanwhile win: throws 'cancelled' and keeps nothing (see the module header).
    */
   async completeConnect(callbackUrl: string): Promise<void> {
     const attempt = this.connectAttempt;
@@ -382,91 +346,152 @@ export class Session {
     if (!parsed.ok) {
       const error = parsed.error;
       if (attempt && STATE_VALIDATION_FAILURES.has(error.kind) && this.pending.hasPending()) {
-        this.activity.warning(`Ignored a sign-in response that does not belong to this Connect: ${error.message}`);
+        this.activity.warning(MESSAGES.ignoredForeignCallback(error.message));
         throw error;
       }
       if (attempt) {
         this.endConnectAttempt();
         this.returnToResting(attempt.resting, error);
       } else {
-        this.activity.warning(`Ignored a sign-in response: ${error.message}`);
+        this.activity.warning(MESSAGES.ignoredCallback(error.message));
       }
       throw error;
     }
     if (!attempt) {
       // parseCallback matched a pending request, so an attempt must exist; be defensive anyway.
-      const error = new AuthError('unknown-state', 'A sign-in response arrived, but no Connect is in progress.');
+      const error = new AuthError('unknown-state', MESSAGES.noConnectInProgress);
       this.activity.warning(error.message);
       throw error;
     }
     this.endConnectAttempt();
-    this.activity.info('Jobber approved the connection; exchanging the authorization code.');
+    const completion: Completion = { abandoned: this.stopped ? 'stop' : null, resting: attempt.resting };
+    this.completion = completion;
+    try {
+      await this.finishConnect(parsed.code, attempt, completion);
+    } finally {
+      if (this.completion === completion) this.completion = null;
+    }
+  }
+
+  private async finishConnect(code: string, attempt: ConnectAttempt, completion: Completion): Promise<void> {
+    // The state stays 'connecting'; this entry says the wait is now on Jobber's answer, and Cancel
+    // still works (it abandons the answer).
+    this.activity.info(MESSAGES.finishingSignIn);
 
     let tokens: TokenSet;
     try {
-      tokens = await this.tokenEndpoint.exchangeCode(parsed.code);
+      tokens = await this.tokenEndpoint.exchangeCode(code);
     } catch (error) {
       const failure = toAuthError(error);
+      if (completion.abandoned) throw new AuthError('cancelled', MESSAGES.signInCancelled);
       this.returnToResting(attempt.resting, failure);
       throw failure;
     }
-    registerSecret(tokens.accessToken);
-    registerSecret(tokens.refreshToken);
-    if (tokens.expirySource === 'default') {
-      this.activity.warning("Jobber's access token carried no expiry; assuming the documented 60 minutes.");
-    }
+    if (completion.abandoned) return this.abandonApproved(tokens, completion.abandoned, null);
+    this.pinTokens(tokens);
+    this.noteTokenClock(tokens);
 
     this.generation += 1;
     const gen = this.generation;
     const now = this.clock.now();
-    let record: StoredConnection = { version: 1, tokens, account: null, connectedAt: now, lastRefresh: null, refreshInFlight: null };
+    let record: StoredConnection = {
+      version: 1,
+      tokens: storable(tokens),
+      account: null,
+      connectedAt: now,
+      lastRefresh: null,
+      refreshInFlight: null,
+    };
+    let saved: boolean;
     try {
-      await this.enqueue(() => this.store.save(record));
+      // Checked inside the queue, so a Disconnect's wipe or stop() queued first always wins.
+      saved = await this.enqueue(async () => {
+        if (completion.abandoned) return false;
+        await this.store.save(record);
+        return true;
+      });
     } catch (error) {
-      const failure = new AuthError(
-        'storage',
-        `Jobber approved the connection, but it could not be saved on this computer (${describeError(error)}). Try again.`,
-      );
+      const failure = new AuthError('storage', MESSAGES.saveAfterApprovalFailed(describeError(error)));
+      if (completion.abandoned) return this.abandonApproved(tokens, completion.abandoned, null);
       this.returnToResting(attempt.resting, failure);
       throw failure;
     }
+    if (!saved || completion.abandoned) return this.abandonApproved(tokens, completion.abandoned ?? 'cancel', saved ? gen : null);
 
     try {
       const account = await this.jobberApi.fetchAccount(tokens.accessToken);
       record = { ...record, account };
       try {
-        await this.persist(gen, record);
+        await this.persist(gen, record, completion);
       } catch (error) {
-        this.activity.warning(`Connected, but the account name could not be saved (${describeError(error)}).`);
+        this.activity.warning(MESSAGES.accountNameNotSaved(describeError(error)));
       }
     } catch (error) {
-      this.activity.warning(
-        `Connected, but the Jobber account could not be identified (${describeError(error)}); it will be fetched again at the next renewal.`,
-      );
+      this.activity.warning(MESSAGES.accountNotIdentified(describeError(error)));
     }
+    if (completion.abandoned) return this.abandonApproved(tokens, completion.abandoned, gen);
     if (gen !== this.generation || this.stopped) {
-      throw new AuthError('cancelled', 'The connection was closed while it was being set up.');
+      throw new AuthError('cancelled', MESSAGES.closedDuringSetup);
     }
     this.live = record;
     this.attempt = 0;
     this.lastTransientError = null;
-    this.activity.info(`Connected to Jobber account ${this.accountName(record.account)}.`);
+    this.activity.info(MESSAGES.connected(record.account));
     this.enterConnected();
+  }
+
+  /**
+   * A sign-in Jobber approved was abandoned (Cancel, Disconnect, quit). Keeps nothing: removes the
+   * record if it was already saved as generation `savedGen` (a Disconnect's own wipe covers that
+   * case too), and tells Jobber the grant is not wanted, except when quitting. Always throws
+   * 'cancelled'.
+   */
+  private async abandonApproved(tokens: TokenSet, reason: Abandon, savedGen: number | null): Promise<never> {
+    this.unpinTokensOf(tokens);
+    if (reason === 'stop' || this.stopped) {
+      this.logger.warn(MESSAGES.discardedAtShutdown);
+      throw new AuthError('cancelled', MESSAGES.discardedAtShutdown);
+    }
+    if (savedGen !== null && reason === 'cancel') {
+      this.generation += 1;
+      await this.enqueue(() => this.store.clear()).catch((error: unknown) =>
+        this.activity.error(MESSAGES.disconnectWipeFailed(describeError(error))),
+      );
+      // The record a reconnect was meant to replace has been overwritten: nothing is kept now.
+      if (!this.live && !this.connectAttempt && this.state.status === 'needs-reconnect') {
+        this.setState({ status: 'disconnected', lastError: null, notice: MESSAGES.signInCancelled });
+      }
+    }
+    const outcome = await this.tellJobberGivenUp(tokens.accessToken);
+    this.activity.add(outcome.notified ? 'info' : 'warning', MESSAGES.discardedApproved(outcome.notified, outcome.problem));
+    throw new AuthError('cancelled', MESSAGES.signInCancelled);
   }
 
   /** The person closed the window, the request timed out, or Cancel: back to the resting state. */
   cancelConnect(reason: 'closed' | 'timeout' | 'cancelled' | 'load-failed', detail?: string): void {
     const attempt = this.connectAttempt;
-    if (!attempt) return;
+    if (!attempt) {
+      // Past the callback, Cancel still works: Jobber's answer will be dropped when it comes.
+      const completion = this.completion;
+      if (completion && this.abandonCompletion('cancel')) this.settleCancelled(completion.resting, 'cancelled', MESSAGES.signInCancelled);
+      return;
+    }
     this.endConnectAttempt();
     const suffix = detail ? ` (${redact(detail)})` : '';
-    const text = {
-      closed: 'The sign-in window was closed before Jobber approved the connection.',
-      timeout: 'The sign-in took longer than 10 minutes and was cancelled. Click Connect to try again.',
-      cancelled: 'Sign-in cancelled.',
-      'load-failed': `Jobber's sign-in page could not be loaded${suffix}. Check the connection and try again.`,
-    }[reason];
-    const resting = attempt.resting;
+    const texts = MESSAGES.cancelText;
+    const text = reason === 'load-failed' ? texts['load-failed'](suffix) : texts[reason];
+    this.settleCancelled(attempt.resting, reason, text);
+  }
+
+  /** Marks a sign-in being finished as abandoned; false when there is none (or it already was). */
+  private abandonCompletion(reason: Abandon): boolean {
+    const completion = this.completion;
+    if (!completion || completion.abandoned) return false;
+    completion.abandoned = reason;
+    return true;
+  }
+
+  private settleCancelled(resting: ConnectionState, reason: 'closed' | 'timeout' | 'cancelled' | 'load-failed', text: string): void {
     if (resting.status === 'disconnected') {
       const lastError =
         reason === 'timeout' ? { kind: 'expired-state', message: text } : reason === 'load-failed' ? { kind: 'network', message: text } : null;
@@ -485,13 +510,13 @@ export class Session {
 
   private returnToResting(resting: ConnectionState, error: AuthError): void {
     if (resting.status === 'needs-reconnect') {
-      this.setState({ ...resting, message: `Reconnecting failed: ${error.message} ${resting.message}` });
+      this.setState({ ...resting, message: MESSAGES.reconnectFailed(error.message, resting.message) });
       // The next attempt returns to the original wording, not to this one (no stacking).
       this.reconnectBase = resting;
     } else {
       this.setState({ status: 'disconnected', lastError: { kind: error.kind, message: error.message }, notice: null });
     }
-    this.activity.add(error.kind === 'denied' ? 'warning' : 'error', `Connecting to Jobber failed: ${error.message}`);
+    this.activity.add(error.kind === 'denied' ? 'warning' : 'error', MESSAGES.connectFailed(error.message));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -510,7 +535,7 @@ export class Session {
     if (this.state.status === 'offline-retrying' && !this.refreshPromise) {
       // Backing off: do not turn every API call into a refresh attempt.
       if (now < accessTokenExpiresAt) return accessToken;
-      throw this.lastTransientError ?? new AuthError('network', "Jobber can't be reached and the access token has expired.");
+      throw this.lastTransientError ?? new AuthError('network', MESSAGES.offlineExpired);
     }
     // Still good for longer than the caller margin: hand it out, even while a refresh runs.
     if (now + callerMargin(live.tokens, this.policy) < accessTokenExpiresAt) return accessToken;
@@ -540,7 +565,7 @@ export class Session {
   /** Jobber said "User has disconnected this app": the grant is gone → needs-reconnect. */
   reportDisconnectedInJobber(): void {
     if (!this.live) return;
-    this.loseGrant('disconnected-in-jobber', this.rejectedMessage('disconnected-in-jobber', this.live.account));
+    this.loseGrant('disconnected-in-jobber', rejectedMessage('disconnected-in-jobber', this.live.account));
   }
 
   /** Person-initiated refresh. Throws the AuthError on failure; the state is updated either way. */
@@ -552,7 +577,7 @@ export class Session {
   private notConnectedError(): AuthError {
     const state = this.state;
     if (state.status === 'needs-reconnect' || state.status === 'storage-unavailable') return new AuthError('not-connected', state.message);
-    return new AuthError('not-connected', 'Not connected to Jobber.');
+    return new AuthError('not-connected', MESSAGES.notConnected);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -566,8 +591,8 @@ export class Session {
     const promise = Promise.resolve()
       .then(() => this.runRefresh(trigger))
       .finally(() => {
-      if (this.refreshPromise === promise) this.refreshPromise = null;
-    });
+        if (this.refreshPromise === promise) this.refreshPromise = null;
+      });
     this.refreshPromise = promise;
     // Callers that do not await (timers, resume, online) must not produce unhandled rejections.
     promise.catch(() => undefined);
@@ -590,11 +615,11 @@ export class Session {
     try {
       await this.persist(gen, marked);
     } catch (error) {
-      const failure = new AuthError('storage', `The Jobber sign-in could not be saved before renewing it (${describeError(error)}).`);
+      const failure = new AuthError('storage', MESSAGES.saveBeforeRenewFailed(describeError(error)));
       if (gen === this.generation) this.handleTransient(failure);
       throw failure;
     }
-    if (gen !== this.generation) throw new AuthError('cancelled', 'The connection was closed while renewing.');
+    if (gen !== this.generation) throw new AuthError('cancelled', MESSAGES.closedWhileRenewing);
     this.live = { ...marked, account: this.live?.account ?? marked.account };
     this.unsaved = false;
 
@@ -607,15 +632,14 @@ export class Session {
       if (gen === this.generation) this.handleRefreshFailure(failure, trigger);
       throw failure;
     }
-    registerSecret(fresh.accessToken);
-    registerSecret(fresh.refreshToken);
-    if (gen !== this.generation) throw new AuthError('cancelled', 'The connection was closed while renewing.');
+    if (gen !== this.generation) throw new AuthError('cancelled', MESSAGES.closedWhileRenewing);
+    this.pinTokens(fresh);
 
     // 3. Persist the new pair (marker cleared) in one atomic save, before anyone uses it.
     const base = this.live ?? marked;
     const next: StoredConnection = {
       ...base,
-      tokens: fresh,
+      tokens: storable(fresh),
       refreshInFlight: null,
       lastRefresh: { at: this.clock.now(), result: 'ok' },
     };
@@ -624,35 +648,30 @@ export class Session {
       saved = await this.persist(gen, next);
     } catch (error) {
       saved = false;
-      this.activity.error(
-        `Jobber renewed the sign-in, but it could not be saved on this computer (${describeError(error)}). ` +
-          'The new sign-in is kept in memory and saving is retried; keep the app open.',
-      );
+      this.activity.error(MESSAGES.renewedNotSaved(describeError(error)));
     }
-    if (gen !== this.generation) throw new AuthError('cancelled', 'The connection was closed while renewing.');
+    if (gen !== this.generation) throw new AuthError('cancelled', MESSAGES.closedWhileRenewing);
 
     // 4. Swap, then let waiters have it.
     this.live = { ...next, account: next.account ?? this.live?.account ?? null };
     this.attempt = 0;
     this.lastTransientError = null;
     if (!saved) this.scheduleSaveRetry(true);
-    if (fresh.expirySource === 'default') {
-      this.activity.warning("Jobber's access token carried no expiry; assuming the documented 60 minutes.");
-    }
-    this.activity.info(`Renewed the Jobber access token; valid until ${clockTime(fresh.accessTokenExpiresAt)}.`, {
+    this.noteTokenClock(fresh);
+    this.activity.info(MESSAGES.renewed(fresh.accessTokenExpiresAt), {
       accessTokenExpiresAt: fresh.accessTokenExpiresAt,
       refreshTokenFingerprint: fingerprint(fresh.refreshToken),
     });
     this.enterConnected();
     if (!this.live.account) void this.fetchMissingAccount(gen);
-    return fresh;
+    return next.tokens;
   }
 
   private handleRefreshFailure(failure: AuthError, trigger: RefreshTrigger): void {
     const live = this.live;
     if (!live) return;
     if (failure.kind === 'disconnected-in-jobber') {
-      this.loseGrant('disconnected-in-jobber', this.rejectedMessage('disconnected-in-jobber', live.account), failure);
+      this.loseGrant('disconnected-in-jobber', rejectedMessage('disconnected-in-jobber', live.account), failure);
       return;
     }
     if (failure.kind === 'rejected-grant') {
@@ -665,22 +684,21 @@ export class Session {
       } else if (previous !== null && ANSWER_MAY_BE_LOST.has(previous.kind)) {
         this.loseGrant('interrupted-refresh', LOST_ANSWER_MESSAGE, failure);
       } else {
-        this.loseGrant('refresh-rejected', this.rejectedMessage('refresh-rejected', live.account), failure);
+        this.loseGrant('refresh-rejected', rejectedMessage('refresh-rejected', live.account), failure);
       }
       return;
     }
     if (failure.kind === 'misconfigured') {
-      const message =
-        `Jobber refused this app's client ID or secret while renewing the sign-in (${failure.message}). ` +
-        'Check them in Settings; the saved sign-in is kept and will be tried again after that.';
+      const message = MESSAGES.credentialsRejected(failure.message);
       this.generation += 1;
       this.live = null;
       this.clearTimers();
       this.attempt = 0;
-      // The refresh token was not accepted for spending: clear the marker, keep everything else.
+      // The refresh token was not accepted for spending: clear the marker, keep everything else
+      // (and do not record a rejection), so a session with corrected Settings tries it again.
       const kept: StoredConnection = { ...live, refreshInFlight: null };
       this.persist(this.generation, kept).catch((error: unknown) =>
-        this.activity.error(`Could not update the saved sign-in (${describeError(error)}).`),
+        this.activity.error(MESSAGES.savedSignInNotUpdated(describeError(error))),
       );
       this.setState({ status: 'needs-reconnect', reason: 'credentials-rejected', account: live.account, message });
       this.activity.error(message);
@@ -697,12 +715,10 @@ export class Session {
     this.lastTransientError = failure;
     const now = this.clock.now();
     const nextAttemptAt = now + backoffDelay(this.attempt, this.policy, this.random, failure.retryAfterMs);
-    const message =
-      failure.kind === 'storage'
-        ? `The Jobber sign-in can't be saved on this computer; retrying at ${clockTime(nextAttemptAt)}.`
-        : isTransient(failure.kind)
-          ? `Jobber can't be reached; retrying at ${clockTime(nextAttemptAt)}.`
-          : `Renewing the Jobber sign-in failed; retrying at ${clockTime(nextAttemptAt)}.`;
+    const message = MESSAGES.retrying(
+      failure.kind === 'storage' ? 'storage' : isTransient(failure.kind) ? 'transient' : 'other',
+      nextAttemptAt,
+    );
     this.live = { ...live, lastRefresh: { at: now, result: 'transient-failure', message: failure.message } };
     this.setState({ ...this.grantDetails(this.live), status: 'offline-retrying', nextAttemptAt, attempt: this.attempt, message });
     this.activity.warning(`${message} (${failure.message})`, { attempt: this.attempt, nextAttemptAt });
@@ -721,27 +737,9 @@ export class Session {
     this.attempt = 0;
     this.unsaved = false;
     const kept: StoredConnection = { ...live, refreshInFlight: null, lastRefresh: { at: this.clock.now(), result: 'rejected', message } };
-    this.persist(this.generation, kept).catch((error: unknown) =>
-      this.activity.error(`Could not record that the sign-in was refused (${describeError(error)}).`),
-    );
+    this.persist(this.generation, kept).catch((error: unknown) => this.activity.error(MESSAGES.refusalNotRecorded(describeError(error))));
     this.setState({ status: 'needs-reconnect', reason, account: live.account, message });
     this.activity.error(cause ? `${message} (${cause.message})` : message);
-  }
-
-  private rejectedMessage(reason: NeedsReconnectReason, account: AccountSummary | null): string {
-    const name = account && account.name ? `“${account.name}”` : 'the Jobber account';
-    switch (reason) {
-      case 'interrupted-refresh':
-        return INTERRUPTED_REFRESH_MESSAGE;
-      case 'disconnected-in-jobber':
-        return `This app was disconnected from ${name} in Jobber; reconnect to use it again.`;
-      case 'storage-changed':
-        return 'The saved Jobber sign-in can no longer be read on this computer; reconnect to continue.';
-      case 'refresh-rejected':
-        return `Jobber no longer accepts this app's sign-in for ${name}; reconnect to continue.`;
-      case 'credentials-rejected':
-        return "Jobber refused this app's client ID or secret; check them in Settings. The saved sign-in is kept.";
-    }
   }
 
   /** State → connected with the next refresh planned; returns true when that time has already come. */
@@ -749,12 +747,29 @@ export class Session {
     const live = this.live;
     if (!live) return false;
     const now = this.clock.now();
-    const planned = nextRefreshAt(live.tokens, this.policy, this.random, now);
+    // The floor after a successful refresh: whatever the token or the clock says, no refresh loop.
+    const lastSuccessAt = live.lastRefresh?.result === 'ok' ? live.lastRefresh.at : undefined;
+    const planned = nextRefreshAt(live.tokens, this.policy, this.random, now, lastSuccessAt);
     this.setState({ ...this.grantDetails(live), status: 'connected', nextRefreshAt: planned });
     if (!this.stopped && !this.disconnecting) {
       this.refreshTimer.arm(planned, () => void this.refresh('scheduled').catch(() => undefined));
     }
     return planned <= now;
+  }
+
+  /** Warnings a fresh token's expiry earns: our clock disagrees with Jobber's, or no expiry at all. */
+  private noteTokenClock(tokens: TokenSet): void {
+    if (tokens.expiredOnArrival) {
+      if (!this.clockWarned) this.activity.warning(MESSAGES.expiredOnArrival);
+      this.clockWarned = true;
+      return;
+    }
+    if (tokens.expirySource === 'default') this.activity.warning(MESSAGES.noExpiry);
+    const skew = tokens.clockSkewMs;
+    if (skew !== undefined && Math.abs(skew) >= CLOCK_SKEW_WARNING_MS && !this.clockWarned) {
+      this.clockWarned = true;
+      this.activity.warning(MESSAGES.clockSkew(skew), { clockSkewMinutes: Math.round(skew / 60_000) });
+    }
   }
 
   private async fetchMissingAccount(gen: number): Promise<void> {
@@ -768,12 +783,12 @@ export class Session {
       if (this.state.status === 'connected' || this.state.status === 'refreshing' || this.state.status === 'offline-retrying') {
         this.setState({ ...this.state, account });
       }
-      this.activity.info(`Identified the connected Jobber account: ${account.name}.`);
+      this.activity.info(MESSAGES.identified(account.name));
       await this.persist(gen, this.live).catch((error: unknown) =>
-        this.activity.warning(`The account name could not be saved (${describeError(error)}).`),
+        this.activity.warning(MESSAGES.accountNameNotSavedLater(describeError(error))),
       );
     } catch (error) {
-      this.activity.warning(`The Jobber account could not be identified yet (${describeError(error)}).`);
+      this.activity.warning(MESSAGES.accountNotIdentifiedYet(describeError(error)));
     } finally {
       this.accountFetchInFlight = false;
     }
@@ -796,10 +811,10 @@ export class Session {
       const saved = await this.persist(gen, live);
       if (saved && this.live === live) {
         this.unsaved = false;
-        this.activity.info('Saved the renewed Jobber sign-in on this computer.');
+        this.activity.info(MESSAGES.savedRenewed);
       }
     } catch (error) {
-      this.activity.error(`Saving the renewed Jobber sign-in failed again (${describeError(error)}); retrying.`);
+      this.activity.error(MESSAGES.saveRetryFailed(describeError(error)));
       if (gen === this.generation) this.scheduleSaveRetry(false);
     }
   }
@@ -809,7 +824,7 @@ export class Session {
 
   /** The computer woke up: timers drifted, so check every deadline now (refresh if due/overdue). */
   systemResumed(): void {
-    this.activity.info('The computer woke up; checking the Jobber sign-in.');
+    this.activity.info(MESSAGES.woke);
     this.connectTimer.check();
     this.saveRetryTimer.check();
     const live = this.live;
@@ -832,23 +847,28 @@ export class Session {
 
   /**
    * Tells Jobber (appDisconnect, bounded by policy.disconnectTimeoutMs), then wipes the local
-   * tokens whether or not Jobber could be told. Never throws; the message says what happened.
+   * tokens whether or not Jobber could be told. Without a working grant (needs-reconnect,
+   * storage-changed, …) it only wipes the saved sign-in, without calling Jobber. During the code
+   * exchange it abandons the sign-in. Never throws; the message says what happened.
    */
   async disconnect(): Promise<{ jobberNotified: boolean; message: string }> {
     if (this.connectAttempt) this.endConnectAttempt();
+    const duringSignIn = this.abandonCompletion('disconnect');
     this.disconnecting = true;
     this.refreshTimer.clear();
     this.saveRetryTimer.clear();
     let jobberNotified = false;
     let problem = '';
-    const hadGrant = this.live !== null;
+    const live = this.live;
+    const hadGrant = live !== null;
     if (hadGrant) {
-      this.activity.info('Disconnecting: telling Jobber.');
+      this.activity.info(MESSAGES.disconnecting);
       const outcome = await this.notifyJobber();
       jobberNotified = outcome.notified;
       problem = outcome.problem;
     }
     this.generation += 1;
+    const dropped = this.live ?? live;
     this.live = null;
     this.attempt = 0;
     this.lastTransientError = null;
@@ -863,18 +883,19 @@ export class Session {
       wipeProblem = describeError(error);
     }
     this.disconnecting = false;
+    if (dropped) this.unpinTokensOf(dropped.tokens);
 
     let message: string;
     if (!wiped) {
-      message = `Disconnected, but the saved sign-in could not be removed from this computer (${wipeProblem}).`;
+      message = MESSAGES.disconnectWipeFailed(wipeProblem);
+    } else if (duringSignIn) {
+      message = MESSAGES.disconnectedDuringSignIn;
     } else if (!hadGrant) {
-      message = 'Removed the saved Jobber sign-in from this computer.';
+      message = MESSAGES.removedSaved;
     } else if (jobberNotified) {
-      message = 'Disconnected: Jobber was told and the sign-in was removed from this computer.';
+      message = MESSAGES.disconnectedTold;
     } else {
-      message =
-        `Disconnected on this computer, but Jobber could not be told (${problem}). ` +
-        "The sign-in was removed here; to finish, disconnect the app in Jobber's App Marketplace settings.";
+      message = MESSAGES.disconnectedNotTold(problem);
     }
     if (this.state.status === 'storage-unavailable') {
       // Nothing to connect with until storage works again: stay where Connect is refused.
@@ -886,37 +907,24 @@ export class Session {
     return { jobberNotified, message };
   }
 
-  private async notifyJobber(): Promise<{ notified: boolean; problem: string }> {
-    const timeoutMs = this.policy.disconnectTimeoutMs;
-    const controller = new AbortController();
-    let rejectTimeout: (error: AuthError) => void = () => undefined;
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      rejectTimeout = reject;
+  private notifyJobber(): Promise<NotifyJobberOutcome> {
+    return notifyJobberOfDisconnect({
+      clock: this.clock,
+      jobberApi: this.jobberApi,
+      timeoutMs: this.policy.disconnectTimeoutMs,
+      accessToken: () => this.tokenForDisconnect(),
+      renew: () => (this.live ? this.refresh('disconnect').then((tokens) => tokens.accessToken) : null),
     });
-    timedOut.catch(() => undefined);
-    const timer = this.clock.setTimer(timeoutMs, () => {
-      controller.abort();
-      rejectTimeout(new AuthError('timeout', `Jobber did not answer within ${Math.round(timeoutMs / 1000)} seconds`));
+  }
+
+  /** appDisconnect for a grant this session will not keep (a cancelled sign-in), bounded. */
+  private tellJobberGivenUp(accessToken: string): Promise<NotifyJobberOutcome> {
+    return notifyJobberOfDisconnect({
+      clock: this.clock,
+      jobberApi: this.jobberApi,
+      timeoutMs: this.policy.disconnectTimeoutMs,
+      accessToken: () => Promise.resolve(accessToken),
     });
-    try {
-      const accessToken = await Promise.race([this.tokenForDisconnect(), timedOut]);
-      try {
-        await Promise.race([this.jobberApi.appDisconnect(accessToken, controller.signal), timedOut]);
-      } catch (error) {
-        if (!isAuthError(error) || error.kind !== 'unauthorized' || !this.live) throw error;
-        // Jobber refused a token we believed valid (clock skew, early revocation): renew once, within
-        // the same time bound, and tell Jobber again.
-        const renewed = await Promise.race([this.refresh('disconnect'), timedOut]);
-        await Promise.race([this.jobberApi.appDisconnect(renewed.accessToken, controller.signal), timedOut]);
-      }
-      return { notified: true, problem: '' };
-    } catch (error) {
-      // Already disconnected in Jobber: Jobber knows, which is what the call was for.
-      if (isAuthError(error) && error.kind === 'disconnected-in-jobber') return { notified: true, problem: '' };
-      return { notified: false, problem: describeError(error) };
-    } finally {
-      this.clock.clearTimer(timer);
-    }
   }
 
   private async tokenForDisconnect(): Promise<string> {
@@ -928,9 +936,10 @@ export class Session {
   }
 
   /**
-   * Shutdown: clears timers, lets an in-flight refresh finish persisting (bounded by
-   * policy.disconnectTimeoutMs), retries an outstanding save once, and waits for queued store
-   * writes. Leaves the store consistent (at worst with a crash marker, handled at next start).
+   * Shutdown: clears timers, abandons a sign-in being finished (nothing more is written for it),
+   * lets an in-flight refresh finish persisting (bounded by policy.shutdownWaitMs, longer than the
+   * token request timeout), retries an outstanding save once, and waits for queued store writes.
+   * Leaves the store consistent (at worst with a crash marker, handled at next start).
    */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -940,11 +949,13 @@ export class Session {
       this.pending.cancelAll();
       this.connectAttempt = null;
     }
+    this.abandonCompletion('stop');
     const inFlight = this.refreshPromise;
     if (inFlight) {
+      this.activity.info(MESSAGES.finishingRenewal);
       let handle: TimerHandle | null = null;
       const bound = new Promise<void>((resolve) => {
-        handle = this.clock.setTimer(this.policy.disconnectTimeoutMs, resolve);
+        handle = this.clock.setTimer(this.policy.shutdownWaitMs, resolve);
       });
       await Promise.race([inFlight.then(() => undefined, () => undefined), bound]);
       if (handle !== null) this.clock.clearTimer(handle);
@@ -954,7 +965,7 @@ export class Session {
         () => {
           this.unsaved = false;
         },
-        (error: unknown) => this.logger.error(`Could not save the renewed sign-in at shutdown: ${describeError(error)}`),
+        (error: unknown) => this.logger.error(MESSAGES.shutdownSaveFailed(describeError(error))),
       );
     }
     await this.storeChain.catch(() => undefined);
@@ -976,13 +987,34 @@ export class Session {
     return run;
   }
 
-  /** Saves `record` unless the grant was replaced or dropped since `gen` (then resolves false). */
-  private persist(gen: number, record: StoredConnection): Promise<boolean> {
+  /**
+   * Saves `record` unless the grant was replaced or dropped since `gen`, or the sign-in it belongs
+   * to (`completion`) was abandoned meanwhile (then resolves false).
+   */
+  private persist(gen: number, record: StoredConnection, completion?: Completion): Promise<boolean> {
     return this.enqueue(async () => {
-      if (gen !== this.generation) return false;
+      if (gen !== this.generation || completion?.abandoned) return false;
       await this.store.save(record);
       return true;
     });
+  }
+
+  /**
+   * Pins the current pair in the redactor (never evicted, however many one-shot values follow)
+   * and returns the previous pair to the bounded list, where it stays scrubbed for a while.
+   */
+  private pinTokens(tokens: TokenSet): void {
+    const next = [tokens.accessToken, tokens.refreshToken];
+    for (const old of this.pinnedTokens) if (!next.includes(old)) unpinSecret(old);
+    for (const value of next) pinSecret(value);
+    this.pinnedTokens = next;
+  }
+
+  /** A pair this session no longer holds: back to the bounded list (still scrubbed for a while). */
+  private unpinTokensOf(tokens: TokenSet): void {
+    const dropped = [tokens.accessToken, tokens.refreshToken];
+    for (const value of dropped) unpinSecret(value);
+    this.pinnedTokens = this.pinnedTokens.filter((value) => !dropped.includes(value));
   }
 
   private grantDetails(live: StoredConnection): GrantDetails {
@@ -993,10 +1025,6 @@ export class Session {
       accessTokenExpiresAt: live.tokens.accessTokenExpiresAt,
       lastRefresh: live.lastRefresh ? { ...live.lastRefresh } : null,
     };
-  }
-
-  private accountName(account: AccountSummary | null): string {
-    return account && account.name ? `“${account.name}”` : 'an unidentified Jobber account';
   }
 
   private setState(next: ConnectionState): void {

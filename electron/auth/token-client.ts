@@ -1,19 +1,24 @@
 /**
  * Jobber's OAuth token endpoint over axios: the code exchange and the refresh. It sends the
  * form-encoded bodies Jobber documents, parses the response itself (so a truncated or HTML body is
- * classified, not thrown raw), works out the access token's expiry, and turns every failure into
- * an AuthError with a kind. It keeps no state: rotation, persistence and retries belong to the
+ * classified, not thrown raw), works out the access token's expiry on our clock (token-expiry.ts),
+ * and turns every failure into an AuthError with a kind. Only an explicit OAuth verdict counts as
+ * "the grant is gone": a proxy's HTML page or a 404 never does. It keeps no state: rotation, persistence and retries belong to the
  * session. No Electron; the network is reached through an injectable axios instance.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { apiUrl } from './authorize-request';
+import { apiUrl } from './api-url';
 import type { JobberConfig } from './config-types';
 import { AuthError, type AuthErrorKind } from './errors';
-import { readJwtExpiry } from './jwt';
+import { parseHttpDate, parseRetryAfter } from './http-retry';
 import { silentLogger, type Clock, type Logger, type TokenEndpoint } from './ports';
-import { createRedactingLogger, describeError, fingerprint, redact, registerSecret } from './redact';
+import { createRedactingLogger, describeError, fingerprint, pinSecret, redact, registerSecret } from './redact';
+import { resolveTokenExpiry } from './token-expiry';
 import type { TokenSet } from './token-model';
-import { parseExpiresAt, tokenErrorBodySchema, tokenResponseSchema } from './token-response-schema';
+import { tokenErrorBodySchema, tokenResponseSchema } from './token-response-schema';
+
+/** Kept for existing importers; http-retry.ts is its home. */
+export { parseRetryAfter } from './http-retry';
 
 export interface TokenClientOptions {
   config: JobberConfig;
@@ -53,6 +58,8 @@ const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', '
 
 /** What Jobber's error body told us, reduced to safe, short values. */
 interface ErrorBodyInfo {
+  /** The body was a JSON object (an OAuth-style answer), not HTML, text or nothing. */
+  json: boolean;
   /** An OAuth error code such as invalid_grant, if the body had a plain one. */
   error: string | null;
   /** A redacted, shortened human description, if any. */
@@ -76,13 +83,22 @@ function shortText(value: unknown, max: number): string | null {
 
 function readErrorBody(body: string): ErrorBodyInfo {
   const parsed = tokenErrorBodySchema.safeParse(parseJson(body));
-  if (!parsed.success) return { error: null, description: null };
+  if (!parsed.success) return { json: false, error: null, description: null };
   const { error, error_description: description, message } = parsed.data;
   // `{"error":{"message":"…"}}` is how Jobber's API reports some failures.
   const nestedMessage =
     typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
   const code = typeof error === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(error) ? error.toLowerCase() : null;
-  return { error: code, description: shortText(description ?? message ?? nestedMessage, 200) };
+  return { json: true, error: code, description: shortText(description ?? message ?? nestedMessage, 200) };
+}
+
+/** Jobber's documented rejection is "The provided refresh token is not valid". */
+const REFRESH_TOKEN_REFUSED = /refresh token.*(not valid|invalid|revoked|expired)/i;
+
+/** A refresh answer that says the refresh token itself is dead: the only 'rejected-grant' on refresh. */
+function saysRefreshTokenRejected(status: number, info: ErrorBodyInfo): boolean {
+  if (!info.json || (status !== 400 && status !== 401)) return false;
+  return info.error === 'invalid_grant' || (info.description !== null && REFRESH_TOKEN_REFUSED.test(info.description));
 }
 
 function header(response: AxiosResponse, name: string): string | undefined {
@@ -90,18 +106,6 @@ function header(response: AxiosResponse, name: string): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
   return undefined;
-}
-
-/** Retry-After as milliseconds from now: delay-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  // An HTTP date always names its weekday, month and zone; Date.parse alone would take "-3" as a year.
-  if (!/[A-Za-z]/.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -129,7 +133,8 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
   const defaultLifetimeMs = options.defaultLifetimeMs ?? DEFAULT_ACCESS_TOKEN_LIFETIME_MS;
   const tokenUrl = apiUrl(config, '/api/oauth/token');
 
-  registerSecret(config.clientSecret);
+  // Pinned: the longest-lived secret must never drop out of exact-value redaction.
+  pinSecret(config.clientSecret);
 
   function fail(grant: Grant, kind: AuthErrorKind, detail: string, extra: { retryAfterMs?: number } = {}): AuthError {
     const error = new AuthError(kind, redact(`${ACTION[grant]} failed: ${detail}`), extra);
@@ -172,7 +177,15 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
     const said = info.description ? ` Jobber said: "${info.description}"` : '';
     const codePart = info.error ? `, ${info.error}` : '';
     const where = `(HTTP ${status}${codePart})`;
-    if (info.error === 'invalid_client' || (grant === 'exchange' && status === 401)) {
+    if (!info.json) {
+      // An HTML page from a proxy or firewall, a wrong base URL's 404, an empty body: not an OAuth
+      // verdict on anything, so never grounds to give up the grant.
+      const type = (header(response, 'content-type') ?? 'no content type').split(';')[0]?.trim().slice(0, 60);
+      const next = grant === 'refresh' ? 'It will be retried.' : 'Check the connection (or proxy) and click Connect to try again.';
+      return fail(grant, 'invalid-response', `Jobber's token endpoint answered HTTP ${status} (${type}) instead of an OAuth answer. ${next}`);
+    }
+    const credentialsRefused = info.error === 'invalid_client' && (status === 400 || status === 401);
+    if (credentialsRefused || (grant === 'exchange' && (info.error === 'invalid_client' || status === 401))) {
       return fail(
         grant,
         'misconfigured',
@@ -180,7 +193,12 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
       );
     }
     if (grant === 'refresh') {
-      return fail(grant, 'rejected-grant', `Jobber no longer accepts this connection's refresh token ${where}; connect again.${said}`);
+      if (saysRefreshTokenRejected(status, info)) {
+        return fail(grant, 'rejected-grant', `Jobber no longer accepts this connection's refresh token ${where}; connect again.${said}`);
+      }
+      // 403, 404, 405, 407, 409, 423 … or a 400/401 that does not name the refresh token: the grant
+      // may well be fine, so keep it and retry with backoff.
+      return fail(grant, 'invalid-response', `Jobber's token endpoint refused the renewal ${where} without saying the sign-in is gone. It will be retried.${said}`);
     }
     const text = `${info.error ?? ''} ${info.description ?? ''}`.toLowerCase();
     if (info.error === 'redirect_uri_mismatch' || /redirect/.test(text)) {
@@ -204,7 +222,7 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
     );
   }
 
-  function toTokenSet(grant: Grant, response: AxiosResponse<unknown>, body: string): TokenSet {
+  function toTokenSet(grant: Grant, response: AxiosResponse<unknown>, body: string, sentAt: number): TokenSet {
     const json = parseJson(body);
     if (json === undefined) {
       const type = header(response, 'content-type') ?? 'no content type';
@@ -219,27 +237,25 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
     registerSecret(accessToken);
     registerSecret(refreshToken);
 
-    const issuedAt = clock.now();
-    let expiresAt: number;
-    let expirySource: TokenSet['expirySource'];
-    const jwtExpiry = readJwtExpiry(accessToken);
-    const fieldExpiry = typeof expiresAtText === 'string' ? parseExpiresAt(expiresAtText) : null;
-    if (jwtExpiry !== null) {
-      expiresAt = jwtExpiry;
-      expirySource = 'jwt-exp';
-    } else if (fieldExpiry !== null) {
-      expiresAt = fieldExpiry;
-      expirySource = 'expires-at';
-    } else {
-      expiresAt = issuedAt + defaultLifetimeMs;
-      expirySource = 'default';
+    const expiry = resolveTokenExpiry({
+      accessToken,
+      expiresAtText,
+      sentAt,
+      receivedAt: clock.now(),
+      serverDate: parseHttpDate(header(response, 'date')),
+      defaultLifetimeMs,
+    });
+    const { expirySource, accessTokenExpiresAt: expiresAt } = expiry;
+    if (expiry.expiredOnArrival) {
+      logger.warn(
+        "The new access token already looked expired by this computer's clock; assuming the default lifetime. Check the computer's date and time.",
+        { grant, basis: expiry.basis, clockSkewMinutes: expiry.clockSkewMs === null ? null : Math.round(expiry.clockSkewMs / 60_000) },
+      );
+    } else if (expirySource === 'default') {
       logger.warn('The access token has no readable expiry; assuming the default lifetime', {
         grant,
         lifetimeMinutes: Math.round(defaultLifetimeMs / 60_000),
       });
-    }
-    if (expiresAt <= issuedAt) {
-      logger.warn('The new access token is already expired by our clock (clock skew?)', { grant, expirySource });
     }
     if (typeof warning === 'string' && warning.trim() !== '') {
       logger.warn('Jobber returned a warning with the tokens', { grant, warning: shortText(warning, 300) });
@@ -247,14 +263,25 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
     logger.info('Token request succeeded', {
       grant,
       expirySource,
+      lifetimeBasis: expiry.basis,
       accessTokenExpiresAt: new Date(expiresAt).toISOString(),
       refreshTokenFingerprint: fingerprint(refreshToken),
     });
-    return { accessToken, refreshToken, accessTokenIssuedAt: issuedAt, accessTokenExpiresAt: expiresAt, expirySource };
+    const tokens: TokenSet = {
+      accessToken,
+      refreshToken,
+      accessTokenIssuedAt: expiry.accessTokenIssuedAt,
+      accessTokenExpiresAt: expiresAt,
+      expirySource,
+    };
+    if (expiry.clockSkewMs !== null) tokens.clockSkewMs = expiry.clockSkewMs;
+    if (expiry.expiredOnArrival) tokens.expiredOnArrival = true;
+    return tokens;
   }
 
   async function request(grant: Grant, form: URLSearchParams): Promise<TokenSet> {
     let response: AxiosResponse<unknown>;
+    const sentAt = clock.now();
     try {
       response = await http.request<unknown>({
         method: 'POST',
@@ -274,7 +301,7 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
       throw classifyThrown(grant, error);
     }
     const body = typeof response.data === 'string' ? response.data : '';
-    if (response.status >= 200 && response.status < 300) return toTokenSet(grant, response, body);
+    if (response.status >= 200 && response.status < 300) return toTokenSet(grant, response, body, sentAt);
     throw classifyStatus(grant, response, body);
   }
 

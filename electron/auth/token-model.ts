@@ -14,6 +14,13 @@ export interface TokenSet {
   accessTokenExpiresAt: number;
   /** Where the expiry came from: the JWT `exp`, the `expires_at` field, or our default (warned). */
   expirySource: ExpirySource;
+  /**
+   * Diagnostics of a fresh token, never persisted: our clock minus Jobber's when the response let
+   * us measure it (the JWT `iat`, else the Date header).
+   */
+  clockSkewMs?: number;
+  /** Diagnostics, never persisted: the expiry looked already past by our clock, so the default lifetime was assumed. */
+  expiredOnArrival?: boolean;
 }
 
 /** Marker written before a refresh request is sent, cleared when its result is persisted. */

@@ -60,6 +60,24 @@ export interface SettingsUpdate {
 
 export type SettingsField = keyof SettingsUpdate;
 
+/**
+ * Every settings field, in form order. The one list the IPC schema (ipc-schemas.ts) and the
+ * renderer's form are built from; `satisfies` and the check below keep it in step with
+ * SettingsUpdate.
+ */
+export const SETTINGS_FIELDS = [
+  'mode',
+  'clientId',
+  'clientSecret',
+  'redirectUri',
+  'authMode',
+  'graphqlVersion',
+  'allowWeakStorage',
+] as const satisfies readonly SettingsField[];
+
+// Compile-time check: a field added to SettingsUpdate but not to SETTINGS_FIELDS fails here.
+const _settingsFieldsComplete: Exclude<SettingsField, (typeof SETTINGS_FIELDS)[number]> extends never ? true : never = true;
+
 export type SaveSettingsResult =
   | { ok: true; settings: SettingsView }
   | { ok: false; fieldErrors: Partial<Record<SettingsField, string>> };
@@ -114,6 +132,30 @@ export const EVENT_CHANNELS = ['state-changed'] as const satisfies readonly Even
 export function wireName(channel: InvokeChannel | EventChannel): string {
   return CHANNEL_PREFIX + channel;
 }
+
+/** Methods of the API that are one invoke each (every method but the event subscription). */
+export type InvokeMethod = Exclude<keyof JobberConnectApi, 'onStateChanged'>;
+
+/**
+ * Which channel each API method invokes. The preload builds `window.jobberConnect` from this map
+ * and the renderer's bridge check reads API_METHODS, so neither keeps its own list.
+ */
+export const API_INVOKE_METHODS = {
+  getState: 'get-state',
+  connect: 'connect',
+  cancel: 'cancel',
+  disconnect: 'disconnect',
+  refreshNow: 'refresh-now',
+  getSettings: 'get-settings',
+  saveSettings: 'save-settings',
+  testApi: 'test-api',
+} as const satisfies { [M in InvokeMethod]: InvokeChannel };
+
+/** Every method name of JobberConnectApi. */
+export const API_METHODS: ReadonlyArray<keyof JobberConnectApi> = Object.freeze([
+  ...(Object.keys(API_INVOKE_METHODS) as InvokeMethod[]),
+  'onStateChanged',
+]);
 
 /** The API the preload exposes as `window.jobberConnect`. */
 export interface JobberConnectApi {

@@ -17,6 +17,7 @@ import type {
   UserFacingError,
 } from './contract';
 import { wireName } from './contract';
+import { originOf } from '../windows/navigation-policy';
 import { INPUT_SCHEMAS, settingsFieldErrors } from './ipc-schemas';
 
 /** The parts of a WebFrameMain the sender check reads. */
@@ -39,17 +40,7 @@ export function isTrustedSender(
   const main = expected.mainFrame;
   if (main === null || main === undefined) return false;
   if (frame.processId !== main.processId || frame.routingId !== main.routingId) return false;
-  return originOfUrl(frame.url) === expected.appOrigin.toLowerCase();
-}
-
-function originOfUrl(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    if (parsed.host === '') return null;
-    return `${parsed.protocol}//${parsed.host}`.toLowerCase();
-  } catch {
-    return null;
-  }
+  return originOf(frame.url) === expected.appOrigin.toLowerCase();
 }
 
 type Request<C extends InvokeChannel> = InvokeContract[C]['request'];

@@ -3,7 +3,8 @@
  * (untrusted, `unknown`). One table keyed by channel, so a new channel cannot be added without one.
  */
 import { z } from 'zod';
-import type { InvokeChannel, SettingsField, SettingsUpdate } from './contract';
+import { AUTH_MODES, ENVIRONMENTS } from '../auth/config';
+import { SETTINGS_FIELDS, type InvokeChannel, type SettingsField, type SettingsUpdate } from './contract';
 
 /** Channels whose request is `void`: the preload sends no arguments at all. */
 const noArguments = z.tuple([]);
@@ -11,18 +12,19 @@ const noArguments = z.tuple([]);
 /**
  * Shape of a settings update. Field rules (URL forms, version format, secret required for Jobber
  * mode) live in the engine's `validateSettingsUpdate`; this only refuses wrong types and sizes.
+ * One schema per SettingsField: the mapped type makes a missing or extra field a compile error.
  */
-export const settingsUpdateSchema = z
-  .object({
-    mode: z.enum(['jobber', 'sandbox']),
-    clientId: z.string().max(256),
-    clientSecret: z.string().max(1024).optional(),
-    redirectUri: z.string().max(2048),
-    authMode: z.enum(['app-window', 'system-browser']),
-    graphqlVersion: z.string().max(32),
-    allowWeakStorage: z.boolean(),
-  })
-  .strict() satisfies z.ZodType<SettingsUpdate>;
+const SETTINGS_FIELD_SCHEMAS = {
+  mode: z.enum(ENVIRONMENTS),
+  clientId: z.string().max(256),
+  clientSecret: z.string().max(1024).optional(),
+  redirectUri: z.string().max(2048),
+  authMode: z.enum(AUTH_MODES),
+  graphqlVersion: z.string().max(32),
+  allowWeakStorage: z.boolean(),
+} as const satisfies { [F in SettingsField]-?: z.ZodType<SettingsUpdate[F]> };
+
+export const settingsUpdateSchema = z.object(SETTINGS_FIELD_SCHEMAS).strict() satisfies z.ZodType<SettingsUpdate>;
 
 /** The argument tuple each channel accepts. */
 export const INPUT_SCHEMAS = {
@@ -38,15 +40,7 @@ export const INPUT_SCHEMAS = {
 
 export type InputSchemas = typeof INPUT_SCHEMAS;
 
-const SETTINGS_FIELDS: ReadonlySet<string> = new Set<SettingsField>([
-  'mode',
-  'clientId',
-  'clientSecret',
-  'redirectUri',
-  'authMode',
-  'graphqlVersion',
-  'allowWeakStorage',
-]);
+const FIELD_NAMES: ReadonlySet<string> = new Set<SettingsField>(SETTINGS_FIELDS);
 
 /**
  * Turns schema issues for a settings update into per-field messages for the form. Issue text is
@@ -57,7 +51,7 @@ export function settingsFieldErrors(error: z.ZodError): Partial<Record<SettingsF
   for (const issue of error.issues) {
     // Issue paths start with the tuple index (0), then the field.
     const field = issue.path[1];
-    if (typeof field === 'string' && SETTINGS_FIELDS.has(field)) {
+    if (typeof field === 'string' && FIELD_NAMES.has(field)) {
       result[field as SettingsField] ??= 'This value has the wrong form.';
     } else {
       result.mode ??= 'The settings could not be read.';

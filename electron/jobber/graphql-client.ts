@@ -9,13 +9,17 @@ import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { AccountSummary } from '../auth/connection-state';
 import type { JobberConfig } from '../auth/config-types';
+import { apiUrl } from '../auth/api-url';
 import { AuthError, isAuthError } from '../auth/errors';
+import { parseRetryAfter } from '../auth/http-retry';
 import { type Clock, type Logger, type RandomSource, silentLogger, systemClock } from '../auth/ports';
 import { createRedactingLogger, describeError, redact } from '../auth/redact';
 import { backoffDelay, resolvePolicy } from '../auth/refresh-policy';
 import { FALLBACK_THROTTLE_WAIT_MS, type QueryCost, ThrottlePacer, throttleWaitMs } from './cost';
 
 export type { QueryCost } from './cost';
+/** Kept for existing importers; electron/auth/http-retry.ts is its home. */
+export { parseRetryAfter } from '../auth/http-retry';
 
 export const DEFAULT_API_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_THROTTLE_RETRIES = 3;
@@ -45,6 +49,8 @@ export type GraphqlExchange =
 export interface PostGraphqlOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Reads "now" for an HTTP-date Retry-After (default: the system clock). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export interface GraphqlBody {
@@ -81,13 +87,37 @@ function parseCost(raw: unknown): QueryCost | null {
   return { requestedQueryCost, actualQueryCost, ...throttleStatus };
 }
 
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unusable. */
-export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const seconds = Number(value.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The texts in which Jobber reports an error: `errors[].message`, `error` / `error.message`, and,
+ * for a non-2xx answer, a top-level `message` or the whole body when it is not JSON. Never `data`:
+ * business data (a client's note, a job title) is typed by people and must not steer the client.
+ */
+function errorTexts(status: number, text: string, json: unknown): string[] {
+  const ok = status >= 200 && status < 300;
+  if (json === undefined) return ok ? [] : [text];
+  if (!isRecord(json)) return [];
+  const texts: string[] = [];
+  if (Array.isArray(json.errors)) {
+    for (const error of json.errors) {
+      if (isRecord(error) && typeof error.message === 'string') texts.push(error.message);
+    }
+  }
+  if (typeof json.error === 'string') texts.push(json.error);
+  else if (isRecord(json.error) && typeof json.error.message === 'string') texts.push(json.error.message);
+  if (!ok && typeof json.message === 'string') texts.push(json.message);
+  return texts;
 }
 
 function summarizeMessages(messages: string[]): string {
@@ -102,22 +132,20 @@ function summarizeMessages(messages: string[]): string {
  * 'rate-limited' (429), 'server-error' (5xx), 'invalid-response' (malformed), 'account-inactive',
  * 'graphql' (other errors, messages redacted).
  */
-export function interpretGraphqlResponse(status: number, text: string, retryAfterHeader?: unknown): GraphqlExchange {
-  if (DISCONNECTED_MARKER.test(text)) {
+export function interpretGraphqlResponse(status: number, text: string, retryAfterHeader?: unknown, now: number = Date.now()): GraphqlExchange {
+  const json = parseJsonText(text);
+  if (errorTexts(status, text, json).some((message) => DISCONNECTED_MARKER.test(message))) {
     throw new AuthError('disconnected-in-jobber', 'The Jobber account owner has disconnected this app in Jobber.');
   }
   if (status === 401) throw new AuthError('unauthorized', 'Jobber did not accept the access token (HTTP 401).');
-  const retryAfterMs = parseRetryAfter(retryAfterHeader);
+  const retryAfterMs = parseRetryAfter(retryAfterHeader, now);
   if (status === 429) {
     throw new AuthError('rate-limited', 'Jobber is rate limiting requests (HTTP 429).', retryAfterMs === undefined ? {} : { retryAfterMs });
   }
   if (status >= 500) {
     throw new AuthError('server-error', `Jobber's API answered HTTP ${status}.`, retryAfterMs === undefined ? {} : { retryAfterMs });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
+  if (json === undefined) {
     if (ACCOUNT_INACTIVE_MARKER.test(text)) throw new AuthError('account-inactive', 'This Jobber account is not active.');
     if (status >= 200 && status < 300) throw new AuthError('invalid-response', "Jobber's API sent a response that is not JSON.");
     throw new AuthError('graphql', `Jobber's API answered HTTP ${status}.`);
@@ -163,7 +191,7 @@ export function classifyTransportError(error: unknown): AuthError {
 
 /** The GraphQL endpoint for a configuration. */
 export function graphqlUrl(config: JobberConfig): string {
-  return `${config.apiBaseUrl.replace(/\/+$/, '')}/api/graphql`;
+  return apiUrl(config, '/api/graphql');
 }
 
 /**
@@ -198,7 +226,7 @@ export async function postGraphql(
     throw classifyTransportError(error);
   }
   const text = typeof response.data === 'string' ? response.data : '';
-  return interpretGraphqlResponse(response.status, text, response.headers?.['retry-after']);
+  return interpretGraphqlResponse(response.status, text, response.headers?.['retry-after'], (options.clock ?? systemClock).now());
 }
 
 const ACCOUNT_QUERY = 'query JobberConnectAccount { account { id name } }';
@@ -273,6 +301,7 @@ export class JobberGraphqlClient {
       try {
         exchange = await postGraphql(this.http, this.config, accessToken, body, {
           timeoutMs: this.timeoutMs,
+          clock: this.clock,
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error) {

@@ -20,12 +20,16 @@ export interface AppWindowOptions {
   logger: Logger;
   openExternal: (url: string) => void;
   onBoundsChanged: (bounds: WindowBounds) => void;
+  /** DevTools allowed (development only: main passes `!app.isPackaged`). */
+  devTools?: boolean;
 }
 
 /** Creates and loads the app window. */
 export function createAppWindow(options: AppWindowOptions): BrowserWindow {
   const { logger } = options;
-  const win = new BrowserWindow(appWindowOptions(options.preloadPath, options.bounds));
+  const win = new BrowserWindow(
+    appWindowOptions(options.preloadPath, options.bounds, { devTools: options.devTools ?? false }),
+  );
   const contents = win.webContents;
 
   win.once('ready-to-show', () => {

@@ -24,12 +24,19 @@ export interface AuthWindowRequest {
   onCallback: (callbackUrl: string) => void;
   /** The person closed the window, it timed out, or the page failed to load. Called at most once. */
   onCancel: (reason: AuthWindowCancelReason, detail?: string) => void;
+  /**
+   * A top-level navigation was blocked (for example Google or Apple single sign-on). Gets the host
+   * only, never the URL (its query may carry a state value). Called once per host per window.
+   */
+  onBlocked?: (host: string) => void;
 }
 
 export interface AuthWindowDeps {
   clock: Clock;
   logger: Logger;
   openExternal: (url: string) => void;
+  /** Allow DevTools in the auth window (development only: main passes `!app.isPackaged`). */
+  devTools?: boolean;
 }
 
 /** Chromium's net error for a navigation we cancelled ourselves (preventDefault). */
@@ -46,6 +53,16 @@ export function describeLoadFailure(errorCode: number, errorDescription: string)
 }
 
 type NavigationDetails = ElectronEvent<{ url: string; isMainFrame: boolean }>;
+
+/** The host of a URL for a person-facing message (no path or query), or null. */
+function hostOf(url: string): string | null {
+  try {
+    const host = new URL(url).hostname;
+    return host === '' ? null : host;
+  } catch {
+    return null;
+  }
+}
 
 export class AuthWindowController {
   private window: BrowserWindow | null = null;
@@ -105,7 +122,7 @@ export class AuthWindowController {
     };
     this.settle = () => void finish();
 
-    const win = new BrowserWindow(authWindowOptions(partition));
+    const win = new BrowserWindow(authWindowOptions(partition, { devTools: this.deps.devTools ?? false }));
     this.window = win;
     const contents = win.webContents;
 
@@ -128,17 +145,30 @@ export class AuthWindowController {
       });
     }
 
+    const reportedHosts = new Set<string>();
     const onNavigation = (kind: string) => (details: NavigationDetails) => {
       const url = details.url;
+      // will-navigate has always meant the main frame; the others say which frame they are about.
+      const mainFrame = details.isMainFrame !== false;
       const decision = decideNavigation(url, request.rules);
-      if (decision === 'callback') {
+      if (decision === 'callback' && mainFrame) {
         details.preventDefault();
         catchCallback(url);
-      } else if (decision === 'block' && details.isMainFrame !== false) {
+      } else if (decision === 'callback') {
+        // A third-party iframe (captcha, analytics) could otherwise end the Connect as "denied" by
+        // loading the bare redirect URI. Only Jobber's own top-level redirect is the answer.
+        details.preventDefault();
+        logger.warn('Auth window: a subframe tried to load the sign-in callback; blocked', { event: kind });
+      } else if (decision === 'block' && mainFrame) {
         // Subframes (captcha, analytics) are left alone: they cannot replace the page, have no
         // preload and run sandboxed. Only top-level navigation is held to the allowlist.
         details.preventDefault();
         logger.warn('Auth window navigation blocked', { event: kind, url: redact(url) });
+        const host = hostOf(url);
+        if (host !== null && !reportedHosts.has(host)) {
+          reportedHosts.add(host);
+          request.onBlocked?.(host);
+        }
       }
     };
     contents.on('will-navigate', onNavigation('will-navigate'));

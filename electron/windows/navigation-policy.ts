@@ -51,6 +51,17 @@ export function decideNavigation(url: string, rules: NavigationRules): Navigatio
 }
 
 /**
+ * What the person reads when the auth window refused a page (typically Google or Apple single sign-on,
+ * deliberately not on the allowlist). Names the host only, and the way out: the system-browser mode.
+ */
+export function describeBlockedSignIn(host: string): string {
+  return (
+    `Jobber's sign-in tried to open ${host}, which the app's sign-in window does not allow. ` +
+    'To sign in with Google or Apple, open Settings, set "Sign in with" to "System browser", then connect again.'
+  );
+}
+
+/**
  * True for https links to Jobber's own sites (help pages, terms) that may be opened in the
  * person's browser. Hostname compared exactly or as a dot-suffix; no credentials allowed.
  */

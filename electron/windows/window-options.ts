@@ -21,11 +21,17 @@ const HARDENED_WEB_PREFERENCES = {
   spellcheck: false,
 } as const;
 
+/** Per-build choices: DevTools only in development (main passes `!app.isPackaged`). */
+export interface BuildFlavour {
+  /** Allow DevTools in this window. Off unless asked, so a forgotten argument fails safe. */
+  devTools?: boolean;
+}
+
 /**
  * The auth window: its own throwaway partition (no cookies shared with the app), no preload, so
  * Jobber's pages run with no bridge to the main process at all.
  */
-export function authWindowOptions(partition: string): BrowserWindowConstructorOptions {
+export function authWindowOptions(partition: string, flavour: BuildFlavour = {}): BrowserWindowConstructorOptions {
   return {
     width: 520,
     height: 760,
@@ -34,7 +40,7 @@ export function authWindowOptions(partition: string): BrowserWindowConstructorOp
     title: 'Sign in to Jobber',
     show: false,
     autoHideMenuBar: true,
-    webPreferences: { ...HARDENED_WEB_PREFERENCES, partition },
+    webPreferences: { ...HARDENED_WEB_PREFERENCES, devTools: flavour.devTools ?? false, partition },
   };
 }
 
@@ -42,6 +48,7 @@ export function authWindowOptions(partition: string): BrowserWindowConstructorOp
 export function appWindowOptions(
   preloadPath: string,
   bounds: WindowBounds | null,
+  flavour: BuildFlavour = {},
 ): BrowserWindowConstructorOptions {
   return {
     width: bounds?.width ?? 1040,
@@ -52,6 +59,6 @@ export function appWindowOptions(
     title: 'Jobber Connect',
     show: false,
     backgroundColor: '#f6f7f9',
-    webPreferences: { ...HARDENED_WEB_PREFERENCES, preload: preloadPath },
+    webPreferences: { ...HARDENED_WEB_PREFERENCES, devTools: flavour.devTools ?? false, preload: preloadPath },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
+import { SETTINGS_FIELDS } from '../../electron/ipc/contract';
 import type {
   AuthMode,
   Environment,
@@ -20,16 +21,6 @@ import { BRIDGE_CALL_FAILED } from '../wording';
 import { Notice } from './notice';
 
 type Draft = Omit<SettingsUpdate, 'clientSecret'>;
-
-const FIELD_ORDER: SettingsField[] = [
-  'mode',
-  'clientId',
-  'clientSecret',
-  'redirectUri',
-  'authMode',
-  'graphqlVersion',
-  'allowWeakStorage',
-];
 
 const draftOf = (view: SettingsView): Draft => ({
   mode: view.mode,
@@ -110,7 +101,7 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
   };
 
   const focusFirstError = (found: FieldErrors) => {
-    const first = FIELD_ORDER.find((field) => found[field]);
+    const first = SETTINGS_FIELDS.find((field) => found[field]);
     if (!first) return;
     // Radio groups: focus the checked option; others: the control named after the field.
     const target =

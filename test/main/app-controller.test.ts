@@ -259,4 +259,105 @@ describe('main process wiring (sandbox, stubbed electron)', () => {
     });
     expect(result).toMatchObject({ ok: false, fieldErrors: { clientSecret: expect.any(String) } });
   });
+
+  it('a blocked sign-in page (Google/Apple SSO) is reported in the activity list and as a notification, host only', async () => {
+    const h = await harness();
+    await h.controller.start();
+    await h.invoke('connect');
+    const win = h.authWindow();
+    const event = win?.webContents.navigate('will-navigate', 'https://accounts.google.com/o/oauth2/auth?client_id=x&state=private-state');
+    expect(event?.defaultPrevented).toBe(true);
+    const snapshot = (await h.invoke('get-state')) as AppSnapshot;
+    const entry = snapshot.activity[0];
+    expect(entry?.level).toBe('warning');
+    expect(entry?.message).toContain('accounts.google.com');
+    expect(entry?.message).toMatch(/System browser/);
+    expect(entry?.message).toMatch(/Settings/);
+    expect(h.notifications).toHaveLength(1);
+    expect(h.notifications[0]?.body).toBe(entry?.message);
+    expect(JSON.stringify([snapshot, h.notifications])).not.toContain('private-state');
+    // Still connecting: the person can go on with another sign-in method or cancel.
+    expect(snapshot.connection.status).toBe('connecting');
+    // The same host again adds nothing.
+    win?.webContents.navigate('will-navigate', 'https://accounts.google.com/other');
+    expect(((await h.invoke('get-state')) as AppSnapshot).activity.filter((a) => a.message.includes('accounts.google.com'))).toHaveLength(1);
+  });
+
+  it('system-browser mode with a portless loopback redirect: Connect says the port is missing and starts nothing', async () => {
+    const h = await harness({ env: { JOBBER_AUTH_MODE: 'system-browser', JOBBER_REDIRECT_URI: 'http://localhost/oauth/callback' } });
+    const { shell } = await import('../helpers/electron-stub');
+    await h.controller.start();
+    const result = await h.invoke('connect');
+    expect(result).toMatchObject({ ok: false, error: { kind: 'misconfigured', message: expect.stringMatching(/port/i) } });
+    expect(shell.opened).toEqual([]);
+    expect(h.controller.snapshot().connection.status).toBe('disconnected');
+  });
+});
+
+async function freePort(host: string): Promise<number> {
+  const net = await import('node:net');
+  return new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const p = (server.address() as { port: number }).port;
+      server.close(() => resolve(p));
+    });
+  });
+}
+
+async function ipv6Loopback(): Promise<boolean> {
+  return freePort('::1').then(
+    () => true,
+    () => false,
+  );
+}
+
+const hasIpv6 = await ipv6Loopback();
+
+describe('loopback listener binds the redirect URI\'s own host', () => {
+  it('[::1] redirect: listens on ::1 only', async ({ skip }) => {
+    if (!hasIpv6) skip('no IPv6 loopback on this machine');
+    const { startLoopbackListener } = await import('../../electron/app/loopback-listener');
+    const port = await freePort('::1');
+    const seen: string[] = [];
+    const redirect = `http://[::1]:${port}/oauth/callback`;
+    const listener = await startLoopbackListener({ redirectUri: redirect, port, onCallback: (url) => seen.push(url) });
+    try {
+      expect((await fetch(`${redirect}?code=c&state=s`)).status).toBe(200);
+      await expect(fetch(`http://127.0.0.1:${port}/oauth/callback?code=c&state=s`)).rejects.toThrow();
+      expect(seen).toEqual([`${redirect}?code=c&state=s`]);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('localhost redirect: listens on both 127.0.0.1 and ::1 (when available), URL spelt with localhost', async () => {
+    const { startLoopbackListener } = await import('../../electron/app/loopback-listener');
+    const port = await freePort('127.0.0.1');
+    const seen: string[] = [];
+    const redirect = `http://localhost:${port}/cb`;
+    const listener = await startLoopbackListener({ redirectUri: redirect, port, onCallback: (url) => seen.push(url) });
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/cb?code=a&state=s`)).status).toBe(200);
+      if (hasIpv6) expect((await fetch(`http://[::1]:${port}/cb?code=b&state=s`)).status).toBe(200);
+      expect(seen).toEqual([`${redirect}?code=a&state=s`, ...(hasIpv6 ? [`${redirect}?code=b&state=s`] : [])]);
+    } finally {
+      await listener.close();
+    }
+    await expect(fetch(`http://127.0.0.1:${port}/cb`)).rejects.toThrow();
+  });
+
+  it('names the hosts to bind, and refuses portless loopback redirects with a reason', async () => {
+    const { loopbackHosts, portlessLoopbackProblem } = await import('../../electron/app/loopback-listener');
+    expect(loopbackHosts('http://127.0.0.1:1/x')).toEqual(['127.0.0.1']);
+    expect(loopbackHosts('http://[::1]:1/x')).toEqual(['::1']);
+    expect(loopbackHosts('http://localhost:1/x')).toEqual(['127.0.0.1', '::1']);
+    expect(loopbackHosts('https://localhost:1/x')).toEqual([]);
+    expect(portlessLoopbackProblem('http://127.0.0.1/cb')).toMatch(/port/);
+    expect(portlessLoopbackProblem('http://[::1]/cb')).toMatch(/port/);
+    expect(portlessLoopbackProblem('http://localhost:8080/cb')).toBeNull();
+    expect(portlessLoopbackProblem('https://example.com/cb')).toBeNull();
+    expect(portlessLoopbackProblem('com.jobberconnect.app:/oauth/callback')).toBeNull();
+  });
 });

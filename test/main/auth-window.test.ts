@@ -134,11 +134,38 @@ describe('auth window', () => {
     expect(events[0]).toMatch(/^cancel load-failed/);
   });
 
-  it('leaves subframe navigations to non-allowlisted origins alone but still catches a subframe callback', () => {
+  it('leaves subframe navigations to non-allowlisted origins alone', () => {
     const win = openWindow();
     expect(win.webContents.navigate('will-frame-navigate', 'https://www.google.com/recaptcha/api2/anchor', { isMainFrame: false }).defaultPrevented).toBe(false);
-    expect(win.webContents.navigate('will-frame-navigate', `${REDIRECT}?code=1&state=2`, { isMainFrame: false }).defaultPrevented).toBe(true);
-    expect(events).toEqual([`callback ${REDIRECT}?code=1&state=2`]);
+    expect(events).toEqual([]);
+  });
+
+  it.each(['will-frame-navigate', 'will-redirect'] as const)(
+    'a subframe navigating to the redirect URI (%s) is blocked and is not the callback; the main frame still is',
+    (kind) => {
+      const win = openWindow();
+      // A third-party iframe could otherwise cancel the Connect as "denied" (no parameters).
+      expect(win.webContents.navigate(kind, REDIRECT, { isMainFrame: false }).defaultPrevented).toBe(true);
+      expect(win.webContents.navigate(kind, `${REDIRECT}?code=1&state=2`, { isMainFrame: false }).defaultPrevented).toBe(true);
+      expect(events).toEqual([]);
+      expect(win.destroyed).toBe(false);
+      expect(win.webContents.navigate(kind, `${REDIRECT}?code=1&state=2`).defaultPrevented).toBe(true);
+      expect(events).toEqual([`callback ${REDIRECT}?code=1&state=2`]);
+    },
+  );
+
+  it('tells the requester (host only, once per host) when a main-frame navigation is blocked', () => {
+    const blocked: string[] = [];
+    const win = openWindow({ onBlocked: (host) => blocked.push(host) });
+    win.webContents.navigate('will-navigate', 'https://accounts.google.com/o/oauth2/auth?client_id=x&state=secret-state');
+    win.webContents.navigate('will-redirect', 'https://accounts.google.com/signin?continue=y');
+    win.webContents.navigate('will-navigate', 'https://appleid.apple.com/auth/authorize');
+    // Subframes and allowed pages are not reported.
+    win.webContents.navigate('will-frame-navigate', 'https://www.google.com/recaptcha/api2/anchor', { isMainFrame: false });
+    win.webContents.navigate('will-navigate', 'https://secure.getjobber.com/login');
+    expect(blocked).toEqual(['accounts.google.com', 'appleid.apple.com']);
+    expect(events).toEqual([]);
+    expect(win.destroyed).toBe(false);
   });
 
   it('denies pop-ups, sending only Jobber help links to the browser', () => {

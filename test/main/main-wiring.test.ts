@@ -138,4 +138,25 @@ describe('main.ts', () => {
     stub.app.emit('before-quit', again);
     expect(again.defaultPrevented).toBe(false);
   });
+
+  it.each([
+    { packaged: true, devTools: false },
+    { packaged: false, devTools: true },
+  ])('packaged=$packaged: DevTools $devTools on both windows; packaged menus have no DevTools or reload', async ({ packaged, devTools }) => {
+    const stub = await loadMain((s) => {
+      s.app.isPackaged = packaged;
+    });
+    const win = await ready(stub);
+    expect(win.options.webPreferences?.devTools).toBe(devTools);
+    await stub.ipcMain.invoke('jobber-connect:connect', { sender: win.webContents });
+    const authWindow = stub.BrowserWindow.instances.find((w) => w !== win);
+    expect(authWindow?.options.webPreferences?.devTools).toBe(devTools);
+    const menu = stub.Menu.current as { template: Array<{ role?: string; submenu?: Array<{ role?: string }> }> };
+    const roles = menu.template.flatMap((m) => [m.role, ...(m.submenu ?? []).map((s) => s.role)]).map((r) => r?.toLowerCase());
+    if (packaged) {
+      for (const role of ['viewmenu', 'toggledevtools', 'reload', 'forcereload']) expect(roles).not.toContain(role);
+    } else {
+      expect(roles).toContain('viewmenu');
+    }
+  });
 });

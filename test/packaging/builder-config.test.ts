@@ -53,7 +53,7 @@ describe('electron-builder.yml', () => {
     expect(config.win.target).toEqual(['nsis']);
   });
 
-  it('fuses: RunAsNode, NODE_OPTIONS and --inspect off; cookie encryption, asar-only and asar integrity on', () => {
+  it('fuses: RunAsNode, NODE_OPTIONS, --inspect and file:// extra privileges off; cookie encryption, asar-only and asar integrity on', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
@@ -61,7 +61,16 @@ describe('electron-builder.yml', () => {
       enableCookieEncryption: true,
       onlyLoadAppFromAsar: true,
       enableEmbeddedAsarIntegrityValidation: true,
+      // The renderer is served over app://, so file: pages need nothing beyond a browser's rights.
+      grantFileProtocolExtraPrivileges: false,
     });
+  });
+
+  it("every fuse name is one electron-builder's schema knows (a misspelt fuse would be silently ignored)", () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/app-builder-lib/scheme.json'), 'utf8'));
+    const known = Object.keys(schema.definitions.FuseOptionsV1.properties);
+    expect(known).toContain('grantFileProtocolExtraPrivileges');
+    for (const fuse of Object.keys(config.electronFuses)) expect(known, fuse).toContain(fuse);
   });
 
   it('ships only built output and package.json', () => {

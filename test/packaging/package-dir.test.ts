@@ -124,8 +124,11 @@ describe('electron-builder --dir (stand-in Electron)', () => {
 
   it('flips the fuses in the packaged binary', (ctx) => {
     if (skipReason) return ctx.skip();
-    // Index: 0 RunAsNode, 1 CookieEncryption, 2 NodeOptions, 3 NodeCliInspect, 4 AsarIntegrity, 5 OnlyLoadAppFromAsar.
+    // Index: 0 RunAsNode, 1 CookieEncryption, 2 NodeOptions, 3 NodeCliInspect, 4 AsarIntegrity,
+    // 5 OnlyLoadAppFromAsar, 6 browser-process V8 snapshot (left alone), 7 GrantFileProtocolExtraPrivileges.
     expect(fuseWire.slice(0, 6)).toBe('010011');
-    expect(fuseWire.slice(6)).toBe(DEFAULT_WIRE.slice(6));
+    expect(fuseWire[6]).toBe(DEFAULT_WIRE[6]);
+    expect(fuseWire[7]).toBe('0');
+    expect(DEFAULT_WIRE[7]).toBe('1');
   });
 });

@@ -33,6 +33,7 @@ export async function createHarness(options: { env?: Record<string, string | und
   appWindow.webContents.mainFrame.url = 'app://jobber-connect/index.html';
   const port = electronSafeStorage(safeStorage as unknown as SafeStorage, 'linux');
   const sandboxes: Array<{ close(): Promise<void> }> = [];
+  const notifications: Array<{ title: string; body: string }> = [];
 
   const ipc = createIpcMain({
     getAppWindow: () => appWindow as unknown as ElectronBrowserWindow,
@@ -57,6 +58,7 @@ export async function createHarness(options: { env?: Record<string, string | und
       return sandbox;
     },
     onSnapshot: (snapshot) => ipc.send(appWindow as unknown as ElectronBrowserWindow, 'state-changed', snapshot),
+    notify: (title, body) => notifications.push({ title, body }),
   });
   registerIpcHandlers(ipc, controller);
 
@@ -65,6 +67,8 @@ export async function createHarness(options: { env?: Record<string, string | und
     controller,
     appWindow,
     traffic,
+    /** System notifications the controller asked for. */
+    notifications,
     /** Invokes a channel as our renderer would. */
     invoke: (channel: InvokeChannel, ...args: unknown[]) =>
       ipcMain.invoke(wireName(channel), { sender: appWindow.webContents }, ...args),

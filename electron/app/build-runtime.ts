@@ -1,0 +1,114 @@
+/**
+ * Turns saved settings + environment into a ready-to-start engine: the validated configuration
+ * (or why there is none), the in-process sandbox when no Jobber credentials are set, the token
+ * vault, the Session and the GraphQL client. Builds only; starting, subscribing and stopping are
+ * the controller's job.
+ */
+import path from 'node:path';
+import { loadConfig, sandboxConfig } from '../auth/config';
+import type { Environment, JobberConfig } from '../auth/config-types';
+import type { Clock, Logger } from '../auth/ports';
+import { registerSecret } from '../auth/redact';
+import { Session } from '../auth/session';
+import { createTokenClient } from '../auth/token-client';
+import { JobberGraphqlClient } from '../jobber/graphql-client';
+import { createJobberAccountApi } from '../jobber/jobber-account-api';
+import { openJsonFile } from '../storage/json-file';
+import type { SafeStoragePort } from '../storage/safe-storage-port';
+import { connectionFileName } from '../storage/store-names';
+import { createTokenVault } from '../storage/token-vault';
+import type { SettingsStore } from './settings-store';
+
+/** The sandbox as the controller uses it (sandbox/server.ts's startSandbox result). */
+export interface SandboxHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+export type StartSandbox = (options: {
+  port: number;
+  redirectUris: string[];
+  statePath: string;
+  accessTokenLifetimeSec?: number;
+}) => Promise<SandboxHandle>;
+
+export interface RuntimeDeps {
+  userDataDir: string;
+  env: Record<string, string | undefined>;
+  dotenvText: string | null;
+  settings: SettingsStore;
+  safeStorage: SafeStoragePort;
+  clock: Clock;
+  logger: Logger;
+  startSandbox: StartSandbox;
+  /** Sandbox access-token lifetime override (honoured only in sandbox mode; e2e uses it). */
+  sandboxTokenLifetimeSec?: number;
+}
+
+/** A built, not yet started engine. */
+export interface Runtime {
+  config: JobberConfig;
+  session: Session;
+  graphql: JobberGraphqlClient;
+  sandbox: SandboxHandle | null;
+}
+
+export type BuildResult =
+  | { kind: 'invalid'; environment: Environment; problems: string[] }
+  | { kind: 'ready'; runtime: Runtime };
+
+/** Reads settings and builds the engine, or says what is missing. Starts the sandbox when used. */
+export async function buildRuntime(deps: RuntimeDeps): Promise<BuildResult> {
+  const loaded = await deps.settings.load();
+  const result = loadConfig({ env: deps.env, dotenvText: deps.dotenvText, settings: loaded.settings });
+  const allowWeak = loaded.settings.allowWeakStorage === true;
+
+  if (result.kind === 'invalid') {
+    const problems = [...result.problems];
+    if (loaded.secretProblem) problems.push(loaded.secretProblem);
+    if (loaded.fileProblem) problems.push(loaded.fileProblem);
+    deps.logger.warn('Not configured', { problems: problems.length });
+    return { kind: 'invalid', environment: loaded.settings.mode ?? 'jobber', problems };
+  }
+
+  let config: JobberConfig;
+  let sandbox: SandboxHandle | null = null;
+  if (result.kind === 'sandbox') {
+    sandbox = await deps.startSandbox({
+      port: 0,
+      redirectUris: [result.redirectUri],
+      statePath: path.join(deps.userDataDir, 'sandbox-state.json'),
+      ...(deps.sandboxTokenLifetimeSec ? { accessTokenLifetimeSec: deps.sandboxTokenLifetimeSec } : {}),
+    });
+    config = sandboxConfig(sandbox.url, {
+      redirectUri: result.redirectUri,
+      graphqlVersion: result.graphqlVersion,
+      authMode: result.authMode,
+    });
+    deps.logger.info('Running against the local sandbox', { reason: result.reason });
+  } else {
+    config = result.config;
+    registerSecret(config.clientSecret);
+  }
+
+  const store = createTokenVault({
+    file: openJsonFile({
+      dir: deps.userDataDir,
+      name: connectionFileName(config.environment, config.clientId),
+      now: () => deps.clock.now(),
+    }),
+    safeStorage: deps.safeStorage,
+    allowWeakStorage: () => allowWeak,
+    logger: deps.logger,
+  });
+  const session = new Session({
+    config,
+    tokenEndpoint: createTokenClient({ config, clock: deps.clock, logger: deps.logger }),
+    jobberApi: createJobberAccountApi({ config }),
+    store,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  const graphql = new JobberGraphqlClient({ config, tokens: session, clock: deps.clock, logger: deps.logger });
+  return { kind: 'ready', runtime: { config, session, graphql, sandbox } };
+}

@@ -1,0 +1,55 @@
+/**
+ * Owns the one loopback listener of the system-browser mode: starts it for a Connect (once, even
+ * when Connect is pressed twice while it is still binding) and stops it when the request ends.
+ * The HTTP side lives in loopback-listener.ts; this class only holds its lifetime.
+ */
+import { AuthError } from '../auth/errors';
+import { loopbackPort, portlessLoopbackProblem, startLoopbackListener, type LoopbackListener } from './loopback-listener';
+
+export type StartLoopbackListener = typeof startLoopbackListener;
+
+export class LoopbackReceiver {
+  private listener: LoopbackListener | null = null;
+  private starting: Promise<void> | null = null;
+
+  /**
+   * @param onCallback receives each callback URL the listener answers.
+   * @param start the listener factory (tests may pass their own).
+   */
+  constructor(
+    private readonly onCallback: (url: string) => void,
+    private readonly start: StartLoopbackListener = startLoopbackListener,
+  ) {}
+
+  /**
+   * Throws AuthError('misconfigured') when the redirect URI is loopback http without a port: the
+   * browser's answer could never reach the app. Call before starting a Connect.
+   */
+  static check(redirectUri: string): void {
+    const problem = portlessLoopbackProblem(redirectUri);
+    if (problem !== null) throw new AuthError('misconfigured', problem);
+  }
+
+  /** Starts listening when `redirectUri` is a loopback URL with a port; otherwise does nothing. */
+  async ensure(redirectUri: string): Promise<void> {
+    LoopbackReceiver.check(redirectUri);
+    const port = loopbackPort(redirectUri);
+    if (port === null || this.listener !== null) return;
+    this.starting ??= this.start({ redirectUri, port, onCallback: (url) => this.onCallback(url) })
+      .then((listener) => {
+        this.listener = listener;
+      })
+      .finally(() => {
+        this.starting = null;
+      });
+    await this.starting;
+  }
+
+  /** Stops the listener (waiting for one still binding). Never throws. */
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,512 @@
+/**
+ * The fault matrix: every operation the engine performs against Jobber (Connect's code exchange
+ * and account fetch, the refresh, an API call) crossed with every fault the issue lists. Each cell
+ * either names its expected outcome and plays it against a real sandbox, or says why the
+ * combination does not apply. Shared by test/reliability/fault-matrix.test.ts and
+ * bench/fault-matrix.ts, so it uses node:assert rather than vitest.
+ *
+ * Every played cell checks three things: the connection state it ends in (status and reason or
+ * error kind), that the stored sign-in was never deleted (and, for transient faults, that it was a
+ * token Jobber still accepted at every state change), and how it recovers: by itself once the
+ * fault clears, or, when Jobber killed the grant, needs-reconnect followed by a working reconnect.
+ * Time is a ControlledClock shared with the sandbox; skew is the sandbox's clock offset.
+ */
+import assert from 'node:assert/strict';
+import type { NeedsReconnectReason } from '../../../electron/auth/connection-state';
+import { AuthError, type AuthErrorKind } from '../../../electron/auth/errors';
+import { MemoryTokenStore } from '../../../electron/auth/memory-token-store';
+import { UNKNOWN_ACCOUNT } from '../../../electron/auth/session';
+import { followConsent } from '../../../sandbox/consent-driver';
+import { SANDBOX_DEFAULT_ACCOUNT, type Fault, type SandboxEndpoint } from '../../../sandbox/server';
+import { ControlledClock, expectStatus, startEngine, waitForState, waitUntil, type EngineHarness } from '../../helpers/engine-harness';
+import { watchStore, type StoreWatch } from './store-watch';
+
+export type Operation = 'code-exchange' | 'account-fetch' | 'refresh' | 'api-call';
+
+export type FaultId =
+  | '5xx'
+  | '429'
+  | 'timeout'
+  | 'dropped-connection'
+  | 'truncated-body'
+  | 'malformed-json'
+  | 'wrong-content-type'
+  | 'missing-fields'
+  | 'revoked-grant'
+  | 'old-refresh-token-reused'
+  | 'clock-skew+10min'
+  | 'clock-skew-10min';
+
+export const OPERATIONS: readonly Operation[] = ['code-exchange', 'account-fetch', 'refresh', 'api-call'];
+
+export const FAULT_IDS: readonly FaultId[] = [
+  '5xx',
+  '429',
+  'timeout',
+  'dropped-connection',
+  'truncated-body',
+  'malformed-json',
+  'wrong-content-type',
+  'missing-fields',
+  'revoked-grant',
+  'old-refresh-token-reused',
+  'clock-skew+10min',
+  'clock-skew-10min',
+];
+
+/** A combination that is played against the sandbox. */
+export interface PlayedCell {
+  operation: Operation;
+  fault: FaultId;
+  applies: true;
+  /** The expected outcome, in words (shown as the test name). */
+  expected: string;
+  play(ctx: MatrixContext): Promise<void>;
+}
+
+/** A combination that cannot happen, with the reason. */
+export interface InapplicableCell {
+  operation: Operation;
+  fault: FaultId;
+  applies: false;
+  reason: string;
+}
+
+export type MatrixCell = PlayedCell | InapplicableCell;
+
+export interface MatrixContext {
+  h: EngineHarness;
+  clock: ControlledClock;
+  memory: MemoryTokenStore;
+  watch: StoreWatch;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings: short client timeouts and backoff so the whole matrix runs in seconds.
+
+const TOKEN_TIMEOUT_MS = 300;
+const API_TIMEOUT_MS = 300;
+/** Longer than any scenario: a "timed out" request is never answered (the sandbox closes first). */
+const STALL_MS = 60_000;
+const TEN_MINUTES = 10 * 60_000;
+const MINUTE = 60_000;
+/** Enough for a fault to repeat until the test clears it. */
+const PERSISTENT = 1_000;
+
+/** The eight faults the sandbox injects into an endpoint, with the error kind each must produce. */
+const TRANSIENT: Record<
+  Exclude<FaultId, 'revoked-grant' | 'old-refresh-token-reused' | 'clock-skew+10min' | 'clock-skew-10min'>,
+  { fault: Fault; tokenKind: AuthErrorKind; apiKinds: readonly AuthErrorKind[] }
+> = {
+  '5xx': { fault: { kind: 'status', status: 503 }, tokenKind: 'server-error', apiKinds: ['server-error'] },
+  '429': { fault: { kind: 'status', status: 429 }, tokenKind: 'rate-limited', apiKinds: ['rate-limited'] },
+  timeout: { fault: { kind: 'delay', ms: STALL_MS }, tokenKind: 'timeout', apiKinds: ['timeout'] },
+  'dropped-connection': { fault: { kind: 'drop' }, tokenKind: 'network', apiKinds: ['network'] },
+  // The GraphQL client reports a body cut off mid-way as a transport failure; either transient kind is right.
+  'truncated-body': { fault: { kind: 'truncated' }, tokenKind: 'invalid-response', apiKinds: ['network', 'invalid-response'] },
+  'malformed-json': { fault: { kind: 'malformed-json' }, tokenKind: 'invalid-response', apiKinds: ['invalid-response'] },
+  'wrong-content-type': { fault: { kind: 'wrong-content-type' }, tokenKind: 'invalid-response', apiKinds: ['invalid-response'] },
+  'missing-fields': { fault: { kind: 'missing-fields' }, tokenKind: 'invalid-response', apiKinds: ['invalid-response'] },
+};
+
+function isTransientFault(fault: FaultId): fault is keyof typeof TRANSIENT {
+  return fault in TRANSIENT;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+/** Starts a sandbox + engine on a shared ControlledClock with a watched MemoryTokenStore. */
+export async function startMatrixContext(): Promise<MatrixContext> {
+  const clock = new ControlledClock();
+  const memory = new MemoryTokenStore();
+  const h = await startEngine({
+    clock,
+    store: memory,
+    sandbox: { clock: () => clock.now() },
+    tokenTimeoutMs: TOKEN_TIMEOUT_MS,
+    apiTimeoutMs: API_TIMEOUT_MS,
+    // maxTimerMs: deadline timers re-check the (jumping) clock every 20 ms of real time.
+    policy: { backoffBaseMs: 40, backoffCapMs: 120, maxTimerMs: 20 },
+    // No jitter: refresh exactly at expiry − margin; shortest backoff.
+    random: () => 0,
+  });
+  const watch = watchStore(h.session, memory, () => h.sandbox.control.liveRefreshTokens());
+  return { h, clock, memory, watch };
+}
+
+/** Plays one cell in a fresh context and tears it down. */
+export async function playCell(cell: PlayedCell): Promise<void> {
+  const ctx = await startMatrixContext();
+  try {
+    await cell.play(ctx);
+  } finally {
+    ctx.watch.stop();
+    await ctx.h.close();
+  }
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<AuthError> {
+  const outcome = await promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  assert.ok(outcome instanceof AuthError, `expected an AuthError, got ${outcome === null ? 'success' : String(outcome)}`);
+  return outcome;
+}
+
+/** Connect by hand (begin → consent Allow → complete), so the caller sees the failure. */
+async function connectOnce(h: EngineHarness): Promise<void> {
+  const { authorizeUrl } = h.session.beginConnect();
+  await h.session.completeConnect(await followConsent(authorizeUrl, 'allow'));
+}
+
+function inject(ctx: MatrixContext, endpoint: SandboxEndpoint, fault: Fault, count = PERSISTENT): void {
+  ctx.h.sandbox.control.injectFault(endpoint, fault, count);
+}
+
+/** Moves both clocks to the session's next planned refresh and waits for a renewal to land. */
+async function runScheduledRefresh(ctx: MatrixContext): Promise<void> {
+  const before = expectStatus(ctx.h.session.getState(), 'connected');
+  ctx.clock.advance(before.nextRefreshAt - ctx.clock.now());
+  await waitForState(ctx.h.session, 'connected', 5_000, (state) => state.accessTokenIssuedAt > before.accessTokenIssuedAt);
+}
+
+/** The store held a record at every state change since Connect, never cleared. */
+function assertNeverDeleted(ctx: MatrixContext): void {
+  const since = ctx.watch.sinceConnected();
+  assert.ok(since.length > 0, 'the session never reached connected');
+  const empty = since.filter((snapshot) => snapshot.stored === null);
+  assert.equal(empty.length, 0, `the stored sign-in was missing at ${empty.length} state change(s): ${empty.map((s) => s.status).join(', ')}`);
+  assert.equal(ctx.h.store.clears, 0, 'the store was cleared');
+}
+
+/** ... and at every state change the stored refresh token was one Jobber still accepted. */
+function assertAlwaysWorking(ctx: MatrixContext): void {
+  assertNeverDeleted(ctx);
+  const dead = ctx.watch.sinceConnected().filter((snapshot) => !snapshot.storedIsLive);
+  assert.equal(dead.length, 0, `the stored refresh token was dead at ${dead.length} state change(s): ${dead.map((s) => s.status).join(', ')}`);
+}
+
+/** Connected to the sandbox account, the stored token the only live one, and the API works. */
+async function assertHealthy(ctx: MatrixContext): Promise<void> {
+  const state = expectStatus(ctx.h.session.getState(), 'connected');
+  assert.deepEqual(state.account, SANDBOX_DEFAULT_ACCOUNT);
+  const stored = ctx.memory.saved;
+  assert.ok(stored, 'nothing stored');
+  assert.equal(stored.refreshInFlight, null);
+  assert.ok(ctx.h.sandbox.control.liveRefreshTokens().includes(stored.tokens.refreshToken), 'the stored refresh token is not live');
+  const { data } = await ctx.h.client.account();
+  assert.deepEqual(data, SANDBOX_DEFAULT_ACCOUNT);
+}
+
+/** needs-reconnect for `reason`, the record kept and marked rejected; then Connect again works. */
+async function assertGrantLostThenReconnect(ctx: MatrixContext, reason: NeedsReconnectReason, spentRefreshToken: string | null): Promise<void> {
+  const state = await waitForState(ctx.h.session, 'needs-reconnect', 5_000);
+  assert.equal(state.reason, reason);
+  assert.ok(state.message.length > 0);
+  const kept = ctx.memory.saved;
+  assert.ok(kept, 'the stored record was deleted when the grant was lost');
+  assert.equal(kept.lastRefresh?.result, 'rejected');
+  if (spentRefreshToken !== null) assert.equal(kept.tokens.refreshToken, spentRefreshToken);
+  await assert.rejects(ctx.h.client.account(), (error: unknown) => error instanceof AuthError && error.kind === 'not-connected');
+  assertNeverDeleted(ctx);
+
+  await ctx.h.connect();
+  await assertHealthy(ctx);
+  assert.equal(ctx.memory.saved?.lastRefresh, null, 'the reconnect did not replace the dead record');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios by operation and class of fault
+
+function codeExchangeTransient(fault: Fault, kind: AuthErrorKind): PlayedCell['play'] {
+  return async (ctx) => {
+    const { h } = ctx;
+    inject(ctx, 'token', fault);
+    const error = await failureOf(connectOnce(h));
+    assert.equal(error.kind, kind);
+    const state = expectStatus(h.session.getState(), 'disconnected');
+    assert.equal(state.lastError?.kind, kind);
+    assert.equal(ctx.memory.saved, null);
+    assert.equal(h.sandbox.control.counters().tokenRequests.authorization_code, 1);
+
+    // A code is single use and may already be spent at Jobber, so the engine never resends it: the
+    // person's next Connect must simply work, with nothing left over from the failure.
+    h.sandbox.control.clearFaults();
+    await h.connect();
+    await assertHealthy(ctx);
+    assertAlwaysWorking(ctx);
+  };
+}
+
+function accountFetchTransient(fault: Fault): PlayedCell['play'] {
+  return async (ctx) => {
+    const { h } = ctx;
+    inject(ctx, 'graphql', fault);
+    await connectOnce(h);
+    const state = expectStatus(h.session.getState(), 'connected');
+    assert.deepEqual(state.account, UNKNOWN_ACCOUNT);
+    const stored = ctx.memory.saved;
+    assert.ok(stored, 'the tokens were not stored');
+    assert.equal(stored.account, null);
+    assert.ok(h.session.getActivity().some((entry) => /could not be identified/.test(entry.message)));
+
+    // Recovers by itself: the next renewal fetches the account again.
+    h.sandbox.control.clearFaults();
+    await runScheduledRefresh(ctx);
+    await waitForState(h.session, 'connected', 5_000, (current) => current.account.name === SANDBOX_DEFAULT_ACCOUNT.name);
+    await waitUntil(() => ctx.memory.saved?.account?.name === SANDBOX_DEFAULT_ACCOUNT.name, 5_000, 'the account to be saved');
+    await assertHealthy(ctx);
+    assertAlwaysWorking(ctx);
+  };
+}
+
+function refreshTransient(fault: Fault, kind: AuthErrorKind): PlayedCell['play'] {
+  return async (ctx) => {
+    const { h } = ctx;
+    await h.connect();
+    const original = ctx.memory.saved;
+    assert.ok(original);
+    inject(ctx, 'token', fault);
+    const error = await failureOf(h.session.refreshNow());
+    assert.equal(error.kind, kind);
+    // It keeps retrying by itself while the fault lasts.
+    const offline = await waitForState(h.session, 'offline-retrying', 5_000, (state) => state.attempt >= 2);
+    assert.deepEqual(offline.account, SANDBOX_DEFAULT_ACCOUNT);
+    assert.equal(ctx.memory.saved?.tokens.refreshToken, original.tokens.refreshToken);
+    assert.deepEqual(h.sandbox.control.liveRefreshTokens(), [original.tokens.refreshToken]);
+
+    h.sandbox.control.clearFaults();
+    const recovered = await waitForState(h.session, 'connected', 5_000);
+    assert.equal(recovered.lastRefresh?.result, 'ok');
+    assert.notEqual(ctx.memory.saved?.tokens.refreshToken, original.tokens.refreshToken);
+    await assertHealthy(ctx);
+    assertAlwaysWorking(ctx);
+  };
+}
+
+function apiTransient(fault: Fault, kinds: readonly AuthErrorKind[]): PlayedCell['play'] {
+  return async (ctx) => {
+    const { h } = ctx;
+    await h.connect();
+    const before = ctx.memory.saved;
+    inject(ctx, 'graphql', fault);
+    const error = await failureOf(h.client.account());
+    assert.ok(kinds.includes(error.kind), `expected ${kinds.join(' or ')}, got ${error.kind}`);
+    // A failed API call says nothing about the grant: no state change, no refresh, nothing rewritten.
+    expectStatus(h.session.getState(), 'connected');
+    assert.equal(h.sandbox.control.counters().tokenRequests.refresh_token, 0);
+    assert.deepEqual(ctx.memory.saved, before);
+
+    h.sandbox.control.clearFaults();
+    await assertHealthy(ctx);
+    assertAlwaysWorking(ctx);
+  };
+}
+
+const INVALID_GRANT_BODY = JSON.stringify({ error: 'invalid_grant', message: 'The authorization grant has been revoked' });
+
+async function codeExchangeRefused(ctx: MatrixContext): Promise<void> {
+  const { h } = ctx;
+  inject(ctx, 'token', { kind: 'status', status: 400, body: INVALID_GRANT_BODY }, 1);
+  const error = await failureOf(connectOnce(h));
+  assert.equal(error.kind, 'rejected-grant');
+  assert.equal(expectStatus(h.session.getState(), 'disconnected').lastError?.kind, 'rejected-grant');
+  assert.equal(ctx.memory.saved, null);
+  await h.connect();
+  await assertHealthy(ctx);
+  assertAlwaysWorking(ctx);
+}
+
+async function accountFetchRevoked(ctx: MatrixContext): Promise<void> {
+  const { h } = ctx;
+  // Hold the account request at the sandbox, and revoke the brand-new grant meanwhile.
+  inject(ctx, 'graphql', { kind: 'delay', ms: 200 }, 1);
+  const connecting = connectOnce(h);
+  await waitUntil(() => h.sandbox.control.counters().graphqlCalls >= 1, 5_000, 'the account request');
+  h.sandbox.control.revokeGrant();
+  await connecting;
+  // Connect itself succeeded (the tokens were issued and stored); the fetch got a 401.
+  assert.deepEqual(expectStatus(h.session.getState(), 'connected').account, UNKNOWN_ACCOUNT);
+  const spent = ctx.memory.saved?.tokens.refreshToken ?? null;
+  assert.ok(spent);
+  // The app finds out by itself at its next renewal.
+  const before = expectStatus(h.session.getState(), 'connected');
+  ctx.clock.advance(before.nextRefreshAt - ctx.clock.now());
+  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', spent);
+}
+
+async function refreshRevoked(ctx: MatrixContext): Promise<void> {
+  const { h } = ctx;
+  await h.connect();
+  const spent = ctx.memory.saved?.tokens.refreshToken ?? null;
+  h.sandbox.control.revokeGrant();
+  const error = await failureOf(h.session.refreshNow());
+  assert.equal(error.kind, 'rejected-grant');
+  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', spent);
+}
+
+async function refreshOldTokenReused(ctx: MatrixContext): Promise<void> {
+  const { h } = ctx;
+  await h.connect();
+  const ours = ctx.memory.saved?.tokens.refreshToken ?? '';
+  // A stale copy of the sign-in (another install, a restored backup) spends the token first: what
+  // we hold is now an old, rotated refresh token.
+  const stale = await h.rawRefresh(ours);
+  assert.equal(stale.status, 200);
+  const error = await failureOf(h.session.refreshNow());
+  assert.equal(error.kind, 'rejected-grant');
+  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', ours);
+}
+
+async function apiRevoked(ctx: MatrixContext): Promise<void> {
+  const { h } = ctx;
+  await h.connect();
+  const spent = ctx.memory.saved?.tokens.refreshToken ?? null;
+  h.sandbox.control.revokeGrant();
+  const error = await failureOf(h.client.account());
+  assert.equal(error.kind, 'rejected-grant');
+  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', spent);
+}
+
+function count401(h: EngineHarness): number {
+  return h.httpLog.filter((exchange) => exchange.status === 401).length;
+}
+
+function codeExchangeSkewed(shiftMs: number): PlayedCell['play'] {
+  return async (ctx) => {
+    const { h } = ctx;
+    h.sandbox.control.shiftClock(shiftMs);
+    await connectOnce(h);
+    await assertHealthy(ctx);
+    assert.equal(count401(h), 0);
+    assertAlwaysWorking(ctx);
+  };
+}
+
+function refreshSkewed(shiftMs: number): PlayedCell['play'] {
+  return async (ctx) => {
+    const { h } = ctx;
+    h.sandbox.control.shiftClock(shiftMs);
+    await h.connect();
+    await runScheduledRefresh(ctx);
+    assert.equal(h.sandbox.control.counters().tokenRequests.refresh_token, 1);
+    assert.equal(expectStatus(h.session.getState(), 'connected').lastRefresh?.result, 'ok');
+    await assertHealthy(ctx);
+    assert.equal(count401(h), 0);
+    assertAlwaysWorking(ctx);
+  };
+}
+
+/** Jobber's clock 10 minutes ahead: its view of the token expires before our planned refresh. */
+async function apiSkewAhead(ctx: MatrixContext): Promise<void> {
+  const { h } = ctx;
+  h.sandbox.control.shiftClock(TEN_MINUTES);
+  await h.connect();
+  const first = expectStatus(h.session.getState(), 'connected');
+  // The token lives 60 minutes on Jobber's clock; read on ours, its `exp` is 70 minutes away and the
+  // renewal is planned 5 minutes before that. 62 minutes on, Jobber has expired it 2 minutes ago.
+  ctx.clock.advance(first.accessTokenIssuedAt + 62 * MINUTE - ctx.clock.now());
+  assert.ok(ctx.clock.now() < first.nextRefreshAt);
+  const { data } = await h.client.account();
+  assert.deepEqual(data, SANDBOX_DEFAULT_ACCOUNT);
+  assert.equal(count401(h), 1, 'expected exactly one 401 before the renewal');
+  assert.equal(h.sandbox.control.counters().tokenRequests.refresh_token, 1);
+  await assertHealthy(ctx);
+  assertAlwaysWorking(ctx);
+}
+
+/** Jobber's clock 10 minutes behind: we renew 10 minutes early, never with a 401. */
+async function apiSkewBehind(ctx: MatrixContext): Promise<void> {
+  const { h } = ctx;
+  h.sandbox.control.shiftClock(-TEN_MINUTES);
+  await h.connect();
+  const first = expectStatus(h.session.getState(), 'connected');
+  ctx.clock.advance(first.nextRefreshAt - MINUTE - ctx.clock.now());
+  await h.client.account();
+  assert.equal(h.sandbox.control.counters().tokenRequests.refresh_token, 0);
+  await runScheduledRefresh(ctx);
+  await h.client.account();
+  assert.equal(count401(h), 0);
+  assert.equal(h.sandbox.control.counters().tokenRequests.refresh_token, 1);
+  await assertHealthy(ctx);
+  assertAlwaysWorking(ctx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+function played(operation: Operation, fault: FaultId, expected: string, play: PlayedCell['play']): PlayedCell {
+  return { operation, fault, applies: true, expected, play };
+}
+
+function notApplicable(operation: Operation, fault: FaultId, reason: string): InapplicableCell {
+  return { operation, fault, applies: false, reason };
+}
+
+function cellFor(operation: Operation, fault: FaultId): MatrixCell {
+  if (isTransientFault(fault)) {
+    const { fault: injected, tokenKind, apiKinds } = TRANSIENT[fault];
+    switch (operation) {
+      case 'code-exchange':
+        return played(operation, fault, `disconnected (lastError ${tokenKind}), nothing stored; Connect again → connected`, codeExchangeTransient(injected, tokenKind));
+      case 'account-fetch':
+        return played(operation, fault, 'connected as "Unknown account", tokens stored; account fetched by itself at the next renewal', accountFetchTransient(injected));
+      case 'refresh':
+        return played(operation, fault, `offline-retrying (${tokenKind}), tokens kept; connected by itself once it clears`, refreshTransient(injected, tokenKind));
+      case 'api-call':
+        return played(operation, fault, `call fails (${apiKinds.join(' or ')}), stays connected, nothing rewritten; next call works`, apiTransient(injected, apiKinds));
+    }
+  }
+  switch (fault) {
+    case 'revoked-grant':
+      switch (operation) {
+        case 'code-exchange':
+          return played(operation, fault, 'code refused (invalid_grant): disconnected (lastError rejected-grant); Connect again → connected', codeExchangeRefused);
+        case 'account-fetch':
+          return played(operation, fault, 'connected as "Unknown account"; next renewal refused → needs-reconnect (refresh-rejected), record kept; reconnect works', accountFetchRevoked);
+        case 'refresh':
+          return played(operation, fault, 'needs-reconnect (refresh-rejected), record kept; reconnect works', refreshRevoked);
+        case 'api-call':
+          return played(operation, fault, '401 → renewal refused → needs-reconnect (refresh-rejected), record kept; reconnect works', apiRevoked);
+      }
+      break;
+    case 'old-refresh-token-reused':
+      switch (operation) {
+        case 'code-exchange':
+          return notApplicable(operation, fault, 'Connect spends an authorization code, not a refresh token; a replayed callback (its code reused) is refused as unknown-state in test/integration/connect.test.ts.');
+        case 'account-fetch':
+          return notApplicable(operation, fault, 'The account fetch presents the access token just issued; no refresh token is involved.');
+        case 'refresh':
+          return played(operation, fault, 'a stale copy spent our token first: needs-reconnect (refresh-rejected), record kept; reconnect works', refreshOldTokenReused);
+        case 'api-call':
+          return notApplicable(operation, fault, 'An API call presents only an access token; the renewal it may trigger is the refresh row.');
+      }
+      break;
+    case 'clock-skew+10min':
+    case 'clock-skew-10min': {
+      const shift = fault === 'clock-skew+10min' ? TEN_MINUTES : -TEN_MINUTES;
+      switch (operation) {
+        case 'code-exchange':
+          return played(operation, fault, 'connected, account known, API works with no 401', codeExchangeSkewed(shift));
+        case 'account-fetch':
+          return notApplicable(operation, fault, 'Part of the same Connect as the code-exchange row: the fetch uses the token the sandbox issued a moment earlier on its own (skewed) clock, so skew cannot invalidate it.');
+        case 'refresh':
+          return played(operation, fault, 'the scheduled renewal runs by itself and succeeds; connected', refreshSkewed(shift));
+        case 'api-call':
+          return shift > 0
+            ? played(operation, fault, 'Jobber expires the token first: one 401, one renewal, the call succeeds; connected', apiSkewAhead)
+            : played(operation, fault, 'renewed 10 minutes early, never a 401; connected', apiSkewBehind);
+      }
+      break;
+    }
+  }
+  throw new Error(`no matrix entry for ${operation} × ${fault}`);
+}
+
+/** Every operation × fault, in table order. */
+export const FAULT_MATRIX: readonly MatrixCell[] = OPERATIONS.flatMap((operation) => FAULT_IDS.map((fault) => cellFor(operation, fault)));
+
+export const PLAYED_CELLS: readonly PlayedCell[] = FAULT_MATRIX.filter((cell): cell is PlayedCell => cell.applies);
+export const INAPPLICABLE_CELLS: readonly InapplicableCell[] = FAULT_MATRIX.filter((cell): cell is InapplicableCell => !cell.applies);

@@ -1,0 +1,329 @@
+/**
+ * Token-leak scan of the whole main process: boots electron/main.ts (stubbed electron, real
+ * controller, real redacting logger) against the real sandbox behind a recording proxy, drives a
+ * busy life through IPC exactly as the renderer would (deny, connect, refresh, test API, token and
+ * API faults, a 401, a revoked grant, a Jobber-side disconnect, stray OS callbacks, disconnects,
+ * saving a client secret), then scans everything that left main for every secret the proxy saw on
+ * the wire: authorization codes, `state` values, access and refresh tokens, bearer headers, the
+ * client secrets, plus any JWT- or Bearer-shaped string.
+ *
+ * Scanned: every IPC request, reply, rejection and event; every log line the redacting logger
+ * handed to electron-log (electron-log itself is replaced by a recording sink: the real one needs
+ * an Electron binary); every activity entry; every AuthError ever constructed and every error
+ * message returned to the renderer; OS notifications and dialogs.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AppSnapshot, InvokeChannel } from '../../electron/ipc/contract';
+import { followConsent } from '../../sandbox/consent-driver';
+import type { Sandbox, SandboxOptions } from '../../sandbox/server';
+import { BrowserWindow, dialog, FakeEvent, Notification } from '../helpers/electron-stub';
+import { bootMain, waitFor, type BootedMain } from './support/boot-main';
+import { scanForLeaks, textOf, type CorpusEntry, type KnownSecret } from './support/leak-scanner';
+import type { RecordingProxy } from './support/recording-proxy';
+
+const rec = vi.hoisted(() => ({
+  logLines: [] as Array<{ level: string; text: string }>,
+  sandboxes: [] as Array<{ sandbox: Sandbox; proxy: RecordingProxy }>,
+  authErrors: [] as Error[],
+}));
+
+// electron-log's main entry requires the Electron binary; a recording sink stands in for it, so
+// the real createAppLogger (redaction included) runs unchanged on top.
+vi.mock('electron-log/main', async () => {
+  const { textOf: serialise } = await import('./support/leak-scanner');
+  const line =
+    (level: string) =>
+    (...args: unknown[]): void => {
+      rec.logLines.push({ level, text: args.map(serialise).join(' ') });
+    };
+  return { default: { transports: { file: {}, console: {} }, info: line('info'), warn: line('warn'), error: line('error') } };
+});
+
+// The sandbox main starts, with a recording proxy in front of it.
+vi.mock('../../sandbox/server', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../sandbox/server')>();
+  const { startRecordingProxy } = await import('./support/recording-proxy');
+  return {
+    ...actual,
+    startSandbox: async (options?: SandboxOptions) => {
+      const sandbox = await actual.startSandbox(options);
+      const proxy = await startRecordingProxy(sandbox.url);
+      rec.sandboxes.push({ sandbox, proxy });
+      return {
+        ...sandbox,
+        url: proxy.url,
+        close: async () => {
+          await proxy.close();
+          await sandbox.close();
+        },
+      };
+    },
+  };
+});
+
+// Every AuthError the app constructs, thrown or not, is recorded for the scan.
+vi.mock('../../electron/auth/errors', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../electron/auth/errors')>();
+  class RecordedAuthError extends actual.AuthError {
+    constructor(...args: ConstructorParameters<typeof actual.AuthError>) {
+      super(...args);
+      rec.authErrors.push(this);
+    }
+  }
+  return { ...actual, AuthError: RecordedAuthError };
+});
+
+const REDIRECT = 'com.jobberconnect.app:/oauth/callback';
+const TYPED_CLIENT_SECRET = 'typed-jobber-client-secret-5b1f0c9e7d';
+
+let main: BootedMain | undefined;
+afterEach(async () => {
+  await main?.quit();
+  main = undefined;
+});
+
+describe('no token, code, state or secret leaves main', () => {
+  it('a full connect → refresh → test API → faults → disconnect life leaks nothing into IPC, logs, activity or errors', async () => {
+    main = await bootMain();
+    const booted = main;
+    const { appWindow } = booted;
+    const ipcOut: CorpusEntry[] = [];
+    const ipcIn: CorpusEntry[] = [];
+    const errorTexts: CorpusEntry[] = [];
+    const extraSecrets: KnownSecret[] = [];
+    const liveRefreshTokens = new Set<string>();
+
+    const { sandbox, proxy } = rec.sandboxes[0] ?? {};
+    if (!sandbox || !proxy) throw new Error('main did not start the sandbox');
+    const sampleLive = () => sandbox.control.liveRefreshTokens().forEach((t) => liveRefreshTokens.add(t));
+
+    const call = async (channel: InvokeChannel, ...args: unknown[]): Promise<unknown> => {
+      ipcIn.push({ source: `ipc in ${channel}`, text: textOf(args) });
+      try {
+        const reply = await booted.invoke(channel, ...args);
+        ipcOut.push({ source: `ipc reply ${channel}`, text: textOf(reply) });
+        const error = (reply as { error?: unknown } | undefined)?.error;
+        if (error !== undefined) errorTexts.push({ source: `error result ${channel}`, text: textOf(error) });
+        return reply;
+      } catch (error) {
+        errorTexts.push({ source: `ipc rejection ${channel}`, text: `${textOf(error)} ${(error as Error).stack ?? ''}` });
+        throw error;
+      }
+    };
+    const connection = () => (appWindow.webContents.sent.at(-1)?.args[0] as AppSnapshot | undefined)?.connection;
+    const until = (status: string, label = status) => waitFor(() => connection()?.status === status, label);
+
+    async function signIn(decision: 'allow' | 'deny'): Promise<void> {
+      expect(await call('connect')).toEqual({ ok: true });
+      const win = await waitFor(() => BrowserWindow.instances.find((w) => w !== appWindow && !w.destroyed), 'the auth window');
+      const callbackUrl = await followConsent(win.webContents.loadedUrls[0] ?? '', decision);
+      expect(win.webContents.navigate('will-redirect', callbackUrl).defaultPrevented).toBe(true);
+      if (decision === 'allow') await until('connected');
+      else
+        await waitFor(() => {
+          const state = connection();
+          return state?.status === 'disconnected' && state.lastError?.kind === 'denied';
+        }, 'denied');
+      sampleLive();
+    }
+
+    /** A token-endpoint fault makes one manual refresh fail; the next one recovers. */
+    async function refreshThrough(fault: Parameters<Sandbox['control']['injectFault']>[1]): Promise<void> {
+      sandbox?.control.injectFault('token', fault, 1);
+      expect(await call('refresh-now')).toMatchObject({ ok: false });
+      expect(await call('refresh-now')).toEqual({ ok: true });
+      sampleLive();
+    }
+
+    async function apiThrough(fault: Parameters<Sandbox['control']['injectFault']>[1]): Promise<void> {
+      sandbox?.control.injectFault('graphql', fault, 1);
+      expect(await call('test-api')).toMatchObject({ ok: false });
+      expect(await call('test-api')).toMatchObject({ ok: true });
+    }
+
+    await call('get-state');
+    await call('get-settings');
+
+    // Stray OS callbacks (custom scheme), with made-up secrets that must not be echoed either.
+    const strays = [
+      { code: 'stray-open-url-code-4c1d9a7e22', state: 'stray-open-url-state-9f8e7d6c5b4a3' },
+      { code: 'stray-argv-code-0a1b2c3d4e5f', state: 'stray-argv-state-6a5b4c3d2e1f0' },
+    ];
+    for (const s of strays) extraSecrets.push({ label: 'stray code', value: s.code }, { label: 'stray state', value: s.state });
+    const sentBefore = appWindow.webContents.sent.length;
+    booted.stub.app.emit('open-url', new FakeEvent(), `${REDIRECT}?code=${strays[0]?.code}&state=${strays[0]?.state}`);
+    booted.stub.app.emit('second-instance', new FakeEvent(), ['/opt/jobber-connect', `${REDIRECT}?code=${strays[1]?.code}&state=${strays[1]?.state}`], '/');
+    await waitFor(() => appWindow.webContents.sent.length >= sentBefore + 2, 'the stray callbacks to be refused');
+
+    await signIn('deny');
+    await signIn('allow');
+    expect(await call('test-api')).toMatchObject({ ok: true });
+    expect(await call('refresh-now')).toEqual({ ok: true });
+    expect(await call('refresh-now')).toEqual({ ok: true });
+    sampleLive();
+
+    // Token endpoint failures, including a hostile server that echoes the refresh token back.
+    const live = sandbox.control.liveRefreshTokens()[0] ?? 'missing';
+    await refreshThrough({ kind: 'status', status: 500, body: JSON.stringify({ error: 'server_error', message: `boom for ${live}`, refresh_token: live }) });
+    await refreshThrough({ kind: 'status', status: 503, body: `upstream said: refresh_token=${live}` });
+    await refreshThrough({ kind: 'status', status: 429, headers: { 'Retry-After': '1' } });
+    await refreshThrough({ kind: 'malformed-json' });
+    await refreshThrough({ kind: 'truncated' });
+    await refreshThrough({ kind: 'wrong-content-type' });
+    await refreshThrough({ kind: 'missing-fields' });
+    await refreshThrough({ kind: 'drop' });
+
+    // API failures, and an expired access token (sandbox clock ahead) answered with 401 → refresh.
+    await apiThrough({ kind: 'status', status: 500 });
+    await apiThrough({ kind: 'malformed-json' });
+    await apiThrough({ kind: 'drop' });
+    sandbox.control.shiftClock(2 * 60 * 60_000);
+    expect(await call('test-api')).toMatchObject({ ok: true });
+    sandbox.control.shiftClock(-2 * 60 * 60_000);
+    sampleLive();
+
+    // The grant is revoked: refresh is rejected → needs reconnect; the API call fails too.
+    sandbox.control.revokeGrant();
+    expect(await call('refresh-now')).toMatchObject({ ok: false });
+    await until('needs-reconnect');
+    expect(await call('test-api')).toMatchObject({ ok: false });
+
+    // Reconnect; then the person disconnects the app inside Jobber.
+    await signIn('allow');
+    sandbox.control.disconnectFromJobber();
+    expect(await call('test-api')).toMatchObject({ ok: false });
+    await until('needs-reconnect', 'needs-reconnect after a Jobber-side disconnect');
+
+    // Reconnect; disconnect while Jobber cannot be reached; reconnect; disconnect cleanly.
+    await signIn('allow');
+    sandbox.control.injectFault('graphql', { kind: 'drop' }, 5);
+    expect(await call('disconnect')).toMatchObject({ ok: true, jobberNotified: false });
+    sandbox.control.clearFaults();
+    await signIn('allow');
+    expect(await call('disconnect')).toMatchObject({ ok: true, jobberNotified: true });
+    expect(await call('refresh-now')).toMatchObject({ ok: false });
+
+    // A connect the person cancels.
+    expect(await call('connect')).toEqual({ ok: true });
+    expect(await call('cancel')).toEqual({ ok: true });
+
+    // The person saves real Jobber credentials (the secret may go in, never out), then connects.
+    const saved = await call('save-settings', {
+      mode: 'jobber',
+      clientId: 'jobber-client-id-for-leak-test',
+      clientSecret: TYPED_CLIENT_SECRET,
+      redirectUri: REDIRECT,
+      authMode: 'app-window',
+      graphqlVersion: '2025-04-16',
+      allowWeakStorage: false,
+    });
+    expect(saved).toMatchObject({ ok: true, settings: { mode: 'jobber', clientSecretSaved: true } });
+    expect(await call('connect')).toEqual({ ok: true });
+    const jobberWindow = BrowserWindow.instances.find((w) => w !== appWindow && !w.destroyed);
+    expect(new URL(jobberWindow?.webContents.loadedUrls[0] ?? 'https://invalid/').origin).toBe('https://api.getjobber.com');
+    expect(await call('cancel')).toEqual({ ok: true });
+    // The state of every authorize URL an auth window loaded, proxied or not (cancelled, Jobber mode).
+    for (const win of BrowserWindow.instances) {
+      for (const url of win.webContents.loadedUrls) {
+        const state = new URL(url).searchParams.get('state');
+        if (state !== null) extraSecrets.push({ label: 'state', value: state });
+      }
+    }
+    await call('get-state');
+    await call('get-settings');
+
+    // ---------------------------------------------------------------------------------------
+    // What the proxy saw on the wire is the list of secrets.
+    const wire = proxy.secrets();
+    const byField = (field: string) => wire.filter((s) => s.field === field);
+    const secretsByValue = new Map<string, KnownSecret>();
+    for (const secret of [
+      ...wire.map((s) => ({ label: s.field, value: s.value })),
+      ...[...liveRefreshTokens].map((value) => ({ label: 'live refresh token', value })),
+      ...extraSecrets,
+      { label: 'sandbox client secret', value: 'sandbox-client-secret' },
+      { label: 'typed client secret', value: TYPED_CLIENT_SECRET },
+    ]) {
+      if (!secretsByValue.has(secret.value)) secretsByValue.set(secret.value, secret);
+    }
+    const secrets = [...secretsByValue.values()];
+    // Every refresh token the sandbox still accepts was seen on the wire: the proxy missed nothing.
+    for (const token of liveRefreshTokens) expect(secretsByValue.get(token)?.label).toBe('refresh_token');
+
+    // Everything that left main.
+    const snapshots = appWindow.webContents.sent.map((m, i) => ({ source: `ipc event ${m.channel} #${i}`, text: textOf(m.args) }));
+    const activity = [
+      ...new Set(
+        appWindow.webContents.sent.flatMap((m) => (m.args[0] as AppSnapshot).activity.map((a) => textOf(a))),
+      ),
+    ].map((text) => ({ source: 'activity entry', text }));
+    const logs = rec.logLines.map((l, i) => ({ source: `log ${l.level} #${i}`, text: l.text }));
+    const authErrors = rec.authErrors.map((e, i) => ({ source: `AuthError #${i}`, text: `${e.message} ${e.stack ?? ''}` }));
+    const os = [
+      ...Notification.shown.map((n) => ({ source: 'notification', text: textOf(n) })),
+      ...dialog.shown.map((d) => ({ source: 'dialog', text: textOf(d) })),
+    ];
+    const outbound = [...ipcOut, ...snapshots, ...activity, ...logs, ...errorTexts, ...authErrors, ...os];
+
+    // Coverage: the run really exercised what it claims, so an empty result means something.
+    const coverage = {
+      codes: byField('code').length,
+      states: byField('state').length,
+      accessTokens: byField('access_token').length,
+      refreshTokens: byField('refresh_token').length,
+      bearerHeaders: proxy.sightings().bearer ?? 0,
+      clientSecrets: byField('client_secret').length,
+      ipcMessages: ipcOut.length + snapshots.length,
+      logLines: logs.length,
+      warnOrErrorLines: rec.logLines.filter((l) => l.level !== 'info').length,
+      activityEntries: activity.length,
+      errorTexts: errorTexts.length + authErrors.length,
+    };
+    console.log(`token-leak scan: ${secrets.length} secrets against ${outbound.length} outbound texts`, coverage);
+    expect(coverage.codes).toBeGreaterThanOrEqual(4);
+    expect(coverage.states).toBeGreaterThanOrEqual(5);
+    expect(extraSecrets.filter((s) => s.label === 'state')).toHaveLength(7);
+    expect(coverage.accessTokens).toBeGreaterThanOrEqual(12);
+    expect(coverage.refreshTokens).toBeGreaterThanOrEqual(12);
+    expect(coverage.bearerHeaders).toBeGreaterThanOrEqual(4);
+    expect(coverage.clientSecrets).toBe(1);
+    expect(coverage.ipcMessages).toBeGreaterThanOrEqual(80);
+    expect(coverage.logLines).toBeGreaterThanOrEqual(30);
+    expect(coverage.warnOrErrorLines).toBeGreaterThanOrEqual(10);
+    expect(coverage.activityEntries).toBeGreaterThanOrEqual(15);
+    expect(coverage.errorTexts).toBeGreaterThanOrEqual(20);
+
+    // The scan. The renderer may send the client secret it was typed into (save-settings), nothing else.
+    expect(scanForLeaks(outbound, secrets)).toEqual([]);
+    expect(scanForLeaks(ipcIn, secrets.filter((s) => s.value !== TYPED_CLIENT_SECRET))).toEqual([]);
+
+    // Self-check on the real corpus: a token planted in one log line is found.
+    const planted = byField('refresh_token').at(-1)?.value ?? 'missing';
+    const withPlant = [...outbound, { source: 'planted log line', text: `Refreshed with ${planted}` }];
+    expect(scanForLeaks(withPlant, secrets)).toEqual([expect.objectContaining({ source: 'planted log line', kind: 'secret:refresh_token' })]);
+  });
+});
+
+describe('the leak scanner finds what it must', () => {
+  const token = 'Q2xpZW50LXJlZnJlc2gtdG9rZW4tZm9yLXNlbGYtY2hlY2s';
+  const encodable = 'c0de/with+special=chars&more';
+  const secrets: KnownSecret[] = [
+    { label: 'refresh_token', value: token },
+    { label: 'code', value: encodable },
+  ];
+
+  it.each([
+    ['whole', `saved ${token}`, 'secret:refresh_token'],
+    ['URL-encoded in a query', `GET /x?code=${encodeURIComponent(encodable)}`, 'secret:code'],
+    ['a 16-character piece', `token starts ${token.slice(5, 25)}…`, 'fragment:refresh_token'],
+    ['a JWT shape', 'header eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'jwt-shaped'],
+    ['a Bearer header', 'Authorization: Bearer abcdefgh12345678', 'bearer'],
+  ])('%s', (_label, text, kind) => {
+    expect(scanForLeaks([{ source: 'planted', text }], secrets).map((f) => f.kind)).toContain(kind);
+  });
+
+  it('stays quiet on redacted text and short values', () => {
+    const corpus = [{ source: 'clean', text: 'Authorization: Bearer [redacted]; refresh_token=[redacted]; default fault' }];
+    expect(scanForLeaks(corpus, [...secrets, { label: 'short', value: 'fault' }])).toEqual([]);
+  });
+});
