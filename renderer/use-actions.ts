@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-export type ActionName = 'connect' | 'cancel' | 'refresh' | 'disconnect' | 'test-api';
+export type ActionName = 'connect' | 'cancel' | 'refresh' | 'disconnect' | 'forget' | 'test-api';
 
 type Running = Readonly<Partial<Record<ActionName, boolean>>>;
 

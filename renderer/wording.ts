@@ -140,6 +140,17 @@ export function describeDisconnect(jobberNotified: boolean): string {
     : 'Disconnected on this computer, but Jobber could not be told. To finish, remove Jobber Connect from the connected apps in your Jobber account.';
 }
 
+/** The confirm step and result of "Forget saved sign-in" (needs-reconnect, storage-unavailable). */
+export const FORGET_WORDING = {
+  button: 'Forget saved sign-in',
+  busy: 'Forgetting…',
+  title: 'Forget the saved sign-in?',
+  text: 'The saved Jobber sign-in will be removed from this computer without contacting Jobber. You can connect again afterwards. To also end this app’s access in Jobber, remove Jobber Connect from the connected apps in your Jobber account.',
+  confirm: 'Yes, forget it',
+  keep: 'Keep it',
+  done: 'The saved sign-in was removed from this computer.',
+} as const;
+
 /** When the bridge call itself failed (main did not answer). */
 export const BRIDGE_CALL_FAILED =
   'The app did not respond. Try again; if it keeps happening, restart Jobber Connect.';

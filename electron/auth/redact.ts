@@ -36,15 +36,8 @@ let registeredPattern: RegExp | null = null;
  * Remembers an exact value (token, client secret, code, state) so `redact` scrubs it anywhere it
  * appears, including its URL-encoded form. Values shorter than MIN_SECRET_LENGTH are ignored.
  */
-export function registerSecret(value: string, options: { pin?: boolean } = {}): void {
+export function registerSecret(value: string): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
-  if (options.pin) {
-    if (pinned.has(value)) return;
-    registered.delete(value);
-    pinned.add(value);
-    registeredPattern = null;
-    return;
-  }
   // Already pinned: it stays pinned until unpinned explicitly.
   if (pinned.has(value)) return;
   registeredPattern = null;
@@ -57,9 +50,16 @@ export function registerSecret(value: string, options: { pin?: boolean } = {}): 
   }
 }
 
-/** Registers `value` so it is never evicted (the client secret, the current access and refresh tokens). */
+/**
+ * Registers `value` so it is never evicted: for the client secret and the current access and
+ * refresh tokens. (A separate function rather than an option of registerSecret, which is passed
+ * around as a one-argument callback.)
+ */
 export function pinSecret(value: string): void {
-  registerSecret(value, { pin: true });
+  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || pinned.has(value)) return;
+  registered.delete(value);
+  pinned.add(value);
+  registeredPattern = null;
 }
 
 /**
@@ -68,7 +68,7 @@ export function pinSecret(value: string): void {
  */
 export function unpinSecret(value: string): void {
   if (typeof value !== 'string') return;
-  pinned.delete(value);
+  if (pinned.delete(value)) registeredPattern = null;
   registerSecret(value);
 }
 

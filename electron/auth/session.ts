@@ -32,7 +32,7 @@
  *   since Jobber did create a grant, it is told (appDisconnect, bounded). stop() at that moment
  *   drops the answer without writing or calling anything.
  */
-import type { AccountSummary, ActivityEntry, ConnectionState, GrantDetails, NeedsReconnectReason } from './connection-state';
+import type { ActivityEntry, ConnectionState, GrantDetails, NeedsReconnectReason } from './connection-state';
 import type { JobberConfig } from './config-types';
 import { ActivityLog } from './activity-log';
 import { buildAuthorizeUrl } from './authorize-request';

@@ -8,7 +8,8 @@ import type { ActionResult, ConnectionState, JobberConnectApi, TestApiResult } f
 import { useActions } from '../use-actions';
 import type { ActionName } from '../use-actions';
 import { useNow } from '../use-now';
-import { BRIDGE_CALL_FAILED, describeDisconnect, describeError, isQuietError } from '../wording';
+import { BRIDGE_CALL_FAILED, FORGET_WORDING, describeDisconnect, describeError, isQuietError } from '../wording';
+import { ConfirmPanel } from './confirm-panel';
 import { ConnectionDetails } from './connection-details';
 import { DisconnectConfirm } from './disconnect-confirm';
 import { Notice } from './notice';
@@ -32,6 +33,8 @@ type FocusTarget = ActionName | 'open-settings';
 
 const TICKING = new Set<ConnectionState['status']>(['connecting', 'connected', 'refreshing', 'offline-retrying']);
 const HAS_GRANT = new Set<ConnectionState['status']>(['connected', 'refreshing', 'offline-retrying']);
+// States where a kept but unusable sign-in may sit on disk: main wipes it without calling Jobber.
+const CAN_FORGET = new Set<ConnectionState['status']>(['needs-reconnect', 'storage-unavailable']);
 // An API test result stays meaningful through a routine refresh, not once the connection degrades.
 const KEEPS_TEST_RESULT = new Set<ConnectionState['status']>(['connected', 'refreshing']);
 
@@ -40,6 +43,7 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
   const { running, isDisabled, run } = useActions();
   const [feedback, setFeedback] = useState<Feedback | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [confirmingForget, setConfirmingForget] = useState(false);
   const [testResult, setTestResult] = useState<TestApiResult | null>(null);
   const [seenStatus, setSeenStatus] = useState(state.status);
   const now = useNow(TICKING.has(state.status));
@@ -52,6 +56,7 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
   if (seenStatus !== state.status) {
     setSeenStatus(state.status);
     setConfirming(false);
+    setConfirmingForget(false);
     if (!KEEPS_TEST_RESULT.has(state.status)) setTestResult(null);
     if (state.status === 'connected') setFeedback(null);
   }
@@ -68,7 +73,7 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
       (wanted && root.querySelector<HTMLElement>(`[data-action="${wanted}"]:not(:disabled)`)) ||
       root.querySelector<HTMLElement>('[data-action]:not(:disabled)');
     target?.focus();
-  }, [state.status, confirming, anyRunning]);
+  }, [state.status, confirming, confirmingForget, anyRunning]);
 
   const onFocusCapture = () => {
     focusInside.current = true;
@@ -115,6 +120,20 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
     }
   };
 
+  // The engine's disconnect, from a state without a working grant: a local wipe, Jobber not called.
+  const onConfirmForget = async () => {
+    setFeedback(null);
+    const outcome = await run('forget', () => bridge.disconnect());
+    setConfirmingForget(false);
+    if (!outcome.ok) {
+      setFeedback({ tone: 'error', headline: BRIDGE_CALL_FAILED, detail: outcome.message });
+    } else if (outcome.value.ok) {
+      setFeedback({ tone: 'success', headline: FORGET_WORDING.done, detail: outcome.value.message });
+    } else {
+      setFeedback({ tone: 'error', headline: describeError(outcome.value.error), detail: outcome.value.error.message });
+    }
+  };
+
   const button = (action: ActionName, label: string, busyLabel: string, variant: string, onClick: () => void) => (
     <button
       type="button"
@@ -134,12 +153,25 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
     </button>
   );
   const disconnect = button('disconnect', 'Disconnect', 'Disconnecting…', 'danger-quiet', () => setConfirming(true));
+  const forget = (
+    <>
+      <span className="actions__spacer" />
+      {button('forget', FORGET_WORDING.button, FORGET_WORDING.busy, 'danger-quiet', () => setConfirmingForget(true))}
+    </>
+  );
 
   let actions;
   switch (state.status) {
     case 'not-configured':
-    case 'storage-unavailable':
       actions = openSettings;
+      break;
+    case 'storage-unavailable':
+      actions = (
+        <>
+          {openSettings}
+          {forget}
+        </>
+      );
       break;
     case 'disconnected':
       actions = button('connect', 'Connect', 'Connecting…', 'primary', onConnect);
@@ -178,7 +210,21 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
       );
       break;
     case 'needs-reconnect':
-      actions = button('connect', 'Reconnect', 'Reconnecting…', 'primary', onConnect);
+      // Jobber refused the client ID or secret: reconnecting with the same ones fails again, so
+      // Settings comes first and Reconnect stays available for after the fix.
+      actions =
+        state.reason === 'credentials-rejected' ? (
+          <>
+            {openSettings}
+            {button('connect', 'Reconnect', 'Reconnecting…', 'secondary', onConnect)}
+            {forget}
+          </>
+        ) : (
+          <>
+            {button('connect', 'Reconnect', 'Reconnecting…', 'primary', onConnect)}
+            {forget}
+          </>
+        );
       break;
   }
 
@@ -200,7 +246,21 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
       </header>
       <ConnectionDetails state={state} now={now} />
       {feedback ? <Notice tone={feedback.tone} headline={feedback.headline} detail={feedback.detail} /> : null}
-      {confirming && HAS_GRANT.has(state.status) ? (
+      {confirmingForget && CAN_FORGET.has(state.status) ? (
+        <ConfirmPanel
+          title={FORGET_WORDING.title}
+          text={FORGET_WORDING.text}
+          confirmLabel={FORGET_WORDING.confirm}
+          busyLabel={FORGET_WORDING.busy}
+          keepLabel={FORGET_WORDING.keep}
+          busy={Boolean(running.forget)}
+          onConfirm={() => void onConfirmForget()}
+          onCancel={() => {
+            preferFocus.current = 'forget';
+            setConfirmingForget(false);
+          }}
+        />
+      ) : confirming && HAS_GRANT.has(state.status) ? (
         <DisconnectConfirm
           accountName={accountName}
           busy={Boolean(running.disconnect)}

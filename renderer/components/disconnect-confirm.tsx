@@ -1,9 +1,8 @@
 /**
- * The inline confirm step before Disconnect (no window.confirm): says what will happen, puts
- * focus on the safe choice, and Escape backs out.
+ * The confirm step before Disconnect: tells Jobber and removes the saved sign-in. The panel itself
+ * (focus on the safe choice, Escape backs out) is confirm-panel.tsx.
  */
-import { useEffect, useRef } from 'react';
-import type { KeyboardEvent } from 'react';
+import { ConfirmPanel } from './confirm-panel';
 
 interface DisconnectConfirmProps {
   accountName: string;
@@ -14,39 +13,16 @@ interface DisconnectConfirmProps {
 
 /** Confirm panel shown in place of the action row. */
 export function DisconnectConfirm({ accountName, busy, onConfirm, onCancel }: DisconnectConfirmProps) {
-  const keepRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    keepRef.current?.focus();
-  }, []);
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape' && !busy) {
-      event.stopPropagation();
-      onCancel();
-    }
-  };
   return (
-    <div
-      className="confirm"
-      role="group"
-      aria-labelledby="confirm-title"
-      aria-describedby="confirm-description"
-      onKeyDown={onKeyDown}
-    >
-      <p id="confirm-title" className="confirm__title">
-        Disconnect {accountName}?
-      </p>
-      <p id="confirm-description" className="confirm__text">
-        Jobber will be told to end this app’s access, and the saved sign-in will be removed from this computer. You can
-        connect again at any time.
-      </p>
-      <div className="actions">
-        <button type="button" className="button button--danger" onClick={onConfirm} disabled={busy}>
-          {busy ? 'Disconnecting…' : 'Yes, disconnect'}
-        </button>
-        <button type="button" className="button button--secondary" ref={keepRef} onClick={onCancel} disabled={busy}>
-          Keep connected
-        </button>
-      </div>
-    </div>
+    <ConfirmPanel
+      title={`Disconnect ${accountName}?`}
+      text="Jobber will be told to end this app’s access, and the saved sign-in will be removed from this computer. You can connect again at any time."
+      confirmLabel="Yes, disconnect"
+      busyLabel="Disconnecting…"
+      keepLabel="Keep connected"
+      busy={busy}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    />
   );
 }

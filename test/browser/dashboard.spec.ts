@@ -233,7 +233,7 @@ test('plays a whole connection lifecycle and shows every step', async () => {
     await expect(page.getByRole('alert')).toContainText(
       `Jobber refused the saved sign-in for ${ACCOUNT.name}. Reconnect to continue.`,
     );
-    await expect(actions(page).getByRole('button')).toHaveText(['Reconnect']);
+    await expect(actions(page).getByRole('button')).toHaveText(['Reconnect', 'Forget saved sign-in']);
     await shot(page, 'needs-reconnect');
     await expectAccessible(page, 'needs-reconnect');
   });
@@ -306,9 +306,37 @@ test('storage unavailable', async () => {
   const { page, problems } = await open(fakeOptions(snapshot(states.storageUnavailable())));
   await expect(badge(page)).toHaveText('Storage unavailable');
   await expect(page.getByRole('alert')).toContainText('No system keyring was found');
-  await expect(actions(page).getByRole('button')).toHaveText(['Open settings']);
+  await expect(actions(page).getByRole('button')).toHaveText(['Open settings', 'Forget saved sign-in']);
   await shot(page, 'storage-unavailable');
   await expectAccessible(page, 'storage-unavailable');
+  expect(problems).toEqual([]);
+});
+
+test('client ID or secret refused: Open settings first; Forget saved sign-in asks, then wipes', async () => {
+  const { page, problems } = await open(
+    fakeOptions(
+      snapshot(states.needsReconnect(T0, { reason: 'credentials-rejected', message: 'invalid_client' }), { activity: activity() }),
+      { disconnectResult: { ok: true, jobberNotified: false, message: 'Removed the saved Jobber sign-in from this computer.' } },
+    ),
+  );
+  await expect(badge(page)).toHaveText('Needs reconnect');
+  await expect(page.getByRole('alert')).toContainText("Jobber refused this app's client ID or secret");
+  await expect(actions(page).getByRole('button')).toHaveText(['Open settings', 'Reconnect', 'Forget saved sign-in']);
+  await shot(page, 'needs-reconnect-credentials');
+  await expectAccessible(page, 'needs-reconnect (credentials rejected)');
+
+  await page.getByRole('button', { name: 'Forget saved sign-in' }).click();
+  const confirm = page.getByRole('group', { name: 'Forget the saved sign-in?' });
+  await expect(confirm.getByRole('button', { name: 'Keep it' })).toBeFocused();
+  expect(await calls(page)).not.toContain('disconnect');
+  await shot(page, 'forget-confirm');
+  await expectAccessible(page, 'forget confirm');
+
+  await confirm.getByRole('button', { name: 'Yes, forget it' }).click();
+  await expect(badge(page)).toHaveText('Disconnected');
+  expect((await calls(page)).filter((name) => name === 'disconnect')).toHaveLength(1);
+  await expect(page.getByText('The saved sign-in was removed from this computer.')).toBeVisible();
+  await expectAccessible(page, 'after forget');
   expect(problems).toEqual([]);
 });
 

@@ -43,6 +43,7 @@ export class FakeTokenEndpoint implements TokenEndpoint {
   private readonly live = new Set<string>();
   private readonly refreshSteps: RefreshStep[] = [];
   private readonly exchangeFailures: AuthError[] = [];
+  private readonly exchangeHolds: Deferred<void>[] = [];
   private counter = 0;
 
   constructor(
@@ -109,8 +110,17 @@ export class FakeTokenEndpoint implements TokenEndpoint {
     this.exchangeFailures.push(error);
   }
 
+  /** The next code exchange waits until the returned gate is resolved (or rejected to fail it). */
+  holdNextExchange(): Deferred<void> {
+    const gate = deferred<void>();
+    this.exchangeHolds.push(gate);
+    return gate;
+  }
+
   async exchangeCode(code: string): Promise<TokenSet> {
     this.exchangeCalls.push(code);
+    const hold = this.exchangeHolds.shift();
+    if (hold) await hold.promise;
     await Promise.resolve();
     const failure = this.exchangeFailures.shift();
     if (failure) throw failure;
@@ -140,14 +150,24 @@ export class FakeJobberAccountApi implements JobberAccountApi {
   readonly disconnectCalls: string[] = [];
   disconnectBehaviour: DisconnectBehaviour = 'ok';
   private readonly fetchFailures: AuthError[] = [];
+  private readonly fetchHolds: Deferred<void>[] = [];
   private readonly disconnectFailures: AuthError[] = [];
 
   failNextFetch(error: AuthError, times = 1): void {
     for (let i = 0; i < times; i += 1) this.fetchFailures.push(error);
   }
 
+  /** The next account fetch waits until the returned gate is resolved. */
+  holdNextFetch(): Deferred<void> {
+    const gate = deferred<void>();
+    this.fetchHolds.push(gate);
+    return gate;
+  }
+
   async fetchAccount(accessToken: string): Promise<AccountSummary> {
     this.fetchCalls.push(accessToken);
+    const hold = this.fetchHolds.shift();
+    if (hold) await hold.promise;
     await Promise.resolve();
     const failure = this.fetchFailures.shift();
     if (failure) throw failure;

@@ -50,14 +50,21 @@ const cases: Array<{ name: string; state: ConnectionState; badge: string; action
     name: 'needs reconnect',
     state: states.needsReconnect(),
     badge: 'Needs reconnect',
-    actions: ['Reconnect'],
+    actions: ['Reconnect', 'Forget saved sign-in'],
     text: /Jobber refused the saved sign-in for Green Acres Lawn Care\. Reconnect to continue\./,
+  },
+  {
+    name: 'needs reconnect (client ID or secret refused)',
+    state: states.needsReconnect(undefined, { reason: 'credentials-rejected', message: 'invalid_client' }),
+    badge: 'Needs reconnect',
+    actions: ['Open settings', 'Reconnect', 'Forget saved sign-in'],
+    text: /Jobber refused this app's client ID or secret for Green Acres Lawn Care\. Check them in Settings; the saved sign-in is kept\./,
   },
   {
     name: 'storage unavailable',
     state: states.storageUnavailable(),
     badge: 'Storage unavailable',
-    actions: ['Open settings'],
+    actions: ['Open settings', 'Forget saved sign-in'],
     text: /No system keyring was found/,
   },
 ];

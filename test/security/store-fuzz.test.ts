@@ -19,7 +19,7 @@ import { openJsonFile } from '../../electron/storage/json-file';
 import type { SafeStoragePort } from '../../electron/storage/safe-storage-port';
 import { createTokenVault } from '../../electron/storage/token-vault';
 import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../fuzz/support/fuzz-run';
-import { damage, junkFile, spell, spelling, spellingKeepsJson, storedConnection, tokenStrings, type Damage, type Spelling } from '../fuzz/support/store-file-arbitraries';
+import { damage, junkFile, spell, spelling, spellingKeepsJson, storedConnection, tokenStrings, type Damage } from '../fuzz/support/store-file-arbitraries';
 import { resetElectronStub } from '../helpers/electron-stub';
 
 const NUM_RUNS = 1_000;
@@ -116,13 +116,12 @@ function refusal(k: Keyring): StoreUnreadableReason | null {
   return null;
 }
 
-function recordFor(connection: StoredConnection, d: Damage, s: Spelling, rd: RecordDamage, k: Keyring): { record: unknown; verdict: Verdict } {
+function recordFor(connection: StoredConnection, d: Damage, rd: RecordDamage, k: Keyring): { record: unknown; verdict: Verdict } {
   const plaintext = JSON.stringify(d.apply(structuredClone(connection) as unknown as Record<string, unknown>)) ?? 'null';
   const plaintextOk = d.valid;
   const good = { version: 1, backend: k.backend, ciphertext: seal(plaintext) };
   const corrupt: Verdict = { kind: 'unreadable', reason: 'corrupt', movedAside: true };
   const inPlace = (reason: StoreUnreadableReason): Verdict => ({ kind: 'unreadable', reason, movedAside: false });
-  void s;
   switch (rd) {
     case 'none':
       return { record: good, verdict: plaintextOk ? { kind: 'loaded', connection } : corrupt };
@@ -172,7 +171,7 @@ const sealedFile: fc.Arbitrary<VaultCase> = fc
     otherKeys: fc.oneof({ arbitrary: fc.constant({}), weight: 4 }, { arbitrary: fc.constant({ settingsVersion: 3, note: 'unrelated' }), weight: 1 }),
   })
   .map(({ connection, damage: d, spelling: s, cut, recordDamage, keyring: k, otherKeys }) => {
-    const { record, verdict } = recordFor(connection, d, s, recordDamage, k);
+    const { record, verdict } = recordFor(connection, d, recordDamage, k);
     const fileValue = { ...otherKeys, connection: record };
     const bytes = spell(fileValue, s, cut);
     const refused = refusal(k);

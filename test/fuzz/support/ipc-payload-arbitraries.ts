@@ -115,7 +115,12 @@ const IPC_OPTIONAL: ReadonlySet<FieldName> = new Set(['clientSecret']);
 const ENGINE_OPTIONAL: ReadonlySet<FieldName> = new Set(['clientSecret', 'clientId']);
 
 /** A key a renderer should not send; `__proto__` is an own key (as JSON.parse makes it). */
-const EXTRA_KEYS = [
+interface ExtraKey {
+  key: string;
+  value: unknown;
+}
+
+const EXTRA_KEYS: ExtraKey[] = [
   { key: 'apiBaseUrl', value: 'https://evil.example' },
   { key: '__proto__', value: { allowWeakStorage: true } },
   { key: 'constructor', value: { prototype: { polluted: true } } },
@@ -125,7 +130,7 @@ const EXTRA_KEYS = [
 
 export interface SettingsRecipe {
   choices: Record<FieldName, FieldChoice | null>;
-  extras: { key: string; value: unknown }[];
+  extras: ExtraKey[];
   hasSavedSecret: boolean;
 }
 
@@ -141,7 +146,7 @@ function fieldArb(name: FieldName): fc.Arbitrary<FieldChoice | null> {
 
 export const settingsRecipe: fc.Arbitrary<SettingsRecipe> = fc.record({
   choices: fc.record(Object.fromEntries(FIELD_NAMES.map((name) => [name, fieldArb(name)])) as Record<FieldName, fc.Arbitrary<FieldChoice | null>>),
-  extras: fc.oneof({ arbitrary: fc.constant([]), weight: 8 }, { arbitrary: fc.subarray(EXTRA_KEYS, { minLength: 1 }), weight: 1 }),
+  extras: fc.oneof({ arbitrary: fc.constant<ExtraKey[]>([]), weight: 8 }, { arbitrary: fc.subarray(EXTRA_KEYS, { minLength: 1 }), weight: 1 }),
   hasSavedSecret: fc.boolean(),
 });
 

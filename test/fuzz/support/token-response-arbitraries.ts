@@ -125,10 +125,10 @@ export interface FieldRecipe {
 const asField = (value: unknown): FieldRecipe => ({ value, jwt: null });
 
 const tokenField: fc.Arbitrary<FieldRecipe> = fc.oneof(
-  { arbitrary: jwtRecipe.map((jwt) => ({ value: buildJwt(jwt), jwt })), weight: 10 },
-  { arbitrary: opaqueToken.map(asField), weight: 6 },
-  { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map(asField), weight: 1 },
-  { arbitrary: fc.constantFrom('', ' ').map(asField), weight: 1 },
+  { arbitrary: jwtRecipe.map((jwt) => ({ value: buildJwt(jwt), jwt })), weight: 30 },
+  { arbitrary: opaqueToken.map(asField), weight: 18 },
+  { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map(asField), weight: 3 },
+  { arbitrary: fc.constantFrom('', ' ').map(asField), weight: 3 },
   {
     arbitrary: fc
       .integer({ min: 1_000, max: MAX_TOKEN_FIELD_LENGTH })
@@ -137,7 +137,7 @@ const tokenField: fc.Arbitrary<FieldRecipe> = fc.oneof(
   },
   {
     arbitrary: fc.constantFrom<unknown>(0, 123, -1, true, false, null, [], ['a-token-in-an-array'], { token: 'nested-token-value' }).map(asField),
-    weight: 2,
+    weight: 6,
   },
 );
 

@@ -4,6 +4,8 @@ import { AuthError } from '../../../electron/auth/errors';
 import type { Logger } from '../../../electron/auth/ports';
 import {
   MAX_REGISTERED_SECRETS,
+  pinSecret,
+  unpinSecret,
   REDACTED,
   clearRegisteredSecrets,
   createRedactingLogger,
@@ -95,6 +97,39 @@ describe('registerSecret + redact', () => {
         expect(out.includes(secret)).toBe(false);
       }),
     );
+  });
+});
+
+describe('pinned secrets', () => {
+  // Looks like nothing the patterns know: only the exact-value layer can catch it.
+  const SECRET = 'plain-client-secret-value-42';
+
+  it('a pinned secret survives 200 later registrations', () => {
+    pinSecret(SECRET);
+    for (let i = 0; i < 200; i += 1) registerSecret(`rotated-token-${i}-abcdef`);
+    expect(redact(`secret is ${SECRET}`)).toBe(`secret is ${REDACTED}`);
+  });
+
+  it('a later plain registration of a pinned value does not unpin it', () => {
+    pinSecret(SECRET);
+    registerSecret(SECRET);
+    for (let i = 0; i < 200; i += 1) registerSecret(`rotated-token-${i}-abcdef`);
+    expect(redact(SECRET)).toBe(REDACTED);
+  });
+
+  it('unpinning moves the value to the bounded list: scrubbed for a while, then evicted like any one-shot value', () => {
+    pinSecret(SECRET);
+    unpinSecret(SECRET);
+    for (let i = 0; i < MAX_REGISTERED_SECRETS - 1; i += 1) registerSecret(`rotated-token-${i}-abcdef`);
+    expect(redact(SECRET)).toBe(REDACTED);
+    for (let i = 0; i < MAX_REGISTERED_SECRETS; i += 1) registerSecret(`later-token-${i}-abcdef`);
+    expect(redact(SECRET)).toBe(SECRET);
+  });
+
+  it('clearRegisteredSecrets forgets pinned values too', () => {
+    pinSecret(SECRET);
+    clearRegisteredSecrets();
+    expect(redact(SECRET)).toBe(SECRET);
   });
 });
 

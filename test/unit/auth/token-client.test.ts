@@ -50,9 +50,10 @@ beforeEach(() => {
   clearRegisteredSecrets();
 });
 
+// The scripted server's clock agrees with the fake clock (Date header = NOW) unless a test says otherwise.
 function json(status: number, value: unknown, headers: Record<string, string> = {}): Responder {
   return (_req, res) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.writeHead(status, { 'Content-Type': 'application/json', Date: new Date(NOW).toUTCString(), ...headers });
     res.end(typeof value === 'string' ? value : JSON.stringify(value));
   };
 }
@@ -191,14 +192,15 @@ describe('successful responses', () => {
       accessTokenIssuedAt: NOW,
       accessTokenExpiresAt: EXP_SECONDS * 1000,
       expirySource: 'jwt-exp',
+      clockSkewMs: 0,
     });
   });
 
   it('falls back to expires_at when the access token is not a JWT', async () => {
-    respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_at: '2024-04-09 21:04:31 UTC' });
+    respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_at: '2025-01-01 12:45:00 UTC' });
     const tokens = await client().refresh(OLD_REFRESH);
     expect(tokens.expirySource).toBe('expires-at');
-    expect(tokens.accessTokenExpiresAt).toBe(Date.UTC(2024, 3, 9, 21, 4, 31));
+    expect(tokens.accessTokenExpiresAt).toBe(Date.UTC(2025, 0, 1, 12, 45, 0));
   });
 
   it('falls back to the default lifetime with a logged warning', async () => {
@@ -388,10 +390,31 @@ describe('HTTP status classification', () => {
   it.each<[string, 'exchange' | 'refresh', number, unknown, AuthErrorKind, RegExp]>([
     ['invalid_client on refresh', 'refresh', 401, { error: 'invalid_client' }, 'misconfigured', /client ID and client secret/],
     ['invalid_client (400) on exchange', 'exchange', 400, { error: 'invalid_client' }, 'misconfigured', /client ID and client secret/],
-    ['any 401 on exchange', 'exchange', 401, 'Unauthorized', 'misconfigured', /client ID and client secret/],
-    ['401 on refresh', 'refresh', 401, { error: 'invalid_grant' }, 'rejected-grant', /refresh token.*HTTP 401, invalid_grant/],
-    ['400 on refresh', 'refresh', 400, {}, 'rejected-grant', /HTTP 400/],
-    ['403 on refresh', 'refresh', 403, '<html>no</html>', 'rejected-grant', /HTTP 403/],
+    ['any JSON 401 on exchange', 'exchange', 401, {}, 'misconfigured', /client ID and client secret/],
+    ['a non-JSON 401 on exchange', 'exchange', 401, 'Unauthorized', 'invalid-response', /instead of an OAuth answer/],
+    ['an HTML 400 on exchange', 'exchange', 400, '<html>Bad request</html>', 'invalid-response', /click Connect to try again/],
+    ['401 invalid_grant on refresh', 'refresh', 401, { error: 'invalid_grant' }, 'rejected-grant', /refresh token.*HTTP 401, invalid_grant/],
+    ['400 invalid_grant on refresh', 'refresh', 400, { error: 'invalid_grant' }, 'rejected-grant', /refresh token.*HTTP 400, invalid_grant/],
+    [
+      "Jobber's documented rejection without a code",
+      'refresh',
+      400,
+      { message: 'The provided refresh token is not valid' },
+      'rejected-grant',
+      /no longer accepts/,
+    ],
+    ['a revoked refresh token (401)', 'refresh', 401, { error_description: 'Refresh token revoked' }, 'rejected-grant', /no longer accepts/],
+    ['400 invalid_client on refresh', 'refresh', 400, { error: 'invalid_client' }, 'misconfigured', /client ID and client secret/],
+    ['an unexplained JSON 400 on refresh', 'refresh', 400, {}, 'invalid-response', /without saying the sign-in is gone/],
+    ['an HTML 403 from a proxy on refresh', 'refresh', 403, '<html>Access denied</html>', 'invalid-response', /instead of an OAuth answer/],
+    ['a JSON 403 invalid_grant on refresh', 'refresh', 403, { error: 'invalid_grant' }, 'invalid-response', /without saying/],
+    ['a JSON 403 invalid_client on refresh', 'refresh', 403, { error: 'invalid_client' }, 'invalid-response', /without saying/],
+    ['404 (wrong base URL) on refresh', 'refresh', 404, 'Not Found', 'invalid-response', /HTTP 404/],
+    ['405 on refresh', 'refresh', 405, '', 'invalid-response', /HTTP 405/],
+    ['407 from a corporate proxy on refresh', 'refresh', 407, '<html>Proxy Authentication Required</html>', 'invalid-response', /HTTP 407/],
+    ['409 on refresh', 'refresh', 409, { error: 'conflict' }, 'invalid-response', /HTTP 409/],
+    ['423 on refresh', 'refresh', 423, { error: 'locked' }, 'invalid-response', /HTTP 423/],
+    ['an empty 401 on refresh', 'refresh', 401, '', 'invalid-response', /HTTP 401/],
     ['invalid_grant on exchange', 'exchange', 400, { error: 'invalid_grant' }, 'rejected-grant', /invalid, expired or already used/],
     [
       'a redirect_uri mismatch on exchange',
@@ -402,7 +425,7 @@ describe('HTTP status classification', () => {
       /callback URL.*must exactly match/,
     ],
     ['redirect_uri_mismatch on exchange', 'exchange', 400, { error: 'redirect_uri_mismatch' }, 'misconfigured', /callback URL/],
-    ['an unexplained 400 on exchange', 'exchange', 400, '', 'rejected-grant', /expired or been used already, or the callback URL/],
+    ['an unexplained 400 on exchange', 'exchange', 400, {}, 'rejected-grant', /expired or been used already, or the callback URL/],
   ])('classifies %s', async (_label, grant, status, body, kind, message) => {
     respond = json(status, body);
     const c = client();
@@ -430,6 +453,80 @@ describe('HTTP status classification', () => {
     const error = await failure(client().exchangeCode(CODE));
     expect(error.message).not.toContain('<b>');
     expectCleanError(error);
+  });
+});
+
+describe('expiry measured on our clock (clock skew)', () => {
+  const HOUR = 3_600_000;
+  const expiresAtText = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  /** A 200 with no Date header at all. */
+  const withoutDate =
+    (value: unknown): Responder =>
+    (_req, res) => {
+      res.sendDate = false;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(value));
+    };
+
+  it.each([
+    ['ahead of', 2 * HOUR],
+    ['behind', -2 * HOUR],
+  ])("our clock 2 h %s Jobber's: the lifetime comes from exp − iat and is counted on our clock", async (_label, skew) => {
+    const jobberNow = NOW - skew;
+    const jwt = makeJwt({ iat: jobberNow / 1000, exp: jobberNow / 1000 + 3600 });
+    respond = json(200, { access_token: jwt, refresh_token: NEW_REFRESH }, { Date: new Date(jobberNow).toUTCString() });
+    const tokens = await client().refresh(OLD_REFRESH);
+    expect(tokens.accessTokenIssuedAt).toBe(NOW);
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR);
+    expect(tokens.expirySource).toBe('jwt-exp');
+    expect(tokens.clockSkewMs).toBe(skew);
+    expect(tokens.expiredOnArrival).toBeUndefined();
+  });
+
+  it('without iat, the lifetime comes from exp − the Date header', async () => {
+    const jobberNow = NOW - 2 * HOUR;
+    respond = json(200, { access_token: makeJwt({ exp: jobberNow / 1000 + 3600 }), refresh_token: NEW_REFRESH }, { Date: new Date(jobberNow).toUTCString() });
+    const tokens = await client().refresh(OLD_REFRESH);
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR);
+    expect(tokens.clockSkewMs).toBe(2 * HOUR);
+  });
+
+  it('an iat after exp is not trusted; the Date header is used instead', async () => {
+    const jobberNow = NOW + 2 * HOUR;
+    const exp = jobberNow / 1000 + 1800;
+    respond = json(200, { access_token: makeJwt({ exp, iat: exp + 60 }), refresh_token: NEW_REFRESH }, { Date: new Date(jobberNow).toUTCString() });
+    const tokens = await client().refresh(OLD_REFRESH);
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR / 2);
+    expect(tokens.clockSkewMs).toBe(-2 * HOUR);
+  });
+
+  it('expires_at is read against the Date header too', async () => {
+    const jobberNow = NOW - 2 * HOUR;
+    respond = json(
+      200,
+      { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_at: expiresAtText(jobberNow + HOUR) },
+      { Date: new Date(jobberNow).toUTCString() },
+    );
+    const tokens = await client().refresh(OLD_REFRESH);
+    expect(tokens.expirySource).toBe('expires-at');
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR);
+  });
+
+  it('with neither iat nor Date, a future exp is taken against our clock as is', async () => {
+    respond = withoutDate({ access_token: makeJwt({ exp: NOW / 1000 + 1800 }), refresh_token: NEW_REFRESH });
+    const tokens = await client().refresh(OLD_REFRESH);
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR / 2);
+    expect(tokens.clockSkewMs).toBeUndefined();
+  });
+
+  it('a fresh token that already looks expired: the default lifetime, flagged, with a warning about the clock', async () => {
+    const lines: LogLine[] = [];
+    respond = withoutDate({ access_token: makeJwt({ exp: NOW / 1000 - 3600 }), refresh_token: NEW_REFRESH });
+    const tokens = await client({ lines }).refresh(OLD_REFRESH);
+    expect(tokens.expiredOnArrival).toBe(true);
+    expect(tokens.expirySource).toBe('default');
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR);
+    expect(lines.some((l) => l.level === 'warn' && /computer's clock/.test(l.message))).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import { AuthError } from '../../../electron/auth/errors';
-import { JobberGraphqlClient, type TokenProvider, parseRetryAfter } from '../../../electron/jobber/graphql-client';
+import { JobberGraphqlClient, type TokenProvider, graphqlUrl, interpretGraphqlResponse, parseRetryAfter } from '../../../electron/jobber/graphql-client';
 import { FakeClock } from '../../helpers/fake-clock';
 import { type GraphqlTestServer, costExtension, startGraphqlServer } from './graphql-server';
 
@@ -111,6 +111,26 @@ describe('JobberGraphqlClient', () => {
 
   it('"User has disconnected this app" in a 200 errors array → disconnected-in-jobber', async () => {
     server.answer({ body: { errors: [{ message: 'User has disconnected this app from their account. Please delete this token' }] } });
+    await expect(client.account()).rejects.toMatchObject({ kind: 'disconnected-in-jobber' });
+    expect(tokens.disconnected).toBe(1);
+  });
+
+  it('the phrase inside business data (a client note) is data, not a disconnect', async () => {
+    const note = 'User has disconnected this app from their account. Please delete this token';
+    server.answer({ body: { data: { account: { id: 'acc-1', name: note } }, extensions: costExtension(9_990) } });
+    const result = await client.account();
+    expect(result.data.name).toBe(note);
+    expect(tokens.disconnected).toBe(0);
+  });
+
+  it('the phrase in a top-level error.message → disconnected-in-jobber', async () => {
+    server.answer({ status: 403, body: { error: { message: 'User has disconnected this app from their account.' } } });
+    await expect(client.account()).rejects.toMatchObject({ kind: 'disconnected-in-jobber' });
+    expect(tokens.disconnected).toBe(1);
+  });
+
+  it('the phrase in a non-2xx body that is not JSON → disconnected-in-jobber', async () => {
+    server.answer({ status: 401, body: 'User has disconnected this app from their account. Please delete this token' });
     await expect(client.account()).rejects.toMatchObject({ kind: 'disconnected-in-jobber' });
     expect(tokens.disconnected).toBe(1);
   });
@@ -228,5 +248,32 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:05 GMT', Date.UTC(2015, 9, 21, 7, 28, 0))).toBe(5_000);
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe('interpretGraphqlResponse: where the disconnect marker counts', () => {
+  const MARKER = 'User has disconnected this app from their account. Please delete this token';
+  it.each([
+    ['data of a 200', 200, { data: { job: { title: MARKER, notes: [{ text: MARKER }] } } }],
+    ['extensions of a 200', 200, { data: { ok: true }, extensions: { note: MARKER } }],
+    ['a non-error field of a 200', 200, { data: { ok: true }, message: MARKER }],
+  ])('ignores it in %s', (_label, status, body) => {
+    expect(interpretGraphqlResponse(status, JSON.stringify(body)).kind).toBe('ok');
+  });
+
+  it.each([
+    ['errors[].message of a 200', 200, JSON.stringify({ errors: [{ message: MARKER }] })],
+    ['error (string) of a 200', 200, JSON.stringify({ error: MARKER })],
+    ['error.message of a 400', 400, JSON.stringify({ error: { message: MARKER } })],
+    ['message of a 401', 401, JSON.stringify({ message: MARKER })],
+    ['an HTML 403', 403, `<html><body>${MARKER}</body></html>`],
+  ])('honours it in %s', (_label, status, text) => {
+    expect(() => interpretGraphqlResponse(status, text)).toThrow(expect.objectContaining({ kind: 'disconnected-in-jobber' }));
+  });
+});
+
+describe('graphqlUrl', () => {
+  it('joins like every other API URL (one helper)', () => {
+    expect(graphqlUrl({ ...config(), apiBaseUrl: 'https://x.test//' })).toBe('https://x.test/api/graphql');
   });
 });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { DEFAULT_TOKEN_TIMEOUT_MS } from '../../../electron/auth/token-client';
 import {
   DEFAULT_REFRESH_POLICY,
   MIN_BACKOFF_MS,
   backoffDelay,
   callerMargin,
+  minRefreshInterval,
   nextRefreshAt,
   refreshMargin,
   resolvePolicy,
@@ -26,7 +28,43 @@ describe('refresh policy', () => {
       backoffCapMs: 5 * MINUTE,
       disconnectTimeoutMs: 5_000,
       maxTimerMs: 60_000,
+      shutdownWaitMs: 20_000,
+      minRefreshIntervalMs: 30_000,
+      minRefreshIntervalFraction: 0.1,
     });
+  });
+
+  it('waits at shutdown longer than a token request may take (timeout + 5 s to persist)', () => {
+    expect(DEFAULT_REFRESH_POLICY.shutdownWaitMs).toBeGreaterThanOrEqual(DEFAULT_TOKEN_TIMEOUT_MS + 5_000);
+  });
+
+  it('floor: never sooner than max(30 s, 10 % of the lifetime) after the last successful refresh', () => {
+    const hour = tokens(60 * MINUTE, 0);
+    expect(minRefreshInterval(hour, policy)).toBe(6 * MINUTE);
+    expect(minRefreshInterval(tokens(60_000, 0), policy)).toBe(30_000);
+    // A token that already looks expired (lifetime ≤ 0) still gets the 30 s floor.
+    expect(minRefreshInterval({ accessTokenIssuedAt: 10_000, accessTokenExpiresAt: 5_000 }, policy)).toBe(30_000);
+    const expired = { accessTokenIssuedAt: 1_000_000, accessTokenExpiresAt: 1_000_000 - 2 * 60 * MINUTE };
+    expect(nextRefreshAt(expired, policy, () => 0.5, 1_000_000)).toBe(1_000_000);
+    expect(nextRefreshAt(expired, policy, () => 0.5, 1_000_000, 1_000_000)).toBe(1_030_000);
+    // An ordinary schedule is untouched by the floor.
+    expect(nextRefreshAt(hour, policy, () => 0, 0, 0)).toBe(55 * MINUTE);
+  });
+
+  it('property: with a last success given, the next refresh is never sooner than 30 s after it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -10 * 60 * MINUTE, max: 10 * 60 * MINUTE }),
+        fc.integer({ min: 0, max: 60 * MINUTE }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (lifetime, since, r) => {
+          const now = 5_000_000_000;
+          const lastSuccessAt = now - since;
+          const at = nextRefreshAt({ accessTokenIssuedAt: lastSuccessAt, accessTokenExpiresAt: lastSuccessAt + lifetime }, policy, () => r, now, lastSuccessAt);
+          return at >= lastSuccessAt + 30_000 && at >= now;
+        },
+      ),
+    );
   });
 
   it('resolvePolicy applies valid overrides and ignores invalid ones', () => {

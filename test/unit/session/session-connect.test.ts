@@ -167,6 +167,8 @@ describe('Session connect', () => {
     await h.session.start();
     await connect(h);
     expect(() => h.session.beginConnect()).toThrow(AuthError);
+    // Its own kind: not a cancellation, and the renderer can word it ("disconnect first").
+    expect(() => h.session.beginConnect()).toThrow(expect.objectContaining({ kind: 'already-connected' }));
     expect(h.session.getState().status).toBe('connected');
   });
 

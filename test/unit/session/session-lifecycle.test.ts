@@ -316,16 +316,58 @@ describe('Session disconnect and stop', () => {
     expect(h.endpoint.refreshCalls).toHaveLength(1);
   });
 
-  it('stop does not wait forever for a hung refresh', async () => {
+  it('stop does not wait forever for a hung refresh: it gives up after policy.shutdownWaitMs (20 s)', async () => {
     const h = createHarness(seeded);
     await h.session.start();
     h.endpoint.holdNextRefresh();
     void h.session.refreshNow().catch(() => undefined);
     await h.clock.flush();
-    const stopping = h.session.stop();
-    await h.clock.advance(5_000);
-    await expect(stopping).resolves.toBeUndefined();
+    let stopped = false;
+    const stopping = h.session.stop().then(() => {
+      stopped = true;
+    });
+    await h.clock.advance(20_000 - 1);
+    expect(stopped).toBe(false);
+    await h.clock.advance(1);
+    await stopping;
     expect(h.store.saved?.refreshInFlight).not.toBeNull(); // consistent: the next start handles it
+  });
+
+  it('stop waits for a renewal answered after 10 s (past the 5 s Disconnect bound) and saves it before resolving', async () => {
+    const h = createHarness(seeded);
+    await h.session.start();
+    const spent = h.store.saved!.tokens.refreshToken;
+    const gate = h.endpoint.holdNextRefresh();
+    void h.session.refreshNow().catch(() => undefined);
+    await h.clock.flush();
+    let stopped = false;
+    const stopping = h.session.stop().then(() => {
+      stopped = true;
+    });
+    await h.clock.advance(10_000);
+    expect(stopped).toBe(false);
+    expect(h.session.getActivity().some((entry) => /Finishing the Jobber sign-in renewal before closing/.test(entry.message))).toBe(true);
+    gate.resolve();
+    await stopping;
+    // The spent token is dead at Jobber; the pair it bought is what the next start will use.
+    expect(h.endpoint.isLive(spent)).toBe(false);
+    expect(h.store.saved?.refreshInFlight).toBeNull();
+    expect(h.store.saved?.tokens.refreshToken).toBe(h.endpoint.issued.at(-1));
+  });
+
+  it('the shutdown wait is its own setting, separate from the Disconnect bound', async () => {
+    const h = createHarness({ ...seeded, policy: { shutdownWaitMs: 1_000, disconnectTimeoutMs: 60_000 } });
+    await h.session.start();
+    h.endpoint.holdNextRefresh();
+    void h.session.refreshNow().catch(() => undefined);
+    await h.clock.flush();
+    let stopped = false;
+    const stopping = h.session.stop().then(() => {
+      stopped = true;
+    });
+    await h.clock.advance(1_000);
+    await stopping;
+    expect(stopped).toBe(true);
   });
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../electron/auth/errors';
 import { fingerprint } from '../../../electron/auth/redact';
 import { deferred } from '../../helpers/fake-token-endpoint';
-import { MINUTE, connect, createHarness, stateAs } from './harness';
+import { Session } from '../../../electron/auth/session';
+import { CONFIG, MINUTE, connect, createHarness, stateAs } from './harness';
 
 const seeded = { stored: (endpoint: import('../../helpers/fake-token-endpoint').FakeTokenEndpoint) => endpoint.seedConnection() };
 
@@ -208,6 +209,40 @@ describe('Session refresh', () => {
     expect(h.store.saved?.tokens).toEqual(before.tokens);
     expect(h.store.saved?.refreshInFlight).toBeNull();
     expect(h.store.saved?.lastRefresh?.result).not.toBe('rejected');
+  });
+
+  it('credentials rejected: a later session (Settings fixed) uses and renews the saved sign-in again', async () => {
+    const h = createHarness(seeded);
+    await h.session.start();
+    const saved = h.store.saved!;
+    h.endpoint.failNextRefresh(new AuthError('misconfigured', 'Jobber rejected the client credentials.'));
+    await expect(h.session.refreshNow()).rejects.toMatchObject({ kind: 'misconfigured' });
+    expect(stateAs(h.session, 'needs-reconnect').reason).toBe('credentials-rejected');
+    await h.session.stop();
+
+    const next = new Session({ config: CONFIG, tokenEndpoint: h.endpoint, jobberApi: h.api, store: h.store, clock: h.clock, random: () => 0.5 });
+    await next.start();
+    expect(stateAs(next, 'connected').account.name).toBe("Pat's Plumbing");
+    expect(await next.getAccessToken()).toBe(saved.tokens.accessToken);
+    await next.refreshNow();
+    expect(h.endpoint.refreshCalls).toEqual([saved.tokens.refreshToken, saved.tokens.refreshToken]);
+    expect(stateAs(next, 'connected').lastRefresh?.result).toBe('ok');
+    await next.stop();
+  });
+
+  it('credentials rejected: Disconnect ("Forget saved sign-in") wipes the saved sign-in without calling Jobber', async () => {
+    const h = createHarness(seeded);
+    await h.session.start();
+    h.endpoint.failNextRefresh(new AuthError('misconfigured', 'Jobber rejected the client credentials.'));
+    await expect(h.session.refreshNow()).rejects.toMatchObject({ kind: 'misconfigured' });
+    await h.clock.flush();
+    expect(h.store.saved).not.toBeNull();
+    const result = await h.session.disconnect();
+    expect(result.jobberNotified).toBe(false);
+    expect(h.api.disconnectCalls).toEqual([]);
+    expect(h.store.saved).toBeNull();
+    expect(h.store.history.at(-1)).toEqual({ op: 'clear' });
+    expect(stateAs(h.session, 'disconnected').notice).toBe(result.message);
   });
 
   it('refreshNow on a connected session succeeds and works after connect', async () => {

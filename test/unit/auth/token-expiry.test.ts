@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_PLAUSIBLE_LIFETIME_MS, type ExpiryInput, resolveTokenExpiry } from '../../../electron/auth/token-expiry';
+
+const NOW = Date.UTC(2025, 5, 2, 9, 0, 0);
+const HOUR = 3_600_000;
+
+function jwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'HS256' })}.${part(claims)}.c2ln`;
+}
+
+function input(overrides: Partial<ExpiryInput>): ExpiryInput {
+  return { accessToken: 'opaque', expiresAtText: null, sentAt: NOW, receivedAt: NOW, serverDate: null, defaultLifetimeMs: HOUR, ...overrides };
+}
+
+describe('resolveTokenExpiry', () => {
+  it.each([2 * HOUR, -2 * HOUR, 0])('lifetime exp − iat is laid onto our clock whatever the skew (%d ms)', (skew) => {
+    const jobberNow = NOW - skew;
+    const result = resolveTokenExpiry(input({ accessToken: jwt({ iat: jobberNow / 1000, exp: jobberNow / 1000 + 3600 }) }));
+    expect(result).toMatchObject({ accessTokenExpiresAt: NOW + HOUR, basis: 'jwt-iat', clockSkewMs: skew, expiredOnArrival: false });
+  });
+
+  it('counts from when the request was sent, so a slow answer errs early', () => {
+    const result = resolveTokenExpiry(input({ accessToken: jwt({ iat: NOW / 1000, exp: NOW / 1000 + 3600 }), sentAt: NOW - 10_000 }));
+    expect(result.accessTokenExpiresAt).toBe(NOW - 10_000 + HOUR);
+    expect(result.accessTokenIssuedAt).toBe(NOW);
+  });
+
+  it('an implausibly long exp − iat is not trusted', () => {
+    const exp = NOW / 1000 + 3600;
+    const iat = exp - MAX_PLAUSIBLE_LIFETIME_MS / 1000 - 1;
+    expect(resolveTokenExpiry(input({ accessToken: jwt({ iat, exp }), serverDate: NOW })).basis).toBe('date-header');
+  });
+
+  it('falls back to the Date header, then to our own clock', () => {
+    const token = jwt({ exp: NOW / 1000 + 1800 });
+    expect(resolveTokenExpiry(input({ accessToken: token, serverDate: NOW + 2 * HOUR })).expiredOnArrival).toBe(true);
+    expect(resolveTokenExpiry(input({ accessToken: token, serverDate: NOW - HOUR }))).toMatchObject({
+      accessTokenExpiresAt: NOW + 1.5 * HOUR,
+      basis: 'date-header',
+      clockSkewMs: HOUR,
+    });
+    expect(resolveTokenExpiry(input({ accessToken: token }))).toMatchObject({ accessTokenExpiresAt: NOW + HOUR / 2, basis: 'local-clock', clockSkewMs: null });
+  });
+
+  it('already expired on arrival → the default lifetime, flagged', () => {
+    const result = resolveTokenExpiry(input({ accessToken: jwt({ exp: NOW / 1000 - 60 }) }));
+    expect(result).toMatchObject({ accessTokenExpiresAt: NOW + HOUR, expirySource: 'default', expiredOnArrival: true });
+  });
+
+  it('no expiry anywhere → the default lifetime, not flagged', () => {
+    expect(resolveTokenExpiry(input({}))).toMatchObject({ accessTokenExpiresAt: NOW + HOUR, expirySource: 'default', expiredOnArrival: false });
+  });
+});
