@@ -4,6 +4,11 @@ import react from '@vitejs/plugin-react';
 
 const electronStub = fileURLToPath(new URL('./test/helpers/electron-stub.ts', import.meta.url));
 
+// Electron 45's package downloads its binary the first time something require()s it. A stray
+// require from a dependency (electron-log loads `electron` with Node's own require, which the alias
+// cannot reach) must fail loudly in tests instead of fetching 100 MB: point it at nothing.
+const noElectronBinary = { ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent-electron' };
+
 // Three projects: the Electron-free engine and sandbox, main-process wiring against a stubbed
 // `electron` module, and renderer components in jsdom.
 export default defineConfig({
@@ -13,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           environment: 'node',
+          env: noElectronBinary,
           include: [
             'test/unit/**/*.test.ts',
             'test/integration/**/*.test.ts',
@@ -29,6 +35,7 @@ export default defineConfig({
         test: {
           name: 'main',
           environment: 'node',
+          env: noElectronBinary,
           include: ['test/main/**/*.test.ts', 'test/packaging/**/*.test.ts', 'test/security/**/*.test.ts'],
           server: { deps: { inline: ['electron-store', 'conf'] } },
           testTimeout: 60_000,
