@@ -28,9 +28,9 @@ export const MIN_SECRET_LENGTH = 8;
 const registered = new Set<string>();
 // Never evicted; a value is in at most one of the two sets.
 const pinned = new Set<string>();
-// The compiled alternation of every registered value and its encodings; rebuilt only when the set
-// changes, since redact() runs on every log line.
-let registeredPattern: RegExp | null = null;
+// Every registered value and its encodings, longest first; rebuilt only when the sets change,
+// since redact() runs on every log line.
+let registeredVariants: string[] | null = null;
 
 /**
  * Remembers an exact value (token, client secret, code, state) so `redact` scrubs it anywhere it
@@ -40,7 +40,7 @@ export function registerSecret(value: string): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
   // Already pinned: it stays pinned until unpinned explicitly.
   if (pinned.has(value)) return;
-  registeredPattern = null;
+  registeredVariants = null;
   registered.delete(value);
   registered.add(value);
   while (registered.size > MAX_REGISTERED_SECRETS) {
@@ -59,7 +59,7 @@ export function pinSecret(value: string): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || pinned.has(value)) return;
   registered.delete(value);
   pinned.add(value);
-  registeredPattern = null;
+  registeredVariants = null;
 }
 
 /**
@@ -68,7 +68,7 @@ export function pinSecret(value: string): void {
  */
 export function unpinSecret(value: string): void {
   if (typeof value !== 'string') return;
-  if (pinned.delete(value)) registeredPattern = null;
+  if (pinned.delete(value)) registeredVariants = null;
   registerSecret(value);
 }
 
@@ -76,7 +76,7 @@ export function unpinSecret(value: string): void {
 export function clearRegisteredSecrets(): void {
   registered.clear();
   pinned.clear();
-  registeredPattern = null;
+  registeredVariants = null;
 }
 
 function* allRegistered(): Iterable<string> {
@@ -112,11 +112,12 @@ const JWT_LIKE = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 // Long segments keep host names like api.getjobber.com out of it.
 const DOTTED_OPAQUE = /\b[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b/g;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function buildRegisteredPattern(): RegExp {
+/**
+ * Every registered value and its URL/form encodings, longest first so a secret that contains
+ * another is removed whole. Plain string search, not one big RegExp: V8 refuses a pattern past
+ * 32 KiB, and a huge code or token must never make redaction itself throw.
+ */
+function buildRegisteredVariants(): string[] {
   const variants = new Set<string>();
   for (const secret of allRegistered()) {
     variants.add(secret);
@@ -126,15 +127,17 @@ function buildRegisteredPattern(): RegExp {
     const formEncoded = new URLSearchParams({ v: secret }).toString().slice(2);
     if (formEncoded !== secret) variants.add(formEncoded);
   }
-  // Longest first, so a secret that contains another is removed whole.
-  const alternatives = [...variants].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  return new RegExp(alternatives.join('|'), 'g');
+  return [...variants].sort((a, b) => b.length - a.length);
 }
 
 function scrubRegistered(text: string): string {
   if (registered.size === 0 && pinned.size === 0) return text;
-  registeredPattern ??= buildRegisteredPattern();
-  return text.replace(registeredPattern, REDACTED);
+  registeredVariants ??= buildRegisteredVariants();
+  let out = text;
+  for (const variant of registeredVariants) {
+    if (out.includes(variant)) out = out.split(variant).join(REDACTED);
+  }
+  return out;
 }
 
 /**
