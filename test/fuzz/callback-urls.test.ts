@@ -62,9 +62,8 @@ describe('fuzz: callback URLs', () => {
       fc.assert(
         fc.property(callbackRecipe, (recipe) => {
           stats.cases += 1;
-          // Each case is a fresh process as far as the redaction registry goes. Across cases a
-          // huge accepted code would break redact() for every later case: that bug is reproduced
-          // on its own in redact-huge-secret.test.ts.
+          // Each case is a fresh process as far as the redaction registry goes (keeps cases
+          // independent; huge secrets are covered on their own in redact-huge-secret.test.ts).
           clearRegisteredSecrets();
           const c = buildCase(recipe);
           const pending = pendingFor(recipe);

@@ -69,7 +69,7 @@ describe('one very long secret does not break redaction', () => {
     } catch (error) {
       outcome = error;
     }
-    // Today: SyntaxError "Invalid regular expression: /xxxx…|client-secret-0123456789|…/g: Regular expression too large".
+    // Before the fix: SyntaxError "Invalid regular expression: /xxxx…|client-secret-0123456789|…/g: Regular expression too large".
     expect(String(outcome)).not.toContain('client-secret-0123456789');
     expect(outcome instanceof AuthError || (outcome as { accessToken?: unknown }).accessToken === LONG).toBe(true);
   });
