@@ -60,6 +60,7 @@ const ERROR_WORDING: Readonly<Record<string, string>> = {
   'malformed-callback': 'The sign-in reply was not in the expected form. Connect again.',
   cancelled: 'Sign-in was cancelled. Connect again when you are ready.',
   'not-connected': 'The app is not connected to Jobber. Connect first.',
+  'already-connected': 'The app is already connected to Jobber. Disconnect first to connect another account.',
   unauthorized: 'Jobber did not accept the access token. Use Refresh now; if that fails, reconnect.',
   throttled: 'Jobber’s query allowance is used up for the moment. Wait a few seconds, then try again.',
   graphql: 'Jobber reported a problem with the request. The detail below says what.',

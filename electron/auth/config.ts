@@ -94,6 +94,17 @@ export function checkRedirectUri(value: string): string | null {
   return null;
 }
 
+/**
+ * Null when the redirect URI can work with `authMode`. In system-browser mode a loopback http
+ * callback is received by a listener the app opens on that exact port, so the port must be given.
+ */
+export function checkRedirectForAuthMode(redirectUri: string, authMode: AuthMode): string | null {
+  if (authMode !== 'system-browser') return null;
+  const url = tryParse(redirectUri);
+  if (url === null || url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.port !== '') return null;
+  return 'needs an explicit port for signing in with the system browser, e.g. http://127.0.0.1:53682/callback.';
+}
+
 /** Null when `value` is a usable API origin (https, or http on loopback), else what is wrong. */
 export function checkApiBaseUrl(value: string): string | null {
   const url = tryParse(value);
@@ -180,6 +191,8 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   let authMode: AuthMode = DEFAULT_AUTH_MODE;
   if (isAuthMode(authModeRaw)) authMode = authModeRaw;
   else problems.push(`JOBBER_AUTH_MODE must be "app-window" or "system-browser" (got "${authModeRaw.slice(0, 40)}").`);
+  const modeProblem = redirectProblem ? null : checkRedirectForAuthMode(redirectUri, authMode);
+  if (modeProblem) problems.push(`JOBBER_REDIRECT_URI ${modeProblem}`);
 
   const sandboxReason =
     mode === 'sandbox'
@@ -329,6 +342,8 @@ export function validateSettingsUpdate(
   const value: SettingsUpdateParsed = { ...rest };
   if (clientSecret !== undefined && clientSecret !== '') value.clientSecret = clientSecret;
 
+  const modeProblem = checkRedirectForAuthMode(value.redirectUri, value.authMode);
+  if (modeProblem) fieldErrors.redirectUri = `Callback URL ${modeProblem}`;
   if (value.mode === 'jobber') {
     if (value.clientId === '') {
       fieldErrors.clientId = "Client ID is required to connect to Jobber: copy it from your app in Jobber's Developer Center.";

@@ -8,6 +8,7 @@ import {
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,
   checkApiBaseUrl,
+  checkRedirectForAuthMode,
   checkGraphqlVersion,
   checkRedirectUri,
   loadConfig,
@@ -200,6 +201,38 @@ describe('checkRedirectUri', () => {
     ['com.jobberconnect.app:/', /needs a path/],
   ])('rejects %s', (uri, message) => {
     expect(checkRedirectUri(uri)).toMatch(message);
+  });
+});
+
+describe('checkRedirectForAuthMode', () => {
+  it('requires an explicit port for a loopback callback in system-browser mode only', () => {
+    expect(checkRedirectForAuthMode('http://127.0.0.1/callback', 'system-browser')).toMatch(/explicit port/);
+    expect(checkRedirectForAuthMode('http://localhost/callback', 'system-browser')).toMatch(/explicit port/);
+    expect(checkRedirectForAuthMode('http://[::1]/callback', 'system-browser')).toMatch(/explicit port/);
+    expect(checkRedirectForAuthMode('http://127.0.0.1:53682/callback', 'system-browser')).toBeNull();
+    expect(checkRedirectForAuthMode('com.jobberconnect.app:/oauth/callback', 'system-browser')).toBeNull();
+    expect(checkRedirectForAuthMode('http://127.0.0.1/callback', 'app-window')).toBeNull();
+  });
+
+  it('is reported by loadConfig and by validateSettingsUpdate', () => {
+    const loaded = loadConfig({
+      env: { JOBBER_CLIENT_ID: 'id', JOBBER_CLIENT_SECRET: 'secret-value', JOBBER_AUTH_MODE: 'system-browser', JOBBER_REDIRECT_URI: 'http://127.0.0.1/cb' },
+    });
+    expect(loaded.kind).toBe('invalid');
+    expect(loaded.kind === 'invalid' && loaded.problems.join(' ')).toMatch(/JOBBER_REDIRECT_URI needs an explicit port/);
+    const saved = validateSettingsUpdate(
+      {
+        mode: 'jobber',
+        clientId: 'id',
+        clientSecret: 'secret-value',
+        redirectUri: 'http://localhost/cb',
+        authMode: 'system-browser',
+        graphqlVersion: '2025-04-16',
+        allowWeakStorage: false,
+      },
+      false,
+    );
+    expect(saved).toEqual({ ok: false, fieldErrors: { redirectUri: expect.stringMatching(/^Callback URL needs an explicit port/) } });
   });
 });
 
