@@ -15,7 +15,7 @@ import { silentLogger, type Clock, type Logger, type TokenEndpoint } from './por
 import { createRedactingLogger, describeError, fingerprint, pinSecret, redact, registerSecret } from './redact';
 import { resolveTokenExpiry } from './token-expiry';
 import type { TokenSet } from './token-model';
-import { tokenErrorBodySchema, tokenResponseSchema } from './token-response-schema';
+import { parseTokenResponse, tokenErrorBodySchema } from './token-response-schema';
 
 /** Kept for existing importers; http-retry.ts is its home. */
 export { parseRetryAfter } from './http-retry';
@@ -108,6 +108,12 @@ function header(response: AxiosResponse, name: string): string | undefined {
   return undefined;
 }
 
+/** The media type without parameters, capped: a hostile proxy's header must not flood the message. */
+function contentType(response: AxiosResponse): string {
+  const type = (header(response, 'content-type') ?? 'no content type').split(';')[0]?.trim() ?? '';
+  return type.slice(0, 60);
+}
+
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
@@ -150,9 +156,11 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
     if ((code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(message)) {
       return fail(grant, 'timeout', `Jobber did not answer within ${Math.round(timeoutMs / 1000)} s. It will be retried.`);
     }
-    if (code === 'ERR_BAD_RESPONSE') {
+    const arrived = (error as { response?: unknown }).response;
+    if (code === 'ERR_BAD_RESPONSE' || (typeof arrived === 'object' && arrived !== null)) {
       // The status line arrived but the body was cut off (connection closed or stalled mid-body).
-      const status = (error as { response?: { status?: unknown } }).response?.status;
+      // graphql-client.ts classifies the same way: 'network' only when no answer arrived at all.
+      const status = (arrived as { status?: unknown } | null | undefined)?.status;
       const statusPart = typeof status === 'number' ? ` (HTTP ${status})` : '';
       return fail(grant, 'invalid-response', `Jobber's response was cut off before it was complete${statusPart}.`);
     }
@@ -180,7 +188,7 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
     if (!info.json) {
       // An HTML page from a proxy or firewall, a wrong base URL's 404, an empty body: not an OAuth
       // verdict on anything, so never grounds to give up the grant.
-      const type = (header(response, 'content-type') ?? 'no content type').split(';')[0]?.trim().slice(0, 60);
+      const type = contentType(response);
       const next = grant === 'refresh' ? 'It will be retried.' : 'Check the connection (or proxy) and click Connect to try again.';
       return fail(grant, 'invalid-response', `Jobber's token endpoint answered HTTP ${status} (${type}) instead of an OAuth answer. ${next}`);
     }
@@ -225,13 +233,14 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
   function toTokenSet(grant: Grant, response: AxiosResponse<unknown>, body: string, sentAt: number): TokenSet {
     const json = parseJson(body);
     if (json === undefined) {
-      const type = header(response, 'content-type') ?? 'no content type';
-      throw fail(grant, 'invalid-response', `Jobber's response (HTTP ${response.status}, ${type.split(';')[0]}) is not valid JSON.`);
+      throw fail(grant, 'invalid-response', `Jobber's response (HTTP ${response.status}, ${contentType(response)}) is not valid JSON.`);
     }
-    const parsed = tokenResponseSchema.safeParse(json);
-    if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? 'body')))].join(', ');
-      throw fail(grant, 'invalid-response', `Jobber's response (HTTP ${response.status}) is missing or has invalid fields: ${fields}.`);
+    const parsed = parseTokenResponse(json);
+    if (!parsed.ok) {
+      throw fail(grant, 'invalid-response', `Jobber's response (HTTP ${response.status}) is missing or has invalid fields: ${parsed.fields.join(', ')}.`);
+    }
+    for (const { field, type } of parsed.ignored) {
+      logger.warn("Jobber's token response had an optional field of an unexpected type; it was ignored", { grant, field, type });
     }
     const { access_token: accessToken, refresh_token: refreshToken, expires_at: expiresAtText, warning } = parsed.data;
     registerSecret(accessToken);

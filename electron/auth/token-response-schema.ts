@@ -1,7 +1,9 @@
 /**
  * The shape of a successful response from Jobber's token endpoint, parsed with zod because it
  * crosses a trust boundary. Jobber documents only `access_token` and `refresh_token`; refresh
- * responses have also carried `expires_at` and `warning`. Unknown fields are allowed and ignored.
+ * responses have also carried `expires_at` and `warning`. Unknown fields are allowed and ignored;
+ * so is a wrong-typed `expires_at` or `warning` (parseTokenResponse): a refresh has already rotated
+ * the grant by the time we read the answer, so an odd optional extra must not lose the tokens.
  */
 import { z } from 'zod';
 
@@ -13,6 +15,42 @@ export const tokenResponseSchema = z.looseObject({
 });
 
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+/** Optional fields that are dropped, not fatal, when they have the wrong type. */
+const LENIENT_FIELDS: ReadonlySet<string> = new Set(['expires_at', 'warning']);
+
+/** A dropped optional field and the JSON type it arrived as (never its value). */
+export interface IgnoredTokenField {
+  field: string;
+  type: string;
+}
+
+export type TokenResponseParse =
+  | { ok: true; data: TokenResponse; ignored: IgnoredTokenField[] }
+  | { ok: false; fields: string[] };
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * Parses a successful token response. Valid `access_token` and `refresh_token` are required; a
+ * wrong-typed `expires_at` or `warning` is dropped and listed in `ignored`. On failure, `fields`
+ * names the offending top-level fields ('body' when the body is not an object).
+ */
+export function parseTokenResponse(json: unknown): TokenResponseParse {
+  const strict = tokenResponseSchema.safeParse(json);
+  if (strict.success) return { ok: true, data: strict.data, ignored: [] };
+  const fields = [...new Set(strict.error.issues.map((issue) => String(issue.path[0] ?? 'body')))];
+  if (!fields.every((field) => LENIENT_FIELDS.has(field))) return { ok: false, fields };
+  // Only issues at the optional extras, so `json` is an object: drop them and keep the tokens.
+  const source = json as Record<string, unknown>;
+  const rest = Object.fromEntries(Object.entries(source).filter(([key]) => !fields.includes(key)));
+  const lenient = tokenResponseSchema.safeParse(rest);
+  if (!lenient.success) return { ok: false, fields };
+  return { ok: true, data: lenient.data, ignored: fields.map((field) => ({ field, type: jsonType(source[field]) })) };
+}
 
 /**
  * An error body from the token endpoint. Jobber does not document its shape, so every field is

@@ -178,13 +178,23 @@ export function interpretGraphqlResponse(status: number, text: string, retryAfte
   return { kind: 'ok', data: body.data, cost };
 }
 
-/** Maps a transport failure (no HTTP answer) to a transient AuthError. */
+/**
+ * Maps a failed request to a transient AuthError: 'cancelled', 'timeout', 'invalid-response' when
+ * the status line arrived but the body was cut short or could not be read (as the token client
+ * says), and 'network' only when no answer arrived at all.
+ */
 export function classifyTransportError(error: unknown): AuthError {
   if (isAuthError(error)) return error;
   if (axios.isCancel(error)) return new AuthError('cancelled', 'The request to Jobber was cancelled.');
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
     return new AuthError('timeout', `Jobber's API did not answer in time: ${describeError(error)}`);
+  }
+  const arrived = (error as { response?: unknown } | null)?.response;
+  if (code === 'ERR_BAD_RESPONSE' || (typeof arrived === 'object' && arrived !== null)) {
+    const status = (arrived as { status?: unknown } | null | undefined)?.status;
+    const statusPart = typeof status === 'number' ? ` (HTTP ${status})` : '';
+    return new AuthError('invalid-response', `Jobber's API response was cut off before it was complete${statusPart}.`);
   }
   return new AuthError('network', `Could not reach Jobber's API: ${describeError(error)}`);
 }

@@ -1,15 +1,15 @@
 /**
  * The TokenStore the session persists its connection through: the StoredConnection JSON, sealed
  * with safeStorage, in its own electron-store file. Loading never throws for bad data: a keyring
- * change or decrypt failure leaves the blob in place and reports `unreadable`; a damaged file is
- * moved aside and reported.
+ * change or decrypt failure leaves the blob in place and reports `unreadable`; a damaged file (bad
+ * JSON, not a JSON object, over the size cap, or a bad record) is moved aside and reported.
  */
 import path from 'node:path';
 import { AuthError } from '../auth/errors';
 import type { Logger, StoreLoadResult, TokenStore } from '../auth/ports';
 import { storedConnectionSchema } from '../auth/stored-connection-schema';
 import type { StoredConnection } from '../auth/token-model';
-import type { JsonFile } from './json-file';
+import type { JsonFile, JsonFileProblem } from './json-file';
 import type { SafeStoragePort } from './safe-storage-port';
 import { open, seal, sealedRecordSchema, VaultRefusedError } from './sealed-record';
 import { chooseVaultBehaviour } from './vault-policy';
@@ -28,9 +28,9 @@ export interface TokenVaultOptions {
 export function createTokenVault(options: TokenVaultOptions): TokenStore {
   const { file, safeStorage, logger } = options;
 
-  function corrupt(movedTo: string | null): StoreLoadResult {
+  function corrupt(movedTo: string | null, problem: JsonFileProblem | 'bad-record' = 'bad-record'): StoreLoadResult {
     const where = movedTo === null ? '' : ` It was kept as ${path.basename(movedTo)}.`;
-    logger.warn('Saved connection file is damaged', { movedAside: movedTo !== null });
+    logger.warn('Saved connection file is damaged', { movedAside: movedTo !== null, problem });
     return {
       kind: 'unreadable',
       reason: 'corrupt',
@@ -64,7 +64,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenStore {
   return {
     async load() {
       const read = file.read();
-      if (read.kind === 'corrupt') return corrupt(read.movedTo);
+      if (read.kind === 'corrupt') return corrupt(read.movedTo, read.problem);
       // Checked before looking for a record: with a refused backend nothing could be saved either,
       // so the person must hear it now, not after signing in.
       const behaviour = chooseVaultBehaviour(safeStorage.backend(), await isAvailable(), options.allowWeakStorage());

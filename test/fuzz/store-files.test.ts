@@ -1,8 +1,8 @@
 /**
  * Fuzzing the plain FileTokenStore with 1,000 generated token files (valid records, damaged ones,
- * random bytes, truncated JSON, wrong top-level types, huge files). Each damaged file is then
- * handed to a Session to check the app-level outcome: needs-reconnect, and the file left exactly
- * as it was. The Electron vault's file layer is fuzzed in test/security/store-fuzz.test.ts (it
+ * random bytes, truncated JSON, wrong top-level types, huge files; anything over the 1 MiB cap is
+ * corrupt). Each damaged file is then handed to a Session to check the app-level outcome:
+ * needs-reconnect, and the file left exactly as it was. The Electron vault's file layer is fuzzed in test/security/store-fuzz.test.ts (it
  * needs the stubbed `electron` module). Seeded with FUZZ_SEED.
  */
 import { promises as fs } from 'node:fs';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../electron/auth/config-types';
-import { FileTokenStore } from '../../electron/auth/file-token-store';
+import { FileTokenStore, MAX_TOKEN_FILE_BYTES } from '../../electron/auth/file-token-store';
 import { clearRegisteredSecrets } from '../../electron/auth/redact';
 import { Session } from '../../electron/auth/session';
 import { FakeClock } from '../helpers/fake-clock';
@@ -47,7 +47,10 @@ const fileCase = fc.oneof(
   {
     arbitrary: fc.record({ connection: storedConnection, nameSize: fc.constantFrom(100_000, 2_000_000) }).map(({ connection, nameSize }) => {
       const huge = { ...connection, account: { id: 'acc-huge', name: 'N'.repeat(nameSize) } };
-      return { label: `valid, huge account name (${nameSize} chars)`, bytes: Buffer.from(JSON.stringify(huge)), expected: huge, secrets: tokenStrings(connection) };
+      const bytes = Buffer.from(JSON.stringify(huge));
+      // A file over the store's size cap is corrupt however valid its content: it is never parsed.
+      const expected = bytes.length <= MAX_TOKEN_FILE_BYTES ? huge : null;
+      return { label: `valid, huge account name (${nameSize} chars)`, bytes, expected, secrets: tokenStrings(connection) };
     }),
     weight: 1,
   },

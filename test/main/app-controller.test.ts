@@ -283,14 +283,16 @@ describe('main process wiring (sandbox, stubbed electron)', () => {
     expect(((await h.invoke('get-state')) as AppSnapshot).activity.filter((a) => a.message.includes('accounts.google.com'))).toHaveLength(1);
   });
 
-  it('system-browser mode with a portless loopback redirect: Connect says the port is missing and starts nothing', async () => {
+  it('system-browser mode with a portless loopback redirect: not configured, the problem names the port, Connect starts nothing', async () => {
     const h = await harness({ env: { JOBBER_AUTH_MODE: 'system-browser', JOBBER_REDIRECT_URI: 'http://localhost/oauth/callback' } });
     const { shell } = await import('../helpers/electron-stub');
     await h.controller.start();
+    const connection = h.controller.snapshot().connection;
+    expect(connection.status).toBe('not-configured');
+    expect(connection.status === 'not-configured' && connection.problems.join(' ')).toMatch(/explicit port/);
     const result = await h.invoke('connect');
-    expect(result).toMatchObject({ ok: false, error: { kind: 'misconfigured', message: expect.stringMatching(/port/i) } });
+    expect(result).toMatchObject({ ok: false });
     expect(shell.opened).toEqual([]);
-    expect(h.controller.snapshot().connection.status).toBe('disconnected');
   });
 });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/auth/ports';
 import type { StoredConnection } from '../../electron/auth/token-model';
-import { openJsonFile } from '../../electron/storage/json-file';
+import { MAX_JSON_FILE_BYTES, openJsonFile } from '../../electron/storage/json-file';
 import { electronSafeStorage } from '../../electron/storage/safe-storage-port';
 import { chooseVaultBehaviour } from '../../electron/storage/vault-policy';
 import { createTokenVault } from '../../electron/storage/token-vault';
@@ -170,5 +170,82 @@ describe('token vault', () => {
     const calls = safeStorageControl.encryptCalls;
     expect(await vault.load()).toEqual({ kind: 'loaded', connection });
     expect(safeStorageControl.encryptCalls).toBe(calls + 1);
+  });
+
+  it.each([
+    ['a number', '1712696671'],
+    ['an array', '[{"connection":{"version":1}}]'],
+    ['a string', '"connection"'],
+    ['null', 'null'],
+  ])('a file whose top level is %s is corrupt: moved aside and reported, not loaded as empty', async (_label, text) => {
+    const { vault, file } = makeVault();
+    fs.writeFileSync(file.path, text);
+    const result = await vault.load();
+    expect(result).toMatchObject({ kind: 'unreadable', reason: 'corrupt' });
+    expect(result.kind === 'unreadable' ? result.message : '').toContain('connection-test.json.corrupt-42');
+    expect(fs.readFileSync(`${file.path}.corrupt-42`, 'utf8')).toBe(text);
+    expect(fs.existsSync(file.path)).toBe(false);
+    await vault.save(connection);
+    expect(await vault.load()).toEqual({ kind: 'loaded', connection });
+  });
+
+  it('a file over the size cap is corrupt and moved aside unparsed, even when it is a valid object', async () => {
+    const { vault, file } = makeVault();
+    const text = `{"padding":"${'x'.repeat(MAX_JSON_FILE_BYTES)}"}`;
+    fs.writeFileSync(file.path, text);
+    expect(await vault.load()).toMatchObject({ kind: 'unreadable', reason: 'corrupt' });
+    expect(fs.statSync(`${file.path}.corrupt-42`).size).toBe(Buffer.byteLength(text));
+    expect(fs.existsSync(file.path)).toBe(false);
+  });
+
+  it('a saved file just under the size cap still loads', async () => {
+    const { vault, file } = makeVault();
+    await vault.save(connection);
+    const saved = JSON.parse(fs.readFileSync(file.path, 'utf8')) as Record<string, unknown>;
+    const base = JSON.stringify({ ...saved, padding: '' });
+    fs.writeFileSync(file.path, JSON.stringify({ ...saved, padding: 'x'.repeat(MAX_JSON_FILE_BYTES - base.length) }));
+    expect(fs.statSync(file.path).size).toBe(MAX_JSON_FILE_BYTES);
+    expect(await vault.load()).toEqual({ kind: 'loaded', connection });
+  });
+
+  it('clear over a non-object file keeps it aside instead of overwriting it', async () => {
+    const { vault, file } = makeVault();
+    fs.writeFileSync(file.path, '[1,2,3]');
+    await vault.clear();
+    expect(fs.readFileSync(`${file.path}.corrupt-42`, 'utf8')).toBe('[1,2,3]');
+    expect(await vault.load()).toEqual({ kind: 'empty' });
+  });
+});
+
+describe('json file stale temp files', () => {
+  // electron-store's atomic writer names its temp file `<file>.tmp-<10 digits><6 hex>`.
+  const STALE = ['connection-test.json.tmp-1712696671a1b2c3', 'connection-test.json.tmp-0000000000000000'];
+
+  it('the first read removes temp files of this file left by a write that died', async () => {
+    const { vault, file } = makeVault();
+    await vault.save(connection);
+    for (const name of STALE) fs.writeFileSync(path.join(dir, name), '{"connection":{"version":1');
+    const fresh = makeVault();
+    expect(await fresh.vault.load()).toEqual({ kind: 'loaded', connection });
+    expect(fs.readdirSync(dir)).toEqual([path.basename(file.path)]);
+  });
+
+  it('leaves every other file in the directory alone', async () => {
+    const { vault, file } = makeVault();
+    await vault.save(connection);
+    const untouched = [
+      'settings.json.tmp-1712696671a1b2c3', // another store's temp
+      'connection-other.json.tmp-1712696671a1b2c3',
+      'connection-test.json.tmp-1712696671a1b2', // not the pattern
+      'connection-test.json.tmp-1712696671A1B2C3',
+      'connection-test.json.tmp-1712696671a1b2c3.bak',
+      `connection-test.json.tmp-${process.pid}-1`,
+      'connection-test.json.corrupt-41',
+      'connection-test.json.bak',
+    ];
+    for (const name of untouched) fs.writeFileSync(path.join(dir, name), 'keep me');
+    expect(await makeVault().vault.load()).toEqual({ kind: 'loaded', connection });
+    expect(fs.readdirSync(dir).sort()).toEqual([path.basename(file.path), ...untouched].sort());
+    for (const name of untouched) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe('keep me');
   });
 });

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreUnreadableReason } from '../../electron/auth/ports';
 import { silentLogger } from '../../electron/auth/ports';
 import type { StoredConnection } from '../../electron/auth/token-model';
-import { openJsonFile } from '../../electron/storage/json-file';
+import { MAX_JSON_FILE_BYTES, openJsonFile } from '../../electron/storage/json-file';
 import type { SafeStoragePort } from '../../electron/storage/safe-storage-port';
 import { createTokenVault } from '../../electron/storage/token-vault';
 import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../fuzz/support/fuzz-run';
@@ -47,9 +47,7 @@ function seal(text: string, key = KEY): string {
 type Verdict =
   | { kind: 'loaded'; connection: StoredConnection }
   | { kind: 'empty' }
-  | { kind: 'unreadable'; reason: StoreUnreadableReason; movedAside: boolean }
-  /** A file whose top level is valid JSON but not an object: 'empty' or 'corrupt' are both defensible. */
-  | { kind: 'not-an-object' };
+  | { kind: 'unreadable'; reason: StoreUnreadableReason; movedAside: boolean };
 
 type RecordDamage =
   | 'none'
@@ -182,11 +180,9 @@ const sealedFile: fc.Arbitrary<VaultCase> = fc
     return { label: `${recordDamage} / ${d.name} / ${s} / ${k.backend}${k.available ? '' : ' (unavailable)'}`, bytes, verdict: final, keyring: k, secrets: tokenStrings(connection) };
   });
 
-// The 2 MB top-level JSON array is left out here: electron-store turns it into an object with a
-// million keys and deep-compares two copies, which takes seconds per load (reported, not a crash).
-const vaultJunk = junkFile.filter((j) => !j.name.startsWith('huge JSON array'));
-
-const junkVaultFile: fc.Arbitrary<VaultCase> = fc.record({ junk: vaultJunk, keyring }).map(({ junk, keyring: k }) => {
+// A file that is not a JSON object, or is over the size cap, is damaged like bad JSON: moved aside
+// and reported before the keyring is consulted, never loaded as empty (the next save would wipe it).
+const junkVaultFile: fc.Arbitrary<VaultCase> = fc.record({ junk: junkFile, keyring }).map(({ junk, keyring: k }) => {
   let parsed: unknown;
   let json = true;
   try {
@@ -196,9 +192,9 @@ const junkVaultFile: fc.Arbitrary<VaultCase> = fc.record({ junk: vaultJunk, keyr
   }
   const refused = refusal(k);
   let verdict: Verdict;
-  if (!json) verdict = { kind: 'unreadable', reason: 'corrupt', movedAside: true };
-  else if (refused !== null) verdict = { kind: 'unreadable', reason: refused, movedAside: false };
-  else if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) verdict = { kind: 'not-an-object' };
+  if (!json || typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || junk.bytes.length > MAX_JSON_FILE_BYTES) {
+    verdict = { kind: 'unreadable', reason: 'corrupt', movedAside: true };
+  } else if (refused !== null) verdict = { kind: 'unreadable', reason: refused, movedAside: false };
   else if (!Object.hasOwn(parsed, 'connection')) verdict = { kind: 'empty' };
   else verdict = { kind: 'unreadable', reason: 'corrupt', movedAside: true };
   return { label: junk.name, bytes: junk.bytes, verdict, keyring: k, secrets: [] };
@@ -255,10 +251,6 @@ describe('fuzz: corrupt vault files (json-file + sealed record + token vault)', 
               break;
             case 'empty':
               expect(result).toEqual({ kind: 'empty' });
-              break;
-            case 'not-an-object':
-              if (result.kind === 'unreadable') expect(result.reason).toBe('corrupt');
-              else expect(result).toEqual({ kind: 'empty' });
               break;
             case 'unreadable':
               expect(result).toMatchObject({ kind: 'unreadable', reason: v.reason });

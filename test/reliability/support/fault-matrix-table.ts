@@ -102,8 +102,8 @@ const TRANSIENT: Record<
   '429': { fault: { kind: 'status', status: 429 }, tokenKind: 'rate-limited', apiKinds: ['rate-limited'] },
   timeout: { fault: { kind: 'delay', ms: STALL_MS }, tokenKind: 'timeout', apiKinds: ['timeout'] },
   'dropped-connection': { fault: { kind: 'drop' }, tokenKind: 'network', apiKinds: ['network'] },
-  // The GraphQL client reports a body cut off mid-way as a transport failure; either transient kind is right.
-  'truncated-body': { fault: { kind: 'truncated' }, tokenKind: 'invalid-response', apiKinds: ['network', 'invalid-response'] },
+  // A body cut off after the status line is an invalid response on both paths ('network' means no answer at all).
+  'truncated-body': { fault: { kind: 'truncated' }, tokenKind: 'invalid-response', apiKinds: ['invalid-response'] },
   'malformed-json': { fault: { kind: 'malformed-json' }, tokenKind: 'invalid-response', apiKinds: ['invalid-response'] },
   'wrong-content-type': { fault: { kind: 'wrong-content-type' }, tokenKind: 'invalid-response', apiKinds: ['invalid-response'] },
   'missing-fields': { fault: { kind: 'missing-fields' }, tokenKind: 'invalid-response', apiKinds: ['invalid-response'] },

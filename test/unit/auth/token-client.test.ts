@@ -247,6 +247,42 @@ describe('successful responses', () => {
   });
 });
 
+describe('wrong-typed optional fields (the grant must survive them)', () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['expires_at as epoch seconds', { expires_at: 1712696671 }, ['expires_at:number']],
+    ['expires_at as an object', { expires_at: { at: '2030-01-01' } }, ['expires_at:object']],
+    ['warning as a number', { warning: 42 }, ['warning:number']],
+    ['warning as an array', { warning: ['x'] }, ['warning:array']],
+    ['both wrong', { expires_at: true, warning: { text: 'hi' } }, ['expires_at:boolean', 'warning:object']],
+  ])('accepts a refresh whose %s, ignoring it with a warning naming the field', async (_label, extras, expected) => {
+    const lines: LogLine[] = [];
+    respond = json(200, { access_token: ACCESS_JWT, refresh_token: NEW_REFRESH, ...extras });
+    const tokens = await client({ lines }).refresh(OLD_REFRESH);
+    expect(tokens).toMatchObject({ accessToken: ACCESS_JWT, refreshToken: NEW_REFRESH, expirySource: 'jwt-exp' });
+    const ignored = lines.filter((l) => l.level === 'warn' && /optional field/.test(l.message));
+    expect(ignored.map((l) => `${String(l.fields?.field)}:${String(l.fields?.type)}`)).toEqual(expected);
+    for (const line of ignored) expect(line.fields?.grant).toBe('refresh');
+    // The field is named, never its value.
+    expect(JSON.stringify(ignored)).not.toContain('1712696671');
+    expectNoSecrets(JSON.stringify(lines));
+  });
+
+  it('an ignored expires_at does not count as an expiry: an opaque token gets the default lifetime', async () => {
+    respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_at: 1712696671 });
+    const tokens = await client().exchangeCode(CODE);
+    expect(tokens.expirySource).toBe('default');
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + 3_600_000);
+  });
+
+  it('still refuses the response when a token is invalid as well, naming only real fields', async () => {
+    respond = json(200, { access_token: ACCESS_JWT, refresh_token: 7, expires_at: 1712696671 });
+    const error = await failure(client().refresh(OLD_REFRESH));
+    expect(error.kind).toBe('invalid-response');
+    expect(error.message).toContain('refresh_token');
+    expectCleanError(error);
+  });
+});
+
 describe('invalid responses (200 but unusable)', () => {
   it.each<[string, Responder]>([
     ['an HTML page', (_req, res) => {
@@ -285,6 +321,28 @@ describe('invalid responses (200 but unusable)', () => {
     };
     const error = await failure(client().refresh(OLD_REFRESH));
     expect(error.kind).toBe('invalid-response');
+    expectCleanError(error);
+  });
+
+  it('caps the content type quoted in the "not valid JSON" message at 60 characters', async () => {
+    const longType = `text/${'x'.repeat(300)}`;
+    respond = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': `${longType}; charset=utf-8` });
+      res.end('not json');
+    };
+    const error = await failure(client().refresh(OLD_REFRESH));
+    expect(error.kind).toBe('invalid-response');
+    expect(error.message).toContain(`(HTTP 200, ${longType.slice(0, 60)}) is not valid JSON.`);
+    expect(error.message).not.toContain(longType.slice(0, 61));
+  });
+
+  it('classifies a body that failed after the status line (error carrying a response) as invalid-response', async () => {
+    const fakeHttp = {
+      request: () => Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', response: { status: 200 } })),
+    } as unknown as Parameters<typeof createTokenClient>[0]['http'];
+    const error = await failure(createTokenClient({ config: config(), clock, http: fakeHttp }).refresh(OLD_REFRESH));
+    expect(error.kind).toBe('invalid-response');
+    expect(error.message).toContain('HTTP 200');
     expectCleanError(error);
   });
 

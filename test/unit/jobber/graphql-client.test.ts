@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import { AuthError } from '../../../electron/auth/errors';
-import { JobberGraphqlClient, type TokenProvider, graphqlUrl, interpretGraphqlResponse, parseRetryAfter } from '../../../electron/jobber/graphql-client';
+import { JobberGraphqlClient, type TokenProvider, classifyTransportError, graphqlUrl, interpretGraphqlResponse, parseRetryAfter } from '../../../electron/jobber/graphql-client';
 import { FakeClock } from '../../helpers/fake-clock';
 import { type GraphqlTestServer, costExtension, startGraphqlServer } from './graphql-server';
 
@@ -229,6 +229,27 @@ describe('JobberGraphqlClient', () => {
     const offline = new JobberGraphqlClient({ config: { ...config(), apiBaseUrl: url }, tokens, clock });
     await expect(offline.account()).rejects.toMatchObject({ kind: 'network' });
     server = await startGraphqlServer(); // for afterEach
+  });
+
+  it('a body cut short after the status line → invalid-response (as the token endpoint says), not network', async () => {
+    server.answer({ body: { data: { account: { id: 'acc-1', name: 'A long enough account name' } } }, truncate: true });
+    const error = await client.account().catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'invalid-response' });
+    expect((error as AuthError).message).toContain('HTTP 200');
+    expect((error as AuthError).transient).toBe(true);
+  });
+
+  it('classifyTransportError: network only when no answer arrived', () => {
+    const noAnswer = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(classifyTransportError(noAnswer).kind).toBe('network');
+    const midBody = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', response: { status: 200 } });
+    expect(classifyTransportError(midBody)).toMatchObject({ kind: 'invalid-response' });
+    expect(classifyTransportError(midBody).message).toContain('HTTP 200');
+    const aborted = Object.assign(new Error('stream has been aborted'), { code: 'ERR_BAD_RESPONSE' });
+    expect(classifyTransportError(aborted).kind).toBe('invalid-response');
+    // A stall mid-body is still a timeout, whatever arrived before it.
+    const stalled = Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED', response: { status: 200 } });
+    expect(classifyTransportError(stalled).kind).toBe('timeout');
   });
 
   it('other GraphQL errors → graphql, with redacted messages', async () => {

@@ -18,6 +18,8 @@ export interface ScriptedAnswer {
   headers?: Record<string, string>;
   /** Destroy the socket instead of answering (a dropped connection). */
   drop?: boolean;
+  /** Send the headers and half the body, then destroy the socket (a body cut short). */
+  truncate?: boolean;
 }
 
 export interface GraphqlTestServer {
@@ -48,7 +50,13 @@ export async function startGraphqlServer(): Promise<GraphqlTestServer> {
         return;
       }
       const payload = typeof next.body === 'string' ? next.body : JSON.stringify(next.body);
-      res.writeHead(next.status ?? 200, { 'Content-Type': 'application/json', ...next.headers });
+      const length = next.truncate ? { 'Content-Length': String(Buffer.byteLength(payload)) } : {};
+      res.writeHead(next.status ?? 200, { 'Content-Type': 'application/json', ...length, ...next.headers });
+      if (next.truncate) {
+        // Content-Length promises the whole payload; only half of it ever arrives.
+        res.write(payload.slice(0, Math.floor(payload.length / 2)), () => req.socket.destroy());
+        return;
+      }
       res.end(payload);
     });
   });
