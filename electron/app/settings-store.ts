@@ -4,7 +4,8 @@
  * plain text, and it is never handed to the renderer. Window bounds live here too.
  */
 import { z } from 'zod';
-import type { StoredSettings, SettingsUpdateParsed } from '../auth/config';
+import type { StoredSettings } from '../auth/config';
+import type { SettingsUpdate } from '../auth/config-types';
 import type { Logger } from '../auth/ports';
 import type { JsonFile } from '../storage/json-file';
 import type { SafeStoragePort } from '../storage/safe-storage-port';
@@ -78,7 +79,7 @@ export class SettingsStore {
    * Saves a validated update. A new secret is sealed first; when the keyring refuses, this throws
    * VaultRefusedError and nothing is written.
    */
-  async save(update: SettingsUpdateParsed): Promise<void> {
+  async save(update: SettingsUpdate): Promise<void> {
     const { data } = this.readData();
     const next: Record<string, unknown> = { ...data };
     const previous = plainSettingsSchema.safeParse(data.settings ?? {});

@@ -10,8 +10,11 @@ import {
   DEFAULT_GRAPHQL_VERSION,
   DEFAULT_REDIRECT_URI,
   JOBBER_API_BASE_URL,
+  SETTINGS_FIELDS,
   type Environment,
   type JobberConfig,
+  type SettingsField,
+  type SettingsUpdate,
 } from './config-types';
 
 export interface StoredSettings {
@@ -251,27 +254,6 @@ export function sandboxConfig(
 // ---------------------------------------------------------------------------------------------
 // Settings updates from the renderer (untrusted input).
 
-/** The fields of a settings update (the same keys as SettingsField in electron/ipc/contract.ts). */
-export type SettingsFieldName =
-  | 'mode'
-  | 'clientId'
-  | 'clientSecret'
-  | 'redirectUri'
-  | 'authMode'
-  | 'graphqlVersion'
-  | 'allowWeakStorage';
-
-/** A validated, trimmed settings update. `clientSecret` is absent when the saved one is kept. */
-export interface SettingsUpdateParsed {
-  mode: Environment;
-  clientId: string;
-  clientSecret?: string;
-  redirectUri: string;
-  authMode: AuthMode;
-  graphqlVersion: string;
-  allowWeakStorage: boolean;
-}
-
 const MAX_CREDENTIAL_LENGTH = 512;
 
 function credential(label: string) {
@@ -303,18 +285,8 @@ const settingsUpdateSchema = z.object({
   allowWeakStorage: z.boolean({ error: 'Choose whether to allow unencrypted token storage.' }),
 });
 
-const FIELD_NAMES: readonly SettingsFieldName[] = [
-  'mode',
-  'clientId',
-  'clientSecret',
-  'redirectUri',
-  'authMode',
-  'graphqlVersion',
-  'allowWeakStorage',
-];
-
-function isFieldName(value: unknown): value is SettingsFieldName {
-  return typeof value === 'string' && (FIELD_NAMES as readonly string[]).includes(value);
+function isFieldName(value: unknown): value is SettingsField {
+  return typeof value === 'string' && (SETTINGS_FIELDS as readonly string[]).includes(value);
 }
 
 /**
@@ -325,11 +297,11 @@ function isFieldName(value: unknown): value is SettingsFieldName {
 export function validateSettingsUpdate(
   update: unknown,
   hasSavedSecret: boolean,
-): { ok: true; value: SettingsUpdateParsed } | { ok: false; fieldErrors: Partial<Record<SettingsFieldName, string>> } {
+): { ok: true; value: SettingsUpdate } | { ok: false; fieldErrors: Partial<Record<SettingsField, string>> } {
   // A non-object becomes {} so each field reports itself as missing rather than one anonymous error.
   const input = typeof update === 'object' && update !== null && !Array.isArray(update) ? update : {};
   const parsed = settingsUpdateSchema.safeParse(input);
-  const fieldErrors: Partial<Record<SettingsFieldName, string>> = {};
+  const fieldErrors: Partial<Record<SettingsField, string>> = {};
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0];
@@ -339,7 +311,7 @@ export function validateSettingsUpdate(
   }
 
   const { clientSecret, ...rest } = parsed.data;
-  const value: SettingsUpdateParsed = { ...rest };
+  const value: SettingsUpdate = { ...rest };
   if (clientSecret !== undefined && clientSecret !== '') value.clientSecret = clientSecret;
 
   const modeProblem = checkRedirectForAuthMode(value.redirectUri, value.authMode);

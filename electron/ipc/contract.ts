@@ -10,7 +10,7 @@ import type {
   ConnectionState,
   UserFacingError,
 } from '../auth/connection-state';
-import type { Environment } from '../auth/config-types';
+import type { Environment, SettingsField, SettingsUpdate } from '../auth/config-types';
 import type { QueryCost } from '../jobber/query-cost';
 
 export type {
@@ -25,7 +25,8 @@ export type {
   StorageUnavailableReason,
   UserFacingError,
 } from '../auth/connection-state';
-export type { Environment } from '../auth/config-types';
+export type { Environment, SettingsField, SettingsUpdate } from '../auth/config-types';
+export { SETTINGS_FIELDS } from '../auth/config-types';
 export type { QueryCost } from '../jobber/query-cost';
 
 /** Everything the renderer needs to draw the dashboard. Never holds a secret. */
@@ -46,37 +47,6 @@ export interface SettingsView {
   graphqlVersion: string;
   allowWeakStorage: boolean;
 }
-
-/** A settings change. `clientSecret` absent or empty keeps the saved one. */
-export interface SettingsUpdate {
-  mode: Environment;
-  clientId: string;
-  clientSecret?: string;
-  redirectUri: string;
-  authMode: AuthMode;
-  graphqlVersion: string;
-  allowWeakStorage: boolean;
-}
-
-export type SettingsField = keyof SettingsUpdate;
-
-/**
- * Every settings field, in form order. The one list the IPC schema (ipc-schemas.ts) and the
- * renderer's form are built from; `satisfies` and the check below keep it in step with
- * SettingsUpdate.
- */
-export const SETTINGS_FIELDS = [
-  'mode',
-  'clientId',
-  'clientSecret',
-  'redirectUri',
-  'authMode',
-  'graphqlVersion',
-  'allowWeakStorage',
-] as const satisfies readonly SettingsField[];
-
-// Compile-time check: a field added to SettingsUpdate but not to SETTINGS_FIELDS fails here.
-const _settingsFieldsComplete: Exclude<SettingsField, (typeof SETTINGS_FIELDS)[number]> extends never ? true : never = true;
 
 export type SaveSettingsResult =
   | { ok: true; settings: SettingsView }

@@ -1,4 +1,4 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_GRAPHQL_VERSION,
   DEFAULT_REDIRECT_URI,
@@ -15,10 +15,8 @@ import {
   sandboxConfig,
   validateSettingsUpdate,
   type ConfigResult,
-  type SettingsFieldName,
-  type SettingsUpdateParsed,
 } from '../../../electron/auth/config';
-import type { SettingsField, SettingsUpdate } from '../../../electron/ipc/contract';
+import type { SettingsUpdate } from '../../../electron/auth/config-types';
 
 const CREDS = { JOBBER_CLIENT_ID: 'env-id', JOBBER_CLIENT_SECRET: 'env-secret' };
 
@@ -26,13 +24,6 @@ function problemsOf(result: ConfigResult): string[] {
   if (result.kind !== 'invalid') throw new Error(`expected invalid, got ${result.kind}`);
   return result.problems;
 }
-
-describe('contract compatibility', () => {
-  it('uses the same field names and shape as the IPC contract', () => {
-    expectTypeOf<SettingsFieldName>().toEqualTypeOf<SettingsField>();
-    expectTypeOf<SettingsUpdateParsed>().toMatchTypeOf<SettingsUpdate>();
-  });
-});
 
 describe('loadConfig: which mode', () => {
   it('falls back to the sandbox with defaults when nothing is configured', () => {
