@@ -9,6 +9,7 @@ import path from 'node:path';
 import {
   app,
   BrowserWindow,
+  dialog,
   Menu,
   net,
   Notification,
@@ -58,10 +59,18 @@ if (ENV.userData) app.setPath('userData', path.resolve(ENV.userData));
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let logger: Logger = silentLogger;
+/** Ready for callbacks and system events: set once start() has settled. */
 let controller: AppController | null = null;
+/**
+ * What quit must stop, set before start(): start() may be running a refresh right now (a saved
+ * token that expired while the app was closed), and quitting must wait for its new pair to be
+ * written rather than lose the grant.
+ */
+let engine: AppController | null = null;
 let appWindow: BrowserWindow | null = null;
 let ipc: IpcMainWrapper | null = null;
 let stopSystemEvents: (() => void) | null = null;
+let reopenAppWindow: (() => void) | null = null;
 const earlyCallbacks: string[] = [];
 
 function positiveInt(value: string | undefined): number | undefined {
@@ -191,11 +200,13 @@ async function onReady(): Promise<void> {
     });
     appWindow = win;
   };
-  app.on('activate', () => {
+  reopenAppWindow = () => {
     if (appWindow === null) createWindow();
-  });
+  };
+  app.on('activate', reopenAppWindow);
   createWindow();
 
+  engine = created;
   try {
     await created.start();
   } catch (error) {
@@ -231,7 +242,7 @@ function installQuitHandler(): void {
     if (stopping) return;
     stopping = true;
     stopSystemEvents?.();
-    const done = controller?.stop() ?? Promise.resolve();
+    const done = engine?.stop() ?? Promise.resolve();
     void done
       .catch((error: unknown) => logger.error('Stopping the session failed', { error: describeError(error) }))
       .finally(() => {
@@ -260,10 +271,25 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform === 'darwin') return;
+    // The sign-in window closes itself as soon as Jobber redirects; if the app window was already
+    // closed, quitting now would drop the grant Jobber just created. Show the result instead.
+    if (engine?.snapshot().connection.status === 'connecting') {
+      reopenAppWindow?.();
+      return;
+    }
+    app.quit();
   });
   process.on('uncaughtException', (error) => logger.error('Uncaught exception', { error: describeError(error) }));
   process.on('unhandledRejection', (error) => logger.error('Unhandled rejection', { error: describeError(error) }));
   installQuitHandler();
-  app.whenReady().then(onReady, (error: unknown) => logger.error('App failed to start', { error: describeError(error) }));
+  app
+    .whenReady()
+    .then(onReady)
+    .catch((error: unknown) => {
+      // Nothing may be on screen yet: say so and exit instead of leaving an invisible process.
+      logger.error('App failed to start', { error: describeError(error) });
+      dialog.showErrorBox('Jobber Connect could not start', describeError(error));
+      app.exit(1);
+    });
 }

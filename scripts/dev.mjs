@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run dev`: Vite's dev server for the renderer (hot reload), esbuild watching main and
 // preload, and Electron pointed at the dev server through VITE_DEV_SERVER_URL. Ctrl+C stops all.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { electronBinary } from './electron-binary.cjs';
@@ -17,9 +17,19 @@ const builder = spawn(process.execPath, [`${root}scripts/build-main.mjs`, '--wat
 // Give the first bundle a moment to land before Electron loads it.
 await new Promise((resolve) => setTimeout(resolve, 1500));
 
-const electronPath = electronBinary({ root });
+// The electron package fetches its binary on first use (there is no install step); do that here
+// too, as `npm start` does through `electron .`.
+let electronPath = electronBinary({ root });
+if (electronPath === null && !process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+  console.log('dev: downloading the Electron binary (first run only)…');
+  spawnSync(process.execPath, [`${root}node_modules/electron/install.js`], { stdio: 'inherit', cwd: root });
+  electronPath = electronBinary({ root });
+}
 if (electronPath === null) {
-  console.error(`dev: no Electron binary (set ELECTRON_OVERRIDE_DIST_PATH). The renderer is still served at ${url}`);
+  console.error(
+    'dev: no Electron binary: the download failed or ELECTRON_OVERRIDE_DIST_PATH names no Electron folder. ' +
+      `Run \`npx install-electron\` to retry. The renderer is still served at ${url}`,
+  );
 }
 
 let app = null;

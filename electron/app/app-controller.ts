@@ -80,8 +80,8 @@ export class AppController {
   private environment: Environment = 'jobber';
   private readonly loopback: LoopbackReceiver;
   /**
-   * What the shell itself has to tell the person (a blocked sign-in page). Merged into the
-   * session's activity list; the session has no public way to add an entry (see the report).
+   * What the shell itself has to tell the person (a blocked sign-in page), also when no session
+   * exists (not configured). Merged with the session's own activity list in every snapshot.
    */
   private readonly shellActivity: ActivityLog;
   /** Serialises start / reconfigure / stop. */

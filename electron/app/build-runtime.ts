@@ -8,7 +8,6 @@ import path from 'node:path';
 import { loadConfig, sandboxConfig } from '../auth/config';
 import type { Environment, JobberConfig } from '../auth/config-types';
 import type { Clock, Logger } from '../auth/ports';
-import { registerSecret } from '../auth/redact';
 import { Session } from '../auth/session';
 import { createTokenClient } from '../auth/token-client';
 import { JobberGraphqlClient } from '../jobber/graphql-client';
@@ -87,8 +86,8 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<BuildResult> {
     });
     deps.logger.info('Running against the local sandbox', { reason: result.reason });
   } else {
+    // The session and the token client pin the client secret for redaction.
     config = result.config;
-    registerSecret(config.clientSecret);
   }
 
   const store = createTokenVault({

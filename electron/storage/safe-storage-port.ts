@@ -8,7 +8,12 @@ import type { SafeStorage } from 'electron';
 export interface SafeStoragePort {
   /** Name of the encryption backend in use: Linux reports its keyring, others a fixed name. */
   backend(): string;
-  isAvailable(): Promise<boolean>;
+  /**
+   * Whether secrets can be encrypted now. `allowPlainText` is the person's "allow weak storage"
+   * choice: on Linux without a keyring, Electron reports encryption as unavailable unless plain-text
+   * (basic_text) encryption was explicitly allowed first.
+   */
+  isAvailable(allowPlainText: boolean): Promise<boolean>;
   encrypt(plainText: string): Promise<Buffer>;
   /** Throws when the data cannot be decrypted (other key, other backend, damaged bytes). */
   decrypt(cipher: Buffer): Promise<{ text: string; shouldReEncrypt: boolean }>;
@@ -26,8 +31,12 @@ export function electronSafeStorage(safeStorage: SafeStorage, platform: NodeJS.P
   return {
     backend: () =>
       platform === 'linux' ? safeStorage.getSelectedStorageBackend() : (PLATFORM_BACKENDS[platform] ?? platform),
-    isAvailable: async () =>
-      hasAsync ? await safeStorage.isAsyncEncryptionAvailable() : safeStorage.isEncryptionAvailable(),
+    isAvailable: async (allowPlainText) => {
+      if (platform === 'linux' && typeof safeStorage.setUsePlainTextEncryption === 'function') {
+        safeStorage.setUsePlainTextEncryption(allowPlainText);
+      }
+      return hasAsync ? await safeStorage.isAsyncEncryptionAvailable() : safeStorage.isEncryptionAvailable();
+    },
     encrypt: async (plainText) =>
       hasAsync ? await safeStorage.encryptStringAsync(plainText) : safeStorage.encryptString(plainText),
     decrypt: async (cipher) => {

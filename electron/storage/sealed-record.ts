@@ -37,7 +37,7 @@ export class VaultRefusedError extends Error {
 /** Encrypts `text` into a record, or throws VaultRefusedError. */
 export async function seal(port: SafeStoragePort, text: string, allowWeak: boolean): Promise<SealedRecord> {
   const backend = port.backend();
-  const behaviour = chooseVaultBehaviour(backend, await port.isAvailable(), allowWeak);
+  const behaviour = chooseVaultBehaviour(backend, await port.isAvailable(allowWeak), allowWeak);
   if (behaviour.kind === 'refuse') throw new VaultRefusedError(behaviour.reason, behaviour.message);
   const cipher = await port.encrypt(text);
   return { version: 1, backend, ciphertext: cipher.toString('base64') };
@@ -48,7 +48,7 @@ export async function open(port: SafeStoragePort, record: SealedRecord, allowWea
   const backend = port.backend();
   let available: boolean;
   try {
-    available = await port.isAvailable();
+    available = await port.isAvailable(allowWeak);
   } catch {
     available = false;
   }

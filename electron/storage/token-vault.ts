@@ -40,7 +40,7 @@ export function createTokenVault(options: TokenVaultOptions): TokenStore {
 
   async function isAvailable(): Promise<boolean> {
     try {
-      return await safeStorage.isAvailable();
+      return await safeStorage.isAvailable(options.allowWeakStorage());
     } catch {
       return false;
     }

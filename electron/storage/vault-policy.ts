@@ -11,15 +11,9 @@ export const WEAK_BACKEND = 'basic_text';
 
 /** Decides from the backend name, availability and the person's "allow weak storage" setting. */
 export function chooseVaultBehaviour(backend: string, available: boolean, allowWeak: boolean): VaultBehaviour {
-  if (!available || backend === 'unknown') {
-    return {
-      kind: 'refuse',
-      reason: 'unavailable',
-      message: 'No system keyring is available, so the connection cannot be stored securely.',
-    };
-  }
-  if (backend === WEAK_BACKEND) {
-    if (allowWeak) return { kind: 'use', weak: true };
+  // basic_text first: without the opt-in Electron may also report it as unavailable, and the
+  // person must hear the message that names the opt-in, not "no keyring".
+  if (backend === WEAK_BACKEND && !allowWeak) {
     return {
       kind: 'refuse',
       reason: 'basic-text',
@@ -27,5 +21,12 @@ export function chooseVaultBehaviour(backend: string, available: boolean, allowW
         'This system has no keyring, only plain-text storage. Install or unlock a keyring, or allow weak storage in Settings.',
     };
   }
-  return { kind: 'use', weak: false };
+  if (!available || backend === 'unknown') {
+    return {
+      kind: 'refuse',
+      reason: 'unavailable',
+      message: 'No system keyring is available, so the connection cannot be stored securely.',
+    };
+  }
+  return { kind: 'use', weak: backend === WEAK_BACKEND };
 }

@@ -275,11 +275,19 @@ export const safeStorageControl = {
   asyncApi: true,
   shouldReEncrypt: false,
   encryptCalls: 0,
+  /** Set by setUsePlainTextEncryption; Electron 41+ reports basic_text as unavailable without it. */
+  plainTextAllowed: false,
 };
+
+/** As Electron reports it: a keyring-less Linux (basic_text) is unavailable unless plain text was allowed. */
+function fakeAvailable(): boolean {
+  if (!safeStorageControl.available) return false;
+  return safeStorageControl.backend !== 'basic_text' || safeStorageControl.plainTextAllowed;
+}
 
 function fakeEncrypt(plainText: string): Buffer {
   safeStorageControl.encryptCalls += 1;
-  if (!safeStorageControl.available) throw new Error('Encryption is not available.');
+  if (!fakeAvailable()) throw new Error('Encryption is not available.');
   return Buffer.from(`${safeStorageControl.key}|${Buffer.from(plainText, 'utf8').toString('hex')}`, 'utf8');
 }
 function fakeDecrypt(cipher: Buffer): string {
@@ -290,10 +298,12 @@ function fakeDecrypt(cipher: Buffer): string {
 
 export const safeStorage = {
   getSelectedStorageBackend: () => safeStorageControl.backend,
-  isEncryptionAvailable: () => safeStorageControl.available,
+  isEncryptionAvailable: () => fakeAvailable(),
   encryptString: (plainText: string) => fakeEncrypt(plainText),
   decryptString: (cipher: Buffer) => fakeDecrypt(cipher),
-  setUsePlainTextEncryption: () => {},
+  setUsePlainTextEncryption: (usePlainText: boolean) => {
+    safeStorageControl.plainTextAllowed = usePlainText;
+  },
   get encryptStringAsync() {
     return safeStorageControl.asyncApi ? async (plainText: string) => fakeEncrypt(plainText) : undefined;
   },
@@ -303,7 +313,7 @@ export const safeStorage = {
       : undefined;
   },
   get isAsyncEncryptionAvailable() {
-    return safeStorageControl.asyncApi ? async () => safeStorageControl.available : undefined;
+    return safeStorageControl.asyncApi ? async () => fakeAvailable() : undefined;
   },
 };
 
@@ -438,6 +448,10 @@ export const screen = {
 
 export const dialog = {
   shown: [] as unknown[],
+  errorBoxes: [] as Array<{ title: string; content: string }>,
+  showErrorBox(title: string, content: string): void {
+    dialog.errorBoxes.push({ title, content });
+  },
   async showMessageBox(...args: unknown[]) {
     dialog.shown.push(args);
     return { response: 0 };
@@ -476,6 +490,7 @@ export function resetElectronStub(): void {
     asyncApi: true,
     shouldReEncrypt: false,
     encryptCalls: 0,
+    plainTextAllowed: false,
   });
   app.removeAllListeners();
   app.isPackaged = false;

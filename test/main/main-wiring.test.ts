@@ -126,6 +126,38 @@ describe('main.ts', () => {
     expect(JSON.stringify(win.webContents.sent)).not.toMatch(/early-code|second-code/);
   });
 
+  it('does not quit while a sign-in completes with no window left: reopens the app window instead', async () => {
+    const stub = await loadMain();
+    const win = await ready(stub);
+    await stub.ipcMain.invoke('jobber-connect:connect', { sender: win.webContents });
+    win.close();
+    const before = stub.BrowserWindow.instances.length;
+    stub.app.emit('window-all-closed');
+    expect(stub.app.quitCalls).toBe(0);
+    expect(stub.BrowserWindow.instances.length).toBe(before + 1);
+  });
+
+  it('quits when the last window closes and no sign-in is under way', async () => {
+    const stub = await loadMain();
+    const win = await ready(stub);
+    win.close();
+    stub.app.emit('window-all-closed');
+    await until(() => stub.app.quitCalls === 1, 'quit');
+  });
+
+  it('a failure while getting ready shows an error box and exits instead of leaving an invisible process', async () => {
+    const stub = await loadMain((s) => {
+      s.Menu.buildFromTemplate = () => {
+        throw new Error('menu exploded');
+      };
+    });
+    stub.app.ready = true;
+    stub.app.emit('ready');
+    await until(() => stub.dialog.errorBoxes.length === 1, 'error box');
+    expect(stub.dialog.errorBoxes[0]).toEqual({ title: 'Jobber Connect could not start', content: expect.stringContaining('menu exploded') });
+    expect(stub.app.quitCalls).toBeGreaterThan(0);
+  });
+
   it('holds the quit until the session has stopped, then quits', async () => {
     const stub = await loadMain();
     await ready(stub);
