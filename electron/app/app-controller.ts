@@ -89,7 +89,7 @@ export class AppController {
   private stopped = false;
 
   constructor(private readonly deps: AppControllerDeps) {
-    this.loopback = new LoopbackReceiver((url) => void this.completeCallback(url));
+    this.loopback = new LoopbackReceiver((url) => void this.completeExternalCallback(url));
     this.shellActivity = new ActivityLog({ clock: deps.clock, logger: deps.logger, maxEntries: 10 });
   }
 
@@ -319,6 +319,25 @@ export class AppController {
       this.deps.logger.warn('A sign-in response arrived but the app is not configured; ignored');
       return;
     }
+    await this.completeExternalCallback(url);
+  }
+
+  /**
+   * A callback from outside the app (the loopback listener, an OS-registered link). Any web page
+   * can fire one, and one with no parameters reads as "denied": it would end the person's sign-in.
+   * Jobber's real Deny looks the same, so while a sign-in is pending it is noted, and the request
+   * stays until Cancel or its 10-minute expiry. (Inside the app window only the main frame's
+   * redirect from Jobber's pages counts, so there a bare callback is a real Deny.)
+   */
+  private async completeExternalCallback(url: string): Promise<void> {
+    const connecting = this.runtime?.session.getState().status === 'connecting';
+    if (connecting && hasNoParameters(url)) {
+      this.shellActivity.warning(
+        'A sign-in reply without details arrived from outside the app. If you chose Deny in Jobber, press Cancel; otherwise finish signing in in your browser.',
+      );
+      this.emit();
+      return;
+    }
     await this.completeCallback(url);
   }
 
@@ -352,6 +371,14 @@ export class AppController {
     this.shellActivity.warning(message, { host });
     this.deps.notify?.('Jobber Connect could not open a sign-in page', message);
     this.emit();
+  }
+}
+
+function hasNoParameters(url: string): boolean {
+  try {
+    return new URL(url).search === '';
+  } catch {
+    return false;
   }
 }
 

@@ -174,6 +174,20 @@ describe('main process wiring (sandbox, stubbed electron)', () => {
     expect(h.controller.snapshot().connection.status).toBe('connected');
   });
 
+  it('system-browser mode: a bare callback from outside (any web page can fire one) does not end the pending sign-in', async () => {
+    const h = await harness({ env: { JOBBER_AUTH_MODE: 'system-browser' } });
+    const { shell } = await import('../helpers/electron-stub');
+    await h.controller.start();
+    await h.invoke('connect');
+    await h.controller.handleExternalCallback('com.jobberconnect.app:/oauth/callback');
+    const snapshot = h.controller.snapshot();
+    expect(snapshot.connection.status).toBe('connecting');
+    expect(snapshot.activity[0]?.message).toMatch(/without details.*press Cancel/);
+    const callbackUrl = await followConsent(shell.opened.at(-1) ?? '', 'allow');
+    await h.controller.handleExternalCallback(callbackUrl);
+    expect(h.controller.snapshot().connection.status).toBe('connected');
+  });
+
   it('system-browser mode with a loopback redirect listens only while the request is pending', async () => {
     const portProbe = await import('node:net');
     const port = await new Promise<number>((resolve) => {
