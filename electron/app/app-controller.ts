@@ -11,7 +11,6 @@ import { DEFAULT_GRAPHQL_VERSION, DEFAULT_REDIRECT_URI, type Environment } from 
 import { ActivityLog, MAX_ACTIVITY_ENTRIES } from '../auth/activity-log';
 import type { ActivityEntry, ConnectionState } from '../auth/connection-state';
 import { isAuthError } from '../auth/errors';
-import type { Clock, Logger } from '../auth/ports';
 import { describeError, redact, registerSecret } from '../auth/redact';
 import type {
   ActionResult,
@@ -22,14 +21,12 @@ import type {
   TestApiResult,
   UserFacingError,
 } from '../ipc/contract';
-import type { SafeStoragePort } from '../storage/safe-storage-port';
 import { VaultRefusedError } from '../storage/sealed-record';
 import type { AuthWindowRequest } from '../windows/auth-window';
 import { authAllowedOrigins, decideNavigation, describeBlockedSignIn } from '../windows/navigation-policy';
-import { buildRuntime, type Runtime, type StartSandbox } from './build-runtime';
+import { buildRuntime, type Runtime, type RuntimeDeps } from './build-runtime';
 import { callbackScheme } from './callback-args';
 import { LoopbackReceiver } from './loopback-receiver';
-import type { SettingsStore } from './settings-store';
 
 export type { SandboxHandle, StartSandbox } from './build-runtime';
 
@@ -41,19 +38,10 @@ export interface AuthWindowPort {
   open(request: AuthWindowRequest): void;
 }
 
-export interface AppControllerDeps {
-  userDataDir: string;
-  env: Record<string, string | undefined>;
-  dotenvText: string | null;
-  settings: SettingsStore;
-  safeStorage: SafeStoragePort;
-  clock: Clock;
-  logger: Logger;
+/** What the controller needs: what building a runtime needs, plus the window and OS adapters. */
+export interface AppControllerDeps extends RuntimeDeps {
   authWindow: AuthWindowPort;
   openExternal: (url: string) => Promise<void>;
-  startSandbox: StartSandbox;
-  /** Sandbox access-token lifetime override (honoured only in sandbox mode; e2e uses it). */
-  sandboxTokenLifetimeSec?: number;
   /** Registers the callback scheme with the OS (system-browser mode). */
   registerScheme?: (scheme: string) => void;
   /** Receives every snapshot (sent to the renderer). */
