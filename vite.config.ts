@@ -1,17 +1,29 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { metaContentSecurityPolicy } from './electron/windows/content-security-policy';
+
+const CSP_META = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i;
 
 /**
- * The built index.html carries a strict CSP meta tag. In `vite dev` that tag would block the inline
- * React-refresh preamble Vite injects, so the dev server drops it; main's dev CSP header (see
- * electron/windows/content-security-policy.ts) still applies there. Production builds keep it.
+ * One Content-Security-Policy for the renderer, defined in electron/windows/content-security-policy.ts.
+ * The production build writes it into index.html's meta tag (main also sends it as a header). The
+ * dev server drops the tag: it would block the inline React-refresh preamble Vite injects, and
+ * main's dev header governs there.
  */
-function dropMetaCspInDev(): Plugin {
+function contentSecurityPolicyMeta(): Plugin {
   return {
-    name: 'jobber-connect:drop-meta-csp-in-dev',
-    apply: 'serve',
-    transformIndexHtml: (html) =>
-      html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i, ''),
+    name: 'jobber-connect:csp-meta',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html, context) => {
+        if (!CSP_META.test(html)) throw new Error('renderer/index.html lost its Content-Security-Policy meta tag');
+        if (context.server) return html.replace(CSP_META, '');
+        return html.replace(
+          CSP_META,
+          `<meta http-equiv="Content-Security-Policy" content="${metaContentSecurityPolicy()}" />\n    `,
+        );
+      },
+    },
   };
 }
 
@@ -19,7 +31,7 @@ function dropMetaCspInDev(): Plugin {
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [react(), dropMetaCspInDev()],
+  plugins: [react(), contentSecurityPolicyMeta()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

@@ -37,3 +37,14 @@ export function contentSecurityPolicy(mode: CspMode): string {
     "object-src 'none'",
   ].join('; ');
 }
+
+/**
+ * The production policy for the `<meta>` tag Vite writes into the built index.html (defence in
+ * depth beside the header). `frame-ancestors` is left out: browsers ignore it in a meta policy.
+ */
+export function metaContentSecurityPolicy(): string {
+  return contentSecurityPolicy({ kind: 'production' })
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors'))
+    .join('; ');
+}

@@ -14,6 +14,7 @@ import { installFakeBridge } from './fake-bridge';
 import type { FakeBridgeHook, FakeBridgeOptions } from './fake-bridge';
 import { RENDERER_CSP, startStaticServer } from './static-server';
 import type { StaticServer } from './static-server';
+import { metaContentSecurityPolicy } from '../../electron/windows/content-security-policy';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MISSING_CHROMIUM = `Chromium missing: apt-get install chromium (looked for ${CHROMIUM}; set CHROMIUM_PATH to override)`;
@@ -394,7 +395,7 @@ test('the page is served and built under the strict CSP', async () => {
   const response = await fetch(`${server.origin}/index.html`);
   expect(response.headers.get('content-security-policy')).toBe(RENDERER_CSP);
   const html = readFileSync(path.join(rootDir, 'dist', 'renderer', 'index.html'), 'utf8');
-  expect(html).toContain(`content="${RENDERER_CSP}"`);
+  expect(html).toContain(`content="${metaContentSecurityPolicy()}"`);
   // no inline scripts or style blocks in the built page
   expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   expect(html).not.toMatch(/<style[\s>]/);

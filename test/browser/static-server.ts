@@ -7,10 +7,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { contentSecurityPolicy } from '../../electron/windows/content-security-policy';
 
 /** The renderer's CSP; renderer/index.html carries the same policy in a meta tag. */
-export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+/** The same header main sends for app:// in production. */
+export const RENDERER_CSP = contentSecurityPolicy({ kind: 'production' });
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
