@@ -1,11 +1,13 @@
 /**
- * The connection state machine: Connect (pending request → callback → code exchange → account →
- * persist → connected), rotation-safe refresh (single flight, crash marker, persist before use,
- * scheduled ahead of expiry, backoff while offline), reactions to Jobber's verdicts (rejected grant,
- * disconnected in Jobber) and Disconnect. Everything outside reaches it through ports (clock,
- * random, logger, token store, token endpoint, account API); no Electron, no direct I/O. Its
- * wording lives in session-messages.ts, its timers in deadline-timer.ts, the appDisconnect call in
- * session-disconnect.ts.
+ * The connection state machine and its public API: start-up (load the store and settle), Connect
+ * (pending request → callback → code exchange → account → persist → connected), tokens for API
+ * callers, reactions to outside events, Disconnect and shutdown. It owns the grant, the state, the
+ * generation and the store queue. Everything outside reaches it through ports (clock, random,
+ * logger, token store, token endpoint, account API); no Electron, no direct I/O. The rotation-safe
+ * refresh pipeline (single flight, crash marker, persist before use, schedule, backoff, save retry,
+ * failure classification) lives in refresh-runner.ts; the handling of token endpoint answers in
+ * token-answers.ts; its wording in session-messages.ts, its timers in deadline-timer.ts, the
+ * appDisconnect call in session-disconnect.ts.
  *
  * Invariants:
  * - A refresh token is spent only after a marker saying so is persisted, and the pair it buys is
@@ -32,13 +34,13 @@
  *   since Jobber did create a grant, it is told (appDisconnect, bounded). stop() at that moment
  *   drops the answer without writing or calling anything.
  */
-import type { ActivityEntry, ConnectionState, GrantDetails, NeedsReconnectReason } from './connection-state';
+import type { ActivityEntry, ConnectionState } from './connection-state';
 import type { JobberConfig } from './config-types';
 import { ActivityLog } from './activity-log';
 import { buildAuthorizeUrl } from './authorize-request';
 import { parseCallback } from './callback-parser';
 import { DeadlineTimer } from './deadline-timer';
-import { AuthError, isAuthError, isTransient } from './errors';
+import { AuthError, isAuthError } from './errors';
 import { PendingRequests } from './pending-requests';
 import {
   type Clock,
@@ -52,22 +54,18 @@ import {
   silentLogger,
   systemClock,
 } from './ports';
-import { createRedactingLogger, describeError, fingerprint, pinSecret, redact, unpinSecret } from './redact';
-import { type RefreshPolicy, backoffDelay, callerMargin, nextRefreshAt, resolvePolicy } from './refresh-policy';
+import { createRedactingLogger, describeError, pinSecret, redact, unpinSecret } from './redact';
+import { type RefreshPolicy, callerMargin, resolvePolicy } from './refresh-policy';
+import { RefreshRunner } from './refresh-runner';
 import { notifyJobberOfDisconnect, type NotifyJobberOutcome } from './session-disconnect';
-import {
-  INTERRUPTED_REFRESH_MESSAGE,
-  LOST_ANSWER_MESSAGE,
-  MESSAGES,
-  type RefreshTrigger,
-  TRIGGER_TEXT,
-  UNKNOWN_ACCOUNT,
-  rejectedMessage,
-} from './session-messages';
+import { MESSAGES, rejectedMessage } from './session-messages';
+import { TokenClockNotes, storable, toAuthError } from './token-answers';
 import type { StoredConnection, TokenSet } from './token-model';
 
 // Kept exported from here for existing importers; session-messages.ts is their home.
 export { INTERRUPTED_REFRESH_MESSAGE, LOST_ANSWER_MESSAGE, UNKNOWN_ACCOUNT } from './session-messages';
+// Likewise; token-answers.ts is its home.
+export { CLOCK_SKEW_WARNING_MS } from './token-answers';
 
 export interface SessionOptions {
   config: JobberConfig;
@@ -79,12 +77,6 @@ export interface SessionOptions {
   logger?: Logger;
   policy?: Partial<RefreshPolicy>;
 }
-
-/** A clock this far from Jobber's earns a warning in the activity list (once per session). */
-export const CLOCK_SKEW_WARNING_MS = 5 * 60_000;
-
-/** Failures after which Jobber may have rotated the refresh token without us seeing the answer. */
-const ANSWER_MAY_BE_LOST: ReadonlySet<AuthError['kind']> = new Set(['timeout', 'network', 'invalid-response']);
 
 interface ConnectAttempt {
   authorizeUrl: string;
@@ -102,10 +94,6 @@ interface Completion {
   abandoned: Abandon | null;
   /** Where Cancel returns to (the attempt's resting state). */
   resting: ConnectionState;
-}
-
-function toAuthError(error: unknown, fallback: AuthError['kind'] = 'network'): AuthError {
-  return isAuthError(error) ? error : new AuthError(fallback, describeError(error));
 }
 
 /**
@@ -133,12 +121,6 @@ function configProblems(config: JobberConfig): string[] {
   return problems;
 }
 
-/** The token pair without the one-off diagnostics the token client attaches (never persisted). */
-function storable(tokens: TokenSet): TokenSet {
-  const { accessToken, refreshToken, accessTokenIssuedAt, accessTokenExpiresAt, expirySource } = tokens;
-  return { accessToken, refreshToken, accessTokenIssuedAt, accessTokenExpiresAt, expirySource };
-}
-
 export class Session {
   private readonly config: JobberConfig;
   private readonly tokenEndpoint: TokenEndpoint;
@@ -158,14 +140,6 @@ export class Session {
   private connectAttempt: ConnectAttempt | null = null;
   /** Set from the accepted callback until the Connect settles. */
   private completion: Completion | null = null;
-  private refreshPromise: Promise<TokenSet> | null = null;
-  /** Consecutive transient failures, for backoff. */
-  private attempt = 0;
-  private lastTransientError: AuthError | null = null;
-  /** The live record could not be persisted after a refresh; retried by saveRetryTimer. */
-  private unsaved = false;
-  private saveAttempts = 0;
-  private accountFetchInFlight = false;
   /** Bumped whenever the grant is replaced or dropped: late results of older work are discarded. */
   private generation = 0;
   private storeChain: Promise<unknown> = Promise.resolve();
@@ -176,11 +150,11 @@ export class Session {
   private reconnectBase: ConnectionState | null = null;
   /** The token pair pinned in the redactor (the current one); unpinned when replaced. */
   private pinnedTokens: string[] = [];
-  private clockWarned = false;
 
-  private readonly refreshTimer: DeadlineTimer;
   private readonly connectTimer: DeadlineTimer;
-  private readonly saveRetryTimer: DeadlineTimer;
+  private readonly tokenClock: TokenClockNotes;
+  /** The refresh pipeline (single flight, schedule, backoff, save retries) for the live grant. */
+  private readonly refresher: RefreshRunner;
 
   constructor(options: SessionOptions) {
     this.config = options.config;
@@ -193,9 +167,29 @@ export class Session {
     this.policy = resolvePolicy(options.policy);
     this.activity = new ActivityLog({ clock: this.clock, logger: this.logger, onChange: () => this.emit() });
     this.pending = new PendingRequests(this.clock);
-    this.refreshTimer = new DeadlineTimer(this.clock, this.policy.maxTimerMs);
     this.connectTimer = new DeadlineTimer(this.clock, this.policy.maxTimerMs);
-    this.saveRetryTimer = new DeadlineTimer(this.clock, this.policy.maxTimerMs);
+    this.tokenClock = new TokenClockNotes(this.activity);
+    this.refresher = new RefreshRunner({
+      clock: this.clock,
+      random: this.random,
+      policy: this.policy,
+      activity: this.activity,
+      tokenEndpoint: this.tokenEndpoint,
+      jobberApi: this.jobberApi,
+      live: () => this.live,
+      setLive: (live) => {
+        this.live = live;
+      },
+      generation: () => this.generation,
+      bumpGeneration: () => (this.generation += 1),
+      state: () => this.state,
+      setState: (next) => this.setState(next),
+      halted: () => this.stopped || this.disconnecting,
+      persist: (gen, record) => this.persist(gen, record),
+      pinTokens: (tokens) => this.pinTokens(tokens),
+      noteTokenClock: (tokens) => this.tokenClock.note(tokens),
+      notConnectedError: () => this.notConnectedError(),
+    });
     // The longest-lived secret: never allowed to drop out of exact-value redaction.
     if (this.config.clientSecret) pinSecret(this.config.clientSecret);
   }
@@ -290,11 +284,11 @@ export class Session {
         refreshTokenFingerprint: connection.refreshInFlight.refreshTokenFingerprint,
         startedAt: connection.refreshInFlight.startedAt,
       });
-      await this.refresh('interrupted').catch(() => undefined);
+      await this.refresher.refresh('interrupted').catch(() => undefined);
       return;
     }
-    const due = this.enterConnected();
-    if (due) await this.refresh('startup').catch(() => undefined);
+    const due = this.refresher.enterConnected();
+    if (due) await this.refresher.refresh('startup').catch(() => undefined);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -389,7 +383,7 @@ export class Session {
     }
     if (completion.abandoned) return this.abandonApproved(tokens, completion.abandoned, null);
     this.pinTokens(tokens);
-    this.noteTokenClock(tokens);
+    this.tokenClock.note(tokens);
 
     this.generation += 1;
     const gen = this.generation;
@@ -434,10 +428,9 @@ export class Session {
       throw new AuthError('cancelled', MESSAGES.closedDuringSetup);
     }
     this.live = record;
-    this.attempt = 0;
-    this.lastTransientError = null;
+    this.refresher.resetBackoff();
     this.activity.info(MESSAGES.connected(record.account));
-    this.enterConnected();
+    this.refresher.enterConnected();
   }
 
   /**
@@ -532,15 +525,15 @@ export class Session {
     if (!live) throw this.notConnectedError();
     const now = this.clock.now();
     const { accessToken, accessTokenExpiresAt } = live.tokens;
-    if (this.state.status === 'offline-retrying' && !this.refreshPromise) {
+    if (this.state.status === 'offline-retrying' && !this.refresher.inFlight) {
       // Backing off: do not turn every API call into a refresh attempt.
       if (now < accessTokenExpiresAt) return accessToken;
-      throw this.lastTransientError ?? new AuthError('network', MESSAGES.offlineExpired);
+      throw this.refresher.lastTransientError ?? new AuthError('network', MESSAGES.offlineExpired);
     }
     // Still good for longer than the caller margin: hand it out, even while a refresh runs.
     if (now + callerMargin(live.tokens, this.policy) < accessTokenExpiresAt) return accessToken;
     try {
-      return (await this.refresh('caller')).accessToken;
+      return (await this.refresher.refresh('caller')).accessToken;
     } catch (error) {
       const current = this.live;
       if (isAuthError(error) && (error.transient || error.kind === 'storage') && current && this.clock.now() < current.tokens.accessTokenExpiresAt) {
@@ -557,21 +550,22 @@ export class Session {
    */
   async reportUnauthorized(tokenUsed: string): Promise<string> {
     if (!this.live) throw this.notConnectedError();
-    if (this.refreshPromise) return (await this.refreshPromise).accessToken;
+    const inFlight = this.refresher.inFlight;
+    if (inFlight) return (await inFlight).accessToken;
     if (this.live.tokens.accessToken !== tokenUsed) return this.getAccessToken();
-    return (await this.refresh('unauthorized')).accessToken;
+    return (await this.refresher.refresh('unauthorized')).accessToken;
   }
 
   /** Jobber said "User has disconnected this app": the grant is gone → needs-reconnect. */
   reportDisconnectedInJobber(): void {
     if (!this.live) return;
-    this.loseGrant('disconnected-in-jobber', rejectedMessage('disconnected-in-jobber', this.live.account));
+    this.refresher.loseGrant('disconnected-in-jobber', rejectedMessage('disconnected-in-jobber', this.live.account));
   }
 
   /** Person-initiated refresh. Throws the AuthError on failure; the state is updated either way. */
   async refreshNow(): Promise<void> {
     if (!this.live) throw this.notConnectedError();
-    await this.refresh('manual');
+    await this.refresher.refresh('manual');
   }
 
   private notConnectedError(): AuthError {
@@ -581,265 +575,19 @@ export class Session {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Refresh
-
-  /** Single flight: every caller shares the one refresh in progress. */
-  private refresh(trigger: RefreshTrigger): Promise<TokenSet> {
-    if (this.refreshPromise) return this.refreshPromise;
-    // Started on a microtask so refreshPromise is set before any of its work (a state listener
-    // asking for a token during the 'refreshing' publication must join this flight, not start one).
-    const promise = Promise.resolve()
-      .then(() => this.runRefresh(trigger))
-      .finally(() => {
-        if (this.refreshPromise === promise) this.refreshPromise = null;
-      });
-    this.refreshPromise = promise;
-    // Callers that do not await (timers, resume, online) must not produce unhandled rejections.
-    promise.catch(() => undefined);
-    return promise;
-  }
-
-  private async runRefresh(trigger: RefreshTrigger): Promise<TokenSet> {
-    const live = this.live;
-    if (!live) throw this.notConnectedError();
-    const gen = this.generation;
-    this.refreshTimer.clear();
-    const startedAt = this.clock.now();
-    const spent = live.tokens.refreshToken;
-    const marker = { startedAt, refreshTokenFingerprint: fingerprint(spent) };
-    this.setState({ ...this.grantDetails(live), status: 'refreshing', startedAt });
-    this.activity.info(TRIGGER_TEXT[trigger], { refreshTokenFingerprint: marker.refreshTokenFingerprint });
-
-    // 1. Say, durably, that this refresh token is about to be spent.
-    const marked: StoredConnection = { ...live, refreshInFlight: marker };
-    try {
-      await this.persist(gen, marked);
-    } catch (error) {
-      const failure = new AuthError('storage', MESSAGES.saveBeforeRenewFailed(describeError(error)));
-      if (gen === this.generation) this.handleTransient(failure);
-      throw failure;
-    }
-    if (gen !== this.generation) throw new AuthError('cancelled', MESSAGES.closedWhileRenewing);
-    this.live = { ...marked, account: this.live?.account ?? marked.account };
-    this.unsaved = false;
-
-    // 2. Spend it.
-    let fresh: TokenSet;
-    try {
-      fresh = await this.tokenEndpoint.refresh(spent);
-    } catch (error) {
-      const failure = toAuthError(error);
-      if (gen === this.generation) this.handleRefreshFailure(failure, trigger);
-      throw failure;
-    }
-    if (gen !== this.generation) throw new AuthError('cancelled', MESSAGES.closedWhileRenewing);
-    this.pinTokens(fresh);
-
-    // 3. Persist the new pair (marker cleared) in one atomic save, before anyone uses it.
-    const base = this.live ?? marked;
-    const next: StoredConnection = {
-      ...base,
-      tokens: storable(fresh),
-      refreshInFlight: null,
-      lastRefresh: { at: this.clock.now(), result: 'ok' },
-    };
-    let saved = true;
-    try {
-      saved = await this.persist(gen, next);
-    } catch (error) {
-      saved = false;
-      this.activity.error(MESSAGES.renewedNotSaved(describeError(error)));
-    }
-    if (gen !== this.generation) throw new AuthError('cancelled', MESSAGES.closedWhileRenewing);
-
-    // 4. Swap, then let waiters have it.
-    this.live = { ...next, account: next.account ?? this.live?.account ?? null };
-    this.attempt = 0;
-    this.lastTransientError = null;
-    if (!saved) this.scheduleSaveRetry(true);
-    this.noteTokenClock(fresh);
-    this.activity.info(MESSAGES.renewed(fresh.accessTokenExpiresAt), {
-      accessTokenExpiresAt: fresh.accessTokenExpiresAt,
-      refreshTokenFingerprint: fingerprint(fresh.refreshToken),
-    });
-    this.enterConnected();
-    if (!this.live.account) void this.fetchMissingAccount(gen);
-    return next.tokens;
-  }
-
-  private handleRefreshFailure(failure: AuthError, trigger: RefreshTrigger): void {
-    const live = this.live;
-    if (!live) return;
-    if (failure.kind === 'disconnected-in-jobber') {
-      this.loseGrant('disconnected-in-jobber', rejectedMessage('disconnected-in-jobber', live.account), failure);
-      return;
-    }
-    if (failure.kind === 'rejected-grant') {
-      // Rotation kills the spent token the moment Jobber answers. If the previous attempt's answer
-      // may have been lost on the way back, that is the likeliest story: say so rather than
-      // blaming Jobber.
-      const previous = this.lastTransientError;
-      if (trigger === 'interrupted') {
-        this.loseGrant('interrupted-refresh', INTERRUPTED_REFRESH_MESSAGE, failure);
-      } else if (previous !== null && ANSWER_MAY_BE_LOST.has(previous.kind)) {
-        this.loseGrant('interrupted-refresh', LOST_ANSWER_MESSAGE, failure);
-      } else {
-        this.loseGrant('refresh-rejected', rejectedMessage('refresh-rejected', live.account), failure);
-      }
-      return;
-    }
-    if (failure.kind === 'misconfigured') {
-      const message = MESSAGES.credentialsRejected(failure.message);
-      this.generation += 1;
-      this.live = null;
-      this.clearTimers();
-      this.attempt = 0;
-      // The refresh token was not accepted for spending: clear the marker, keep everything else
-      // (and do not record a rejection), so a session with corrected Settings tries it again.
-      const kept: StoredConnection = { ...live, refreshInFlight: null };
-      this.persist(this.generation, kept).catch((error: unknown) =>
-        this.activity.error(MESSAGES.savedSignInNotUpdated(describeError(error))),
-      );
-      this.setState({ status: 'needs-reconnect', reason: 'credentials-rejected', account: live.account, message });
-      this.activity.error(message);
-      return;
-    }
-    // Transient kinds, and anything unexpected: the grant may well be fine, so keep it and retry.
-    this.handleTransient(failure);
-  }
-
-  private handleTransient(failure: AuthError): void {
-    const live = this.live;
-    if (!live) return;
-    this.attempt += 1;
-    this.lastTransientError = failure;
-    const now = this.clock.now();
-    const nextAttemptAt = now + backoffDelay(this.attempt, this.policy, this.random, failure.retryAfterMs);
-    const message = MESSAGES.retrying(
-      failure.kind === 'storage' ? 'storage' : isTransient(failure.kind) ? 'transient' : 'other',
-      nextAttemptAt,
-    );
-    this.live = { ...live, lastRefresh: { at: now, result: 'transient-failure', message: failure.message } };
-    this.setState({ ...this.grantDetails(this.live), status: 'offline-retrying', nextAttemptAt, attempt: this.attempt, message });
-    this.activity.warning(`${message} (${failure.message})`, { attempt: this.attempt, nextAttemptAt });
-    if (!this.stopped && !this.disconnecting) {
-      this.refreshTimer.arm(nextAttemptAt, () => void this.refresh('retry').catch(() => undefined));
-    }
-  }
-
-  /** The grant is gone: stop using it, keep the stored record (marked rejected), needs-reconnect. */
-  private loseGrant(reason: NeedsReconnectReason, message: string, cause?: AuthError): void {
-    const live = this.live;
-    if (!live) return;
-    this.generation += 1;
-    this.live = null;
-    this.clearTimers();
-    this.attempt = 0;
-    this.unsaved = false;
-    const kept: StoredConnection = { ...live, refreshInFlight: null, lastRefresh: { at: this.clock.now(), result: 'rejected', message } };
-    this.persist(this.generation, kept).catch((error: unknown) => this.activity.error(MESSAGES.refusalNotRecorded(describeError(error))));
-    this.setState({ status: 'needs-reconnect', reason, account: live.account, message });
-    this.activity.error(cause ? `${message} (${cause.message})` : message);
-  }
-
-  /** State → connected with the next refresh planned; returns true when that time has already come. */
-  private enterConnected(): boolean {
-    const live = this.live;
-    if (!live) return false;
-    const now = this.clock.now();
-    // The floor after a successful refresh: whatever the token or the clock says, no refresh loop.
-    const lastSuccessAt = live.lastRefresh?.result === 'ok' ? live.lastRefresh.at : undefined;
-    const planned = nextRefreshAt(live.tokens, this.policy, this.random, now, lastSuccessAt);
-    this.setState({ ...this.grantDetails(live), status: 'connected', nextRefreshAt: planned });
-    if (!this.stopped && !this.disconnecting) {
-      this.refreshTimer.arm(planned, () => void this.refresh('scheduled').catch(() => undefined));
-    }
-    return planned <= now;
-  }
-
-  /** Warnings a fresh token's expiry earns: our clock disagrees with Jobber's, or no expiry at all. */
-  private noteTokenClock(tokens: TokenSet): void {
-    if (tokens.expiredOnArrival) {
-      if (!this.clockWarned) this.activity.warning(MESSAGES.expiredOnArrival);
-      this.clockWarned = true;
-      return;
-    }
-    if (tokens.expirySource === 'default') this.activity.warning(MESSAGES.noExpiry);
-    const skew = tokens.clockSkewMs;
-    if (skew !== undefined && Math.abs(skew) >= CLOCK_SKEW_WARNING_MS && !this.clockWarned) {
-      this.clockWarned = true;
-      this.activity.warning(MESSAGES.clockSkew(skew), { clockSkewMinutes: Math.round(skew / 60_000) });
-    }
-  }
-
-  private async fetchMissingAccount(gen: number): Promise<void> {
-    const live = this.live;
-    if (this.accountFetchInFlight || !live || live.account) return;
-    this.accountFetchInFlight = true;
-    try {
-      const account = await this.jobberApi.fetchAccount(live.tokens.accessToken);
-      if (gen !== this.generation || !this.live) return;
-      this.live = { ...this.live, account };
-      if (this.state.status === 'connected' || this.state.status === 'refreshing' || this.state.status === 'offline-retrying') {
-        this.setState({ ...this.state, account });
-      }
-      this.activity.info(MESSAGES.identified(account.name));
-      await this.persist(gen, this.live).catch((error: unknown) =>
-        this.activity.warning(MESSAGES.accountNameNotSavedLater(describeError(error))),
-      );
-    } catch (error) {
-      this.activity.warning(MESSAGES.accountNotIdentifiedYet(describeError(error)));
-    } finally {
-      this.accountFetchInFlight = false;
-    }
-  }
-
-  private scheduleSaveRetry(first: boolean): void {
-    this.unsaved = true;
-    if (first) this.saveAttempts = 0;
-    this.saveAttempts += 1;
-    if (this.stopped || this.disconnecting) return;
-    const at = this.clock.now() + backoffDelay(this.saveAttempts, this.policy, this.random);
-    this.saveRetryTimer.arm(at, () => void this.retrySave());
-  }
-
-  private async retrySave(): Promise<void> {
-    const live = this.live;
-    if (!this.unsaved || !live) return;
-    const gen = this.generation;
-    try {
-      const saved = await this.persist(gen, live);
-      if (saved && this.live === live) {
-        this.unsaved = false;
-        this.activity.info(MESSAGES.savedRenewed);
-      }
-    } catch (error) {
-      this.activity.error(MESSAGES.saveRetryFailed(describeError(error)));
-      if (gen === this.generation) this.scheduleSaveRetry(false);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Outside events
 
   /** The computer woke up: timers drifted, so check every deadline now (refresh if due/overdue). */
   systemResumed(): void {
     this.activity.info(MESSAGES.woke);
     this.connectTimer.check();
-    this.saveRetryTimer.check();
-    const live = this.live;
-    if (live && !this.refreshPromise && this.refreshTimer.dueAt === null && !this.stopped && !this.disconnecting) {
-      // No timer (should not happen with a live grant): plan one from the token itself.
-      if (this.enterConnected()) void this.refresh('resume').catch(() => undefined);
-      return;
-    }
-    this.refreshTimer.check();
+    this.refresher.resume();
   }
 
   /** The network came back: if waiting to retry, retry now. */
   networkOnline(): void {
-    if (this.state.status !== 'offline-retrying' || !this.live || this.refreshPromise || this.stopped || this.disconnecting) return;
-    void this.refresh('online').catch(() => undefined);
+    if (this.state.status !== 'offline-retrying' || !this.live || this.refresher.inFlight || this.stopped || this.disconnecting) return;
+    void this.refresher.refresh('online').catch(() => undefined);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -855,8 +603,7 @@ export class Session {
     if (this.connectAttempt) this.endConnectAttempt();
     const duringSignIn = this.abandonCompletion('disconnect');
     this.disconnecting = true;
-    this.refreshTimer.clear();
-    this.saveRetryTimer.clear();
+    this.refresher.clearTimers();
     let jobberNotified = false;
     let problem = '';
     const live = this.live;
@@ -870,10 +617,7 @@ export class Session {
     this.generation += 1;
     const dropped = this.live ?? live;
     this.live = null;
-    this.attempt = 0;
-    this.lastTransientError = null;
-    this.unsaved = false;
-    this.clearTimers();
+    this.refresher.forget();
     let wiped = true;
     let wipeProblem = '';
     try {
@@ -913,7 +657,7 @@ export class Session {
       jobberApi: this.jobberApi,
       timeoutMs: this.policy.disconnectTimeoutMs,
       accessToken: () => this.tokenForDisconnect(),
-      renew: () => (this.live ? this.refresh('disconnect').then((tokens) => tokens.accessToken) : null),
+      renew: () => (this.live ? this.refresher.refresh('disconnect').then((tokens) => tokens.accessToken) : null),
     });
   }
 
@@ -928,11 +672,12 @@ export class Session {
   }
 
   private async tokenForDisconnect(): Promise<string> {
-    if (this.refreshPromise) return (await this.refreshPromise).accessToken;
+    const inFlight = this.refresher.inFlight;
+    if (inFlight) return (await inFlight).accessToken;
     const live = this.live;
     if (!live) throw this.notConnectedError();
     if (this.clock.now() < live.tokens.accessTokenExpiresAt) return live.tokens.accessToken;
-    return (await this.refresh('disconnect')).accessToken;
+    return (await this.refresher.refresh('disconnect')).accessToken;
   }
 
   /**
@@ -943,14 +688,14 @@ export class Session {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.clearTimers();
+    this.refresher.clearTimers();
     if (this.connectAttempt) {
       this.connectTimer.clear();
       this.pending.cancelAll();
       this.connectAttempt = null;
     }
     this.abandonCompletion('stop');
-    const inFlight = this.refreshPromise;
+    const inFlight = this.refresher.inFlight;
     if (inFlight) {
       this.activity.info(MESSAGES.finishingRenewal);
       let handle: TimerHandle | null = null;
@@ -960,25 +705,14 @@ export class Session {
       await Promise.race([inFlight.then(() => undefined, () => undefined), bound]);
       if (handle !== null) this.clock.clearTimer(handle);
     }
-    if (this.unsaved && this.live) {
-      await this.persist(this.generation, this.live).then(
-        () => {
-          this.unsaved = false;
-        },
-        (error: unknown) => this.logger.error(MESSAGES.shutdownSaveFailed(describeError(error))),
-      );
-    }
+    const flush = this.refresher.flushUnsaved((error: unknown) => this.logger.error(MESSAGES.shutdownSaveFailed(describeError(error))));
+    if (flush) await flush;
     await this.storeChain.catch(() => undefined);
     this.logger.info('Session stopped.');
   }
 
   // ---------------------------------------------------------------------------------------------
   // Plumbing
-
-  private clearTimers(): void {
-    this.refreshTimer.clear();
-    this.saveRetryTimer.clear();
-  }
 
   /** Store operations run one at a time, in order: a clear can never be overtaken by an older save. */
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -1015,16 +749,6 @@ export class Session {
     const dropped = [tokens.accessToken, tokens.refreshToken];
     for (const value of dropped) unpinSecret(value);
     this.pinnedTokens = this.pinnedTokens.filter((value) => !dropped.includes(value));
-  }
-
-  private grantDetails(live: StoredConnection): GrantDetails {
-    return {
-      account: live.account ? { ...live.account } : { ...UNKNOWN_ACCOUNT },
-      connectedAt: live.connectedAt,
-      accessTokenIssuedAt: live.tokens.accessTokenIssuedAt,
-      accessTokenExpiresAt: live.tokens.accessTokenExpiresAt,
-      lastRefresh: live.lastRefresh ? { ...live.lastRefresh } : null,
-    };
   }
 
   private setState(next: ConnectionState): void {
