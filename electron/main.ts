@@ -274,7 +274,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform === 'darwin') return;
     // The sign-in window closes itself as soon as Jobber redirects; if the app window was already
     // closed, quitting now would drop the grant Jobber just created. Show the result instead.
-    if (engine?.snapshot().connection.status === 'connecting') {
+    if (engine?.isCompletingSignIn()) {
       reopenAppWindow?.();
       return;
     }

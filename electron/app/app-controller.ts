@@ -75,6 +75,8 @@ export class AppController {
   /** Serialises start / reconfigure / stop. */
   private lifecycle: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Callbacks whose code exchange is under way (see isCompletingSignIn). */
+  private completions = 0;
 
   constructor(private readonly deps: AppControllerDeps) {
     this.loopback = new LoopbackReceiver((url) => void this.completeExternalCallback(url));
@@ -329,14 +331,21 @@ export class AppController {
     await this.completeCallback(url);
   }
 
+  /** True while Jobber's answer to a sign-in is being exchanged and saved. */
+  isCompletingSignIn(): boolean {
+    return this.completions > 0;
+  }
+
   private async completeCallback(url: string): Promise<void> {
     const runtime = this.runtime;
     if (runtime === null) return;
+    this.completions += 1;
     try {
       await runtime.session.completeConnect(url);
     } catch (error) {
       this.deps.logger.warn('Sign-in response not accepted', { error: describeError(error) });
     } finally {
+      this.completions -= 1;
       this.emit();
     }
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppSnapshot } from '../../electron/ipc/contract';
 import { followConsent } from '../../sandbox/consent-driver';
+import { connectSandboxControl } from '../../sandbox/control-client';
 import { app, Notification, resetElectronStub, safeStorage, safeStorageControl } from '../helpers/electron-stub';
 import { createHarness } from './support/harness';
 
@@ -171,6 +172,22 @@ describe('main process wiring (sandbox, stubbed electron)', () => {
     expect(authorizeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/authorize\?/);
     const callbackUrl = await followConsent(authorizeUrl, 'allow');
     await h.controller.handleExternalCallback(callbackUrl);
+    expect(h.controller.snapshot().connection.status).toBe('connected');
+  });
+
+  it('reports a sign-in as completing only while Jobber\'s answer is exchanged and saved', async () => {
+    const h = await harness({ env: { JOBBER_AUTH_MODE: 'system-browser' } });
+    const { shell } = await import('../helpers/electron-stub');
+    await h.controller.start();
+    await h.invoke('connect');
+    const authorizeUrl = shell.opened.at(-1) ?? '';
+    expect(h.controller.isCompletingSignIn()).toBe(false);
+    await connectSandboxControl(new URL(authorizeUrl).origin).injectFault('token', { kind: 'delay', ms: 400 });
+    const callbackUrl = await followConsent(authorizeUrl, 'allow');
+    const done = h.controller.handleExternalCallback(callbackUrl);
+    await waitFor(() => h.controller.isCompletingSignIn() || null, 'completing');
+    await done;
+    expect(h.controller.isCompletingSignIn()).toBe(false);
     expect(h.controller.snapshot().connection.status).toBe('connected');
   });
 

@@ -129,7 +129,8 @@ describe('main.ts', () => {
   it('does not quit while a sign-in completes with no window left: reopens the app window instead', async () => {
     const stub = await loadMain();
     const win = await ready(stub);
-    await stub.ipcMain.invoke('jobber-connect:connect', { sender: win.webContents });
+    const { AppController } = await import('../../electron/app/app-controller');
+    vi.spyOn(AppController.prototype, 'isCompletingSignIn').mockReturnValue(true);
     win.close();
     const before = stub.BrowserWindow.instances.length;
     stub.app.emit('window-all-closed');
@@ -137,10 +138,11 @@ describe('main.ts', () => {
     expect(stub.BrowserWindow.instances.length).toBe(before + 1);
   });
 
-  it('quits when the last window closes and no sign-in is under way', async () => {
+  it('quits when the last window closes, even with a sign-in pending in the browser (only a completing one holds it)', async () => {
     const stub = await loadMain();
     const win = await ready(stub);
-    win.close();
+    await stub.ipcMain.invoke('jobber-connect:connect', { sender: win.webContents });
+    for (const w of [...stub.BrowserWindow.instances]) w.close();
     stub.app.emit('window-all-closed');
     await until(() => stub.app.quitCalls === 1, 'quit');
   });
