@@ -15,6 +15,11 @@ import { BRIDGE_CALL_FAILED } from './wording';
 
 export type View = 'connection' | 'settings';
 
+const VIEWS: ReadonlyArray<{ id: View; label: string }> = [
+  { id: 'connection', label: 'Connection' },
+  { id: 'settings', label: 'Settings' },
+];
+
 /** The whole renderer UI for a given bridge. */
 export function App({ bridge, initialView = 'connection' }: { bridge: JobberConnectApi; initialView?: View }) {
   const result = useSnapshot(bridge);
@@ -61,22 +66,17 @@ export function App({ bridge, initialView = 'connection' }: { bridge: JobberConn
           <span className="brand__name">Jobber Connect</span>
         </div>
         <nav className="tabs" aria-label="Views">
-          <button
-            type="button"
-            className="tab"
-            aria-current={view === 'connection' ? 'page' : undefined}
-            onClick={() => show('connection')}
-          >
-            Connection
-          </button>
-          <button
-            type="button"
-            className="tab"
-            aria-current={view === 'settings' ? 'page' : undefined}
-            onClick={() => show('settings')}
-          >
-            Settings
-          </button>
+          {VIEWS.map(({ id, label }) => (
+            <button
+              key={id}
+              type="button"
+              className="tab"
+              aria-current={view === id ? 'page' : undefined}
+              onClick={() => show(id)}
+            >
+              {label}
+            </button>
+          ))}
         </nav>
       </header>
       {snapshot?.environment === 'sandbox' ? <SandboxBanner /> : null}

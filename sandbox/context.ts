@@ -52,19 +52,23 @@ export interface SandboxContext {
   sleep: Sleep;
 }
 
-export interface ContextSettings {
+/** What createContext is given: the context's fixed parts, plus the clock and limits it builds from. */
+export interface ContextSettings
+  extends Pick<
+    SandboxContext,
+    | 'clientId'
+    | 'clientSecret'
+    | 'redirectUris'
+    | 'account'
+    | 'codeLifetimeSec'
+    | 'accessTokenLifetimeSec'
+    | 'signingKey'
+    | 'grants'
+    | 'sleep'
+  > {
   baseClock: () => number;
-  clientId: string;
-  clientSecret: string;
-  redirectUris: readonly string[];
-  account: SandboxAccount;
-  codeLifetimeSec: number;
-  accessTokenLifetimeSec: number;
-  signingKey: Buffer;
-  grants: GrantRegistry;
   throttle: ThrottleSettings;
   rateLimit: RateLimitSettings;
-  sleep: Sleep;
 }
 
 export function createContext(settings: ContextSettings): SandboxContext {

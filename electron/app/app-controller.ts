@@ -183,8 +183,6 @@ export class AppController {
     }
     const { config, session } = runtime;
     try {
-      // Refuse before a request exists: a portless loopback redirect could never be answered.
-      if (config.authMode === 'system-browser') LoopbackReceiver.check(config.redirectUri);
       const { authorizeUrl, expiresAt } = session.beginConnect();
       const rules = {
         allowedOrigins: authAllowedOrigins(config.environment, config.apiBaseUrl),

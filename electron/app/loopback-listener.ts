@@ -50,20 +50,6 @@ export function loopbackPort(redirectUri: string): number | null {
   return Number(url.port);
 }
 
-/**
- * Why the system-browser mode cannot receive Jobber's answer on this redirect URI, or null. A
- * loopback http URI without a port would need port 80, which the app cannot (and must not) take.
- */
-export function portlessLoopbackProblem(redirectUri: string): string | null {
-  const url = loopbackUrl(redirectUri);
-  if (url === null || url.port !== '') return null;
-  return (
-    `The redirect URI ${url.origin}${url.pathname} has no port. Signing in with the system browser needs the app ` +
-    'to listen on this computer for Jobber\'s answer, so the redirect URI must name a port, for example ' +
-    'http://127.0.0.1:53682/oauth/callback. Change it in Settings and in your app in Jobber\'s Developer Center.'
-  );
-}
-
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Jobber Connect</title></head>
 <body style="font-family:system-ui,sans-serif;margin:3rem"><h1>You can close this tab</h1>
 <p>Return to Jobber Connect to see the result.</p></body></html>`;

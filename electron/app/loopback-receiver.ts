@@ -4,7 +4,8 @@
  * The HTTP side lives in loopback-listener.ts; this class only holds its lifetime.
  */
 import { AuthError } from '../auth/errors';
-import { loopbackPort, portlessLoopbackProblem, startLoopbackListener, type LoopbackListener } from './loopback-listener';
+import { checkRedirectForAuthMode } from '../auth/config';
+import { loopbackPort, startLoopbackListener, type LoopbackListener } from './loopback-listener';
 
 export type StartLoopbackListener = typeof startLoopbackListener;
 
@@ -22,17 +23,13 @@ export class LoopbackReceiver {
   ) {}
 
   /**
-   * Throws AuthError('misconfigured') when the redirect URI is loopback http without a port: the
-   * browser's answer could never reach the app. Call before starting a Connect.
+   * Starts listening when `redirectUri` is a loopback URL with a port; otherwise does nothing.
+   * Throws AuthError('misconfigured') for a portless loopback redirect, which the browser's answer
+   * could never reach (config validation refuses it first; this is the same check as a backstop).
    */
-  static check(redirectUri: string): void {
-    const problem = portlessLoopbackProblem(redirectUri);
-    if (problem !== null) throw new AuthError('misconfigured', problem);
-  }
-
-  /** Starts listening when `redirectUri` is a loopback URL with a port; otherwise does nothing. */
   async ensure(redirectUri: string): Promise<void> {
-    LoopbackReceiver.check(redirectUri);
+    const problem = checkRedirectForAuthMode(redirectUri, 'system-browser');
+    if (problem !== null) throw new AuthError('misconfigured', `Callback URL ${problem}`);
     const port = loopbackPort(redirectUri);
     if (port === null || this.listener !== null) return;
     this.starting ??= this.start({ redirectUri, port, onCallback: (url) => this.onCallback(url) })

@@ -35,26 +35,45 @@ function AccountBlock({ name, connectedAt }: { name: string; connectedAt: number
   );
 }
 
-function GrantFacts({ grant, next, now }: { grant: GrantDetails; next: ReactNode; now: number }) {
+/**
+ * The body of every state that holds a working grant: account, an optional notice, the token's
+ * life, the last refresh, and the state's "next" row (`nextLabel` with `children` as its value).
+ */
+function GrantView(props: {
+  grant: GrantDetails;
+  now: number;
+  nextLabel: string;
+  notice?: ReactNode;
+  children: ReactNode;
+}) {
+  const { grant, now } = props;
   const last = grant.lastRefresh;
   return (
-    <dl className="facts">
-      <div className="facts__row">
-        <dt>Last refresh</dt>
-        <dd data-testid="last-refresh">
-          {last ? (
-            <>
-              <When at={last.at} now={now} />
-              <span className={`result result--${last.result}`}>{REFRESH_RESULT_LABEL[last.result]}</span>
-              {last.message ? <span className="facts__detail">{last.message}</span> : null}
-            </>
-          ) : (
-            'None yet'
-          )}
-        </dd>
-      </div>
-      {next}
-    </dl>
+    <div className="details">
+      <AccountBlock name={grant.account.name} connectedAt={grant.connectedAt} />
+      {props.notice}
+      <TokenLife issuedAt={grant.accessTokenIssuedAt} expiresAt={grant.accessTokenExpiresAt} now={now} />
+      <dl className="facts">
+        <div className="facts__row">
+          <dt>Last refresh</dt>
+          <dd data-testid="last-refresh">
+            {last ? (
+              <>
+                <When at={last.at} now={now} />
+                <span className={`result result--${last.result}`}>{REFRESH_RESULT_LABEL[last.result]}</span>
+                {last.message ? <span className="facts__detail">{last.message}</span> : null}
+              </>
+            ) : (
+              'None yet'
+            )}
+          </dd>
+        </div>
+        <div className="facts__row">
+          <dt>{props.nextLabel}</dt>
+          <dd data-testid="next-refresh">{props.children}</dd>
+        </div>
+      </dl>
+    </div>
   );
 }
 
@@ -100,64 +119,33 @@ export function ConnectionDetails({ state, now }: { state: ConnectionState; now:
       );
     case 'connected':
       return (
-        <div className="details">
-          <AccountBlock name={state.account.name} connectedAt={state.connectedAt} />
-          <TokenLife issuedAt={state.accessTokenIssuedAt} expiresAt={state.accessTokenExpiresAt} now={now} />
-          <GrantFacts
-            grant={state}
-            now={now}
-            next={
-              <div className="facts__row">
-                <dt>Next refresh</dt>
-                <dd data-testid="next-refresh">
-                  <When at={state.nextRefreshAt} now={now} />
-                </dd>
-              </div>
-            }
-          />
-        </div>
+        <GrantView grant={state} now={now} nextLabel="Next refresh">
+          <When at={state.nextRefreshAt} now={now} />
+        </GrantView>
       );
     case 'refreshing':
       return (
-        <div className="details">
-          <AccountBlock name={state.account.name} connectedAt={state.connectedAt} />
-          <TokenLife issuedAt={state.accessTokenIssuedAt} expiresAt={state.accessTokenExpiresAt} now={now} />
-          <GrantFacts
-            grant={state}
-            now={now}
-            next={
-              <div className="facts__row">
-                <dt>Next refresh</dt>
-                <dd data-testid="next-refresh">Refreshing the access token now…</dd>
-              </div>
-            }
-          />
-        </div>
+        <GrantView grant={state} now={now} nextLabel="Next refresh">
+          Refreshing the access token now…
+        </GrantView>
       );
     case 'offline-retrying':
       return (
-        <div className="details">
-          <AccountBlock name={state.account.name} connectedAt={state.connectedAt} />
-          <Notice
-            tone="warning"
-            headline="Jobber cannot be reached right now. Your sign-in is kept and the app keeps trying."
-            detail={state.message}
-          />
-          <TokenLife issuedAt={state.accessTokenIssuedAt} expiresAt={state.accessTokenExpiresAt} now={now} />
-          <GrantFacts
-            grant={state}
-            now={now}
-            next={
-              <div className="facts__row">
-                <dt>Next attempt</dt>
-                <dd data-testid="next-refresh">
-                  <When at={state.nextAttemptAt} now={now} />
-                  <span className="facts__detail">Attempt {state.attempt}</span>
-                </dd>
-              </div>
-            }
-          />
-        </div>
+        <GrantView
+          grant={state}
+          now={now}
+          nextLabel="Next attempt"
+          notice={
+            <Notice
+              tone="warning"
+              headline="Jobber cannot be reached right now. Your sign-in is kept and the app keeps trying."
+              detail={state.message}
+            />
+          }
+        >
+          <When at={state.nextAttemptAt} now={now} />
+          <span className="facts__detail">Attempt {state.attempt}</span>
+        </GrantView>
       );
     case 'needs-reconnect':
       return (

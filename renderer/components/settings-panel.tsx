@@ -54,6 +54,88 @@ function Hint({ field, children }: { field: SettingsField; children: ReactNode }
   );
 }
 
+type TextFieldName = 'clientId' | 'redirectUri' | 'graphqlVersion';
+
+/** A labelled text input with its hint and error, wired for aria-describedby. */
+function TextField(props: {
+  field: TextFieldName;
+  label: string;
+  hint: ReactNode;
+  value: string;
+  errors: FieldErrors;
+  onChange: (value: string) => void;
+  short?: boolean;
+  inputMode?: 'numeric';
+}) {
+  const { field, errors } = props;
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={field}>
+        {props.label}
+      </label>
+      <input
+        id={field}
+        name={field}
+        type="text"
+        className={props.short ? 'input input--short' : 'input'}
+        autoComplete="off"
+        spellCheck={false}
+        inputMode={props.inputMode}
+        value={props.value}
+        aria-invalid={errors[field] ? true : undefined}
+        aria-describedby={describedBy(field, errors, true)}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+      <Hint field={field}>{props.hint}</Hint>
+      <FieldError field={field} errors={errors} />
+    </div>
+  );
+}
+
+/** A radio group (fieldset + legend) with its hint and error. */
+function ChoiceField<T extends string>(props: {
+  field: 'mode' | 'authMode';
+  legend: string;
+  options: ReadonlyArray<{ value: T; label: string }>;
+  selected: T;
+  hint: ReactNode;
+  errors: FieldErrors;
+  onChange: (value: T) => void;
+}) {
+  const { field, errors } = props;
+  return (
+    <fieldset className="field" aria-describedby={describedBy(field, errors, true)}>
+      <legend className="field__label">{props.legend}</legend>
+      <div className="choices">
+        {props.options.map((option) => (
+          <label key={option.value} className="choice">
+            <input
+              type="radio"
+              name={field}
+              value={option.value}
+              checked={props.selected === option.value}
+              onChange={() => props.onChange(option.value)}
+            />
+            {option.label}
+          </label>
+        ))}
+      </div>
+      <Hint field={field}>{props.hint}</Hint>
+      <FieldError field={field} errors={errors} />
+    </fieldset>
+  );
+}
+
+const MODE_OPTIONS: ReadonlyArray<{ value: Environment; label: string }> = [
+  { value: 'jobber', label: 'Jobber' },
+  { value: 'sandbox', label: 'Sandbox' },
+];
+
+const AUTH_MODE_OPTIONS: ReadonlyArray<{ value: AuthMode; label: string }> = [
+  { value: 'app-window', label: 'App window' },
+  { value: 'system-browser', label: 'System browser' },
+];
+
 interface SettingsPanelProps {
   bridge: JobberConnectApi;
   onClose: () => void;
@@ -160,45 +242,24 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
   } else {
     body = (
       <form ref={formRef} className="settings-form" noValidate onSubmit={(event) => void onSubmit(event)}>
-        <fieldset className="field" aria-describedby={describedBy('mode', errors, true)}>
-          <legend className="field__label">Mode</legend>
-          <div className="choices">
-            {(['jobber', 'sandbox'] as Environment[]).map((mode) => (
-              <label key={mode} className="choice">
-                <input
-                  type="radio"
-                  name="mode"
-                  value={mode}
-                  checked={draft.mode === mode}
-                  onChange={() => change('mode', mode)}
-                />
-                {mode === 'jobber' ? 'Jobber' : 'Sandbox'}
-              </label>
-            ))}
-          </div>
-          <Hint field="mode">Sandbox uses a local stand-in for Jobber on this computer: no real account or data.</Hint>
-          <FieldError field="mode" errors={errors} />
-        </fieldset>
+        <ChoiceField
+          field="mode"
+          legend="Mode"
+          options={MODE_OPTIONS}
+          selected={draft.mode}
+          hint="Sandbox uses a local stand-in for Jobber on this computer: no real account or data."
+          errors={errors}
+          onChange={(mode) => change('mode', mode)}
+        />
 
-        <div className="field">
-          <label className="field__label" htmlFor="clientId">
-            Client ID
-          </label>
-          <input
-            id="clientId"
-            name="clientId"
-            type="text"
-            className="input"
-            autoComplete="off"
-            spellCheck={false}
-            value={draft.clientId}
-            aria-invalid={errors.clientId ? true : undefined}
-            aria-describedby={describedBy('clientId', errors, true)}
-            onChange={(event) => change('clientId', event.target.value)}
-          />
-          <Hint field="clientId">From your app’s page in Jobber’s Developer Center.</Hint>
-          <FieldError field="clientId" errors={errors} />
-        </div>
+        <TextField
+          field="clientId"
+          label="Client ID"
+          hint="From your app’s page in Jobber’s Developer Center."
+          value={draft.clientId}
+          errors={errors}
+          onChange={(value) => change('clientId', value)}
+        />
 
         <div className="field">
           <label className="field__label" htmlFor="clientSecret">
@@ -228,68 +289,35 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
           <FieldError field="clientSecret" errors={errors} />
         </div>
 
-        <div className="field">
-          <label className="field__label" htmlFor="redirectUri">
-            Redirect URI
-          </label>
-          <input
-            id="redirectUri"
-            name="redirectUri"
-            type="text"
-            className="input"
-            autoComplete="off"
-            spellCheck={false}
-            value={draft.redirectUri}
-            aria-invalid={errors.redirectUri ? true : undefined}
-            aria-describedby={describedBy('redirectUri', errors, true)}
-            onChange={(event) => change('redirectUri', event.target.value)}
-          />
-          <Hint field="redirectUri">Must match the OAuth Callback URL registered for your app in Jobber exactly.</Hint>
-          <FieldError field="redirectUri" errors={errors} />
-        </div>
+        <TextField
+          field="redirectUri"
+          label="Redirect URI"
+          hint="Must match the OAuth Callback URL registered for your app in Jobber exactly."
+          value={draft.redirectUri}
+          errors={errors}
+          onChange={(value) => change('redirectUri', value)}
+        />
 
-        <fieldset className="field" aria-describedby={describedBy('authMode', errors, true)}>
-          <legend className="field__label">Sign in with</legend>
-          <div className="choices">
-            {(['app-window', 'system-browser'] as AuthMode[]).map((mode) => (
-              <label key={mode} className="choice">
-                <input
-                  type="radio"
-                  name="authMode"
-                  value={mode}
-                  checked={draft.authMode === mode}
-                  onChange={() => change('authMode', mode)}
-                />
-                {mode === 'app-window' ? 'App window' : 'System browser'}
-              </label>
-            ))}
-          </div>
-          <Hint field="authMode">
-            The system browser can reuse your existing Jobber sign-in; it needs a custom-scheme or 127.0.0.1 redirect URI.
-          </Hint>
-          <FieldError field="authMode" errors={errors} />
-        </fieldset>
+        <ChoiceField
+          field="authMode"
+          legend="Sign in with"
+          options={AUTH_MODE_OPTIONS}
+          selected={draft.authMode}
+          hint="The system browser can reuse your existing Jobber sign-in; it needs a custom-scheme or 127.0.0.1 redirect URI."
+          errors={errors}
+          onChange={(mode) => change('authMode', mode)}
+        />
 
-        <div className="field">
-          <label className="field__label" htmlFor="graphqlVersion">
-            GraphQL API version
-          </label>
-          <input
-            id="graphqlVersion"
-            name="graphqlVersion"
-            type="text"
-            className="input input--short"
-            autoComplete="off"
-            spellCheck={false}
-            inputMode="numeric"
-            value={draft.graphqlVersion}
-            aria-invalid={errors.graphqlVersion ? true : undefined}
-            aria-describedby={describedBy('graphqlVersion', errors, true)}
-            onChange={(event) => change('graphqlVersion', event.target.value)}
-          />
-          <Hint field="graphqlVersion">Sent as X-JOBBER-GRAPHQL-VERSION, for example 2025-04-16.</Hint>
-          <FieldError field="graphqlVersion" errors={errors} />
-        </div>
+        <TextField
+          field="graphqlVersion"
+          label="GraphQL API version"
+          hint="Sent as X-JOBBER-GRAPHQL-VERSION, for example 2025-04-16."
+          value={draft.graphqlVersion}
+          errors={errors}
+          onChange={(value) => change('graphqlVersion', value)}
+          short
+          inputMode="numeric"
+        />
 
         <div className="field">
           <label className="choice choice--checkbox">
