@@ -42,6 +42,15 @@ const ACTION: Record<Grant, string> = {
   refresh: 'Refreshing the access token',
 };
 
+/**
+ * What happens after a transient failure: a refresh is retried by the session; a code is never
+ * resent (it is single use and may already be spent at Jobber), so the person connects again.
+ */
+const NEXT_STEP: Record<Grant, string> = {
+  exchange: 'Click Connect to try again.',
+  refresh: 'It will be retried.',
+};
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -118,7 +127,7 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
     logger.warn('Token request did not complete', { grant, error: describeError(error) });
     if (code === 'ERR_CANCELED') return fail(grant, 'cancelled', 'the request was cancelled.');
     if ((code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(message)) {
-      return fail(grant, 'timeout', `Jobber did not answer within ${Math.round(timeoutMs / 1000)} s. It will be retried.`);
+      return fail(grant, 'timeout', `Jobber did not answer within ${Math.round(timeoutMs / 1000)} s. ${NEXT_STEP[grant]}`);
     }
     const arrived = (error as { response?: unknown }).response;
     if (code === 'ERR_BAD_RESPONSE' || (typeof arrived === 'object' && arrived !== null)) {
@@ -143,7 +152,7 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
       return fail(grant, 'rate-limited', `Jobber is rate limiting requests (HTTP 429).`, { retryAfterMs, ...httpStatus });
     }
     if (status === 408) return fail(grant, 'timeout', 'Jobber timed out waiting for the request (HTTP 408).', httpStatus);
-    if (status >= 500) return fail(grant, 'server-error', `Jobber had a server problem (HTTP ${status}). It will be retried.`, httpStatus);
+    if (status >= 500) return fail(grant, 'server-error', `Jobber had a server problem (HTTP ${status}). ${NEXT_STEP[grant]}`, httpStatus);
     if (status < 400) return fail(grant, 'invalid-response', `Jobber answered with an unexpected HTTP ${status}.`, httpStatus);
 
     // Jobber documents no status or body for a refusal: read JSON, text and HTML alike.
