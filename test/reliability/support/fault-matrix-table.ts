@@ -27,6 +27,7 @@ import {
   connectOnce,
   failureOf,
   inject,
+  REFUSED_TEXT,
   runScheduledRefresh,
   type MatrixContext,
 } from './matrix-context';
@@ -68,8 +69,7 @@ export const FAULT_IDS: readonly FaultId[] = [
   ...AFTER_COMMIT_BASES.map((base): FaultId => `${base}-after-commit`),
 ];
 
-/** The refusal a lost grant shows, as the spec words it (account known / not yet identified). */
-const REFUSED_TEXT = `Jobber no longer accepts this app's sign-in for “${SANDBOX_DEFAULT_ACCOUNT.name}”; reconnect to continue.`;
+/** The refusal a lost grant shows while the account is not yet identified. */
 const REFUSED_UNIDENTIFIED_TEXT = "Jobber no longer accepts this app's sign-in for the Jobber account; reconnect to continue.";
 
 /** A combination that is played against the sandbox. */

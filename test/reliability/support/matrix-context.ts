@@ -36,6 +36,9 @@ export const PERSISTENT = 1_000;
 // ---------------------------------------------------------------------------------------------
 // Building blocks
 
+/** What needs-reconnect says when Jobber refuses the sandbox account's renewal (a literal from the spec's wording). */
+export const REFUSED_TEXT = `Jobber no longer accepts this app's sign-in for “${SANDBOX_DEFAULT_ACCOUNT.name}”; reconnect to continue.`;
+
 /** Test-only hooks into the engine (the mutation check swaps in a naive expiry). */
 export interface MatrixOptions {
   wrapTokenEndpoint?: (endpoint: TokenEndpoint) => TokenEndpoint;
