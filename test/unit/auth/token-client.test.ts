@@ -203,6 +203,24 @@ describe('successful responses', () => {
     expect(tokens.accessTokenExpiresAt).toBe(Date.UTC(2025, 0, 1, 12, 45, 0));
   });
 
+  it("uses expires_in for an opaque token (a number or a string of digits), before expires_at, with no default-lifetime warning", async () => {
+    for (const expiresIn of [600, '600']) {
+      const lines: LogLine[] = [];
+      respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_in: expiresIn, expires_at: '2025-01-01 12:45:00 UTC' });
+      const tokens = await client({ lines }).refresh(OLD_REFRESH);
+      expect(tokens.expirySource).toBe('expires-in');
+      expect(tokens.accessTokenExpiresAt).toBe(NOW + 600_000);
+      expect(lines.some((l) => /default lifetime/.test(l.message))).toBe(false);
+    }
+  });
+
+  it('drops a nonsensical expires_in and keeps the tokens', async () => {
+    respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_in: 'soon' });
+    const tokens = await client().refresh(OLD_REFRESH);
+    expect(tokens.refreshToken).toBe(NEW_REFRESH);
+    expect(tokens.expirySource).toBe('default');
+  });
+
   it('falls back to the default lifetime with a logged warning', async () => {
     const lines: LogLine[] = [];
     respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_at: 'soon' });
