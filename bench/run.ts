@@ -29,6 +29,7 @@ function table(rows: [string, string][]): string {
 
 function print(benchmark: Benchmark, result: BenchResult, ms: number): void {
   console.log(`\n${benchmark.title}  [${benchmark.id}, ${formatMs(ms)}]`);
+  for (const line of result.headlines ?? []) console.log(line);
   const rows: [string, string][] = result.figures.map((figure) => [figure.label, figure.text]);
   for (const invariant of result.invariants) rows.push([invariant.label, `${invariant.ok ? 'OK' : 'BROKEN'} (${invariant.detail})`]);
   console.log(table(rows));

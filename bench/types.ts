@@ -22,6 +22,8 @@ export interface BenchResult {
   invariants: Invariant[];
   /** How the figures were obtained (runs, settings), printed under the table. */
   notes: string[];
+  /** Headline lines printed as they are ("label: value"), for figures other tools read. */
+  headlines?: string[];
 }
 
 export interface Benchmark {

@@ -8,6 +8,7 @@ import type {
   ConnectionStatus,
   NeedsReconnectReason,
   RefreshOutcome,
+  RetryCause,
   StorageUnavailableReason,
   UserFacingError,
 } from '../electron/ipc/contract';
@@ -19,7 +20,8 @@ export const STATUS_LABEL: Record<ConnectionStatus, string> = {
   connecting: 'Connecting',
   connected: 'Connected',
   refreshing: 'Refreshing',
-  'offline-retrying': 'Offline, retrying',
+  // Not "offline": a refusal or a 5xx is Jobber answering, not the network failing.
+  'offline-retrying': 'Retrying',
   'needs-reconnect': 'Needs reconnect',
   'storage-unavailable': 'Storage unavailable',
 };
@@ -44,6 +46,7 @@ const ERROR_WORDING: Readonly<Record<string, string>> = {
   timeout: 'Jobber took too long to answer. Try again in a moment.',
   'server-error': 'Jobber had a problem on its side. Try again in a few minutes.',
   'rate-limited': 'Jobber asked the app to slow down. Wait a minute, then try again.',
+  refused: 'Jobber refused to renew the sign-in without saying it is gone. The app tries again.',
   'invalid-response':
     'Jobber sent an answer the app could not read. Try again; if it keeps happening, check the GraphQL API version in Settings.',
   'rejected-grant': 'Jobber refused the saved sign-in. Reconnect to continue.',
@@ -89,8 +92,21 @@ export function describeNeedsReconnect(reason: NeedsReconnectReason, accountName
       return `A token refresh${who} was interrupted, so the saved sign-in may be out of date. Reconnect to continue.`;
     case 'credentials-rejected':
       return `Jobber refused this app's client ID or secret${who}. Check them in Settings; the saved sign-in is kept.`;
+    case 'renewal-answer-lost':
+      return `The answer to a renewal${who} was lost on the way back, and Jobber may already have replaced the sign-in. Reconnect to continue.`;
+    case 'refusing-to-renew':
+      return `Jobber keeps refusing to renew the sign-in${who}. It is kept: Retry, or reconnect.`;
   }
 }
+
+/** Headline while a renewal is retried, by why it failed: only an unanswered request is "cannot be reached". */
+export const RETRY_HEADLINE: Record<RetryCause, string> = {
+  unreachable: 'Jobber cannot be reached right now. Your sign-in is kept and the app keeps trying.',
+  'jobber-trouble': 'Jobber is having trouble, retrying. Your sign-in is kept.',
+  refused: 'Jobber refused to renew the sign-in without saying why. Your sign-in is kept and the app tries again.',
+  unreadable: 'Jobber’s answer could not be read. Your sign-in is kept and the app keeps trying.',
+  storage: 'The sign-in could not be saved on this computer. The app keeps trying.',
+};
 
 /** Why secrets cannot be stored, and what the person can do about it. */
 export function describeStorageUnavailable(reason: StorageUnavailableReason): string {

@@ -84,7 +84,11 @@ export interface ConsentPageInput {
 
 /** The consent page: who asks, for which account, what it may do; Allow and Deny. */
 export function renderConsentPage(input: ConsentPageInput): string {
-  const scopes = input.scopes.map((scope) => `<li>${escapeHtml(scope)}</li>`).join('');
+  // The sandbox's app has no scopes configured; Jobber's screen lists an app's configured scopes.
+  const scopes =
+    input.scopes.length === 0
+      ? '<li>Read the account’s name and ID (available to every app)</li>'
+      : input.scopes.map((scope) => `<li>${escapeHtml(scope)}</li>`).join('');
   return layout(
     `Authorize ${input.appName}`,
     `<span class="badge">Jobber sandbox</span>

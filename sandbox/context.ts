@@ -2,19 +2,27 @@
  * The sandbox's shared state, built once per server from the options: clock, registries, limits,
  * counters and settings. Handlers receive it; nothing here touches HTTP.
  */
-import { randomUUID } from 'node:crypto';
 import { ConsentTickets } from './consent-tickets';
 import { FaultQueue, type Sleep } from './faults';
 import { GrantRegistry, type Grant } from './grants';
 import { signJwt } from './jwt';
 import { CostBuckets, RequestWindows, type RateLimitSettings, type ThrottleSettings } from './limits';
-import type { SandboxAccount } from './types';
+import type { RefreshExtras, RefusalShape, SandboxAccount, SandboxGuesses } from './types';
 
 /** The name the consent page and appDisconnect give the app. */
 export const SANDBOX_APP_NAME = 'Jobber Connect';
 
-/** What the consent page says the app may do (Jobber shows the app's configured scopes). */
-export const SANDBOX_SCOPES: readonly string[] = ['See your account name and ID (read_account)'];
+/**
+ * The scopes configured on the sandbox's app: none. Jobber shows an app's configured scopes on its
+ * consent screen; `account { id name }` works for every app whatever its scopes, and that is all
+ * this app reads.
+ */
+export const SANDBOX_SCOPES: readonly string[] = [];
+
+/** The sandbox's app and user identifiers, as they appear in the access token's claims. */
+export const SANDBOX_APP_ID = 'sandbox-app-id';
+export const SANDBOX_USER_ID = 1;
+const ISSUER = 'https://api.getjobber.com';
 
 export interface MutableCounters {
   tokenRequests: { authorization_code: number; refresh_token: number; rejected: number };
@@ -50,6 +58,10 @@ export interface SandboxContext {
   windows: RequestWindows;
   counters: MutableCounters;
   sleep: Sleep;
+  /** How token-endpoint refusals are worded (control API). */
+  refusalShape: RefusalShape;
+  refreshExtras: RefreshExtras;
+  guesses: SandboxGuesses;
 }
 
 /** What createContext is given: the context's fixed parts, plus the clock and limits it builds from. */
@@ -89,14 +101,31 @@ export function createContext(settings: ContextSettings): SandboxContext {
     windows: new RequestWindows(settings.rateLimit),
     counters: zeroCounters(),
     sleep: settings.sleep,
+    refusalShape: 'oauth-json',
+    refreshExtras: { expiresAt: true, warning: null },
+    guesses: { replayRevokesGrant: true, checkRedirectUriAtExchange: true },
   };
   return context;
 }
 
-/** Signs an access token for `grant` (or for no grant, e.g. a faulty answer) valid for the current lifetime. */
+/**
+ * Signs an access token for `grant` valid for the current lifetime, with Jobber's claims (no `iat`),
+ * and records it against the grant (a token for an unknown grant, e.g. a faulty answer, is
+ * recognised by nothing).
+ */
 export function issueAccessToken(ctx: SandboxContext, grant: Pick<Grant, 'id' | 'accountId'>): { token: string; expiresAtMs: number } {
-  const iat = Math.floor(ctx.now() / 1000);
-  const exp = iat + ctx.accessTokenLifetimeSec;
-  const token = signJwt({ sub: grant.accountId, iat, exp, jti: randomUUID(), grant: grant.id }, ctx.signingKey);
+  const exp = Math.floor(ctx.now() / 1000) + ctx.accessTokenLifetimeSec;
+  const claims = {
+    sub: SANDBOX_USER_ID,
+    iss: ISSUER,
+    client_id: ctx.clientId,
+    scope: SANDBOX_SCOPES.join(' '),
+    app_id: SANDBOX_APP_ID,
+    user_id: SANDBOX_USER_ID,
+    account_id: grant.accountId,
+    exp,
+  };
+  const token = signJwt(claims, ctx.signingKey);
+  ctx.grants.bindAccessToken(grant.id, token);
   return { token, expiresAtMs: exp * 1000 };
 }

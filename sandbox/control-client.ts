@@ -3,7 +3,7 @@
  * (crash-test children, dev tools). Same operations as SandboxControl, asynchronous.
  */
 import { z } from 'zod';
-import type { Fault, SandboxCounters, SandboxEndpoint } from './types';
+import type { Fault, RefreshExtras, RefusalShape, SandboxCounters, SandboxEndpoint, SandboxGuesses } from './types';
 
 const countersSchema = z.object({
   tokenRequests: z.object({ authorization_code: z.number(), refresh_token: z.number(), rejected: z.number() }),
@@ -26,6 +26,9 @@ export interface SandboxControlClient {
   resetCounters(): Promise<void>;
   liveRefreshTokens(): Promise<string[]>;
   setAccessTokenLifetime(sec: number): Promise<void>;
+  setRefusalShape(shape: RefusalShape): Promise<void>;
+  setRefreshExtras(extras: Partial<RefreshExtras>): Promise<void>;
+  setGuesses(guesses: Partial<SandboxGuesses>): Promise<void>;
 }
 
 /** Talks to the control API of the sandbox at `sandboxUrl` (its `url`, e.g. http://127.0.0.1:54321). */
@@ -50,5 +53,8 @@ export function connectSandboxControl(sandboxUrl: string): SandboxControlClient 
     resetCounters: async () => void (await call('POST', '/counters/reset')),
     liveRefreshTokens: async () => tokensSchema.parse(await call('GET', '/refresh-tokens')).tokens,
     setAccessTokenLifetime: async (sec) => void (await call('POST', '/access-token-lifetime', { seconds: sec })),
+    setRefusalShape: async (shape) => void (await call('POST', '/refusal-shape', { shape })),
+    setRefreshExtras: async (extras) => void (await call('POST', '/refresh-extras', extras)),
+    setGuesses: async (guesses) => void (await call('POST', '/guesses', guesses)),
   };
 }

@@ -39,8 +39,19 @@ export function createControl(ctx: SandboxContext): SandboxControl {
       if (!Number.isInteger(sec) || sec < 1) throw new RangeError('Access token lifetime must be a positive whole number of seconds');
       ctx.accessTokenLifetimeSec = sec;
     },
+    setRefusalShape: (shape) => {
+      ctx.refusalShape = refusalShapeSchema.parse(shape);
+    },
+    setRefreshExtras: (extras) => {
+      ctx.refreshExtras = { ...ctx.refreshExtras, ...refreshExtrasSchema.parse(extras) };
+    },
+    setGuesses: (guesses) => {
+      ctx.guesses = { ...ctx.guesses, ...guessesSchema.parse(guesses) };
+    },
   };
 }
+
+const phase = { phase: z.enum(['before-commit', 'after-commit']).optional() };
 
 const faultSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -48,14 +59,19 @@ const faultSchema = z.discriminatedUnion('kind', [
     status: z.number().int().min(100).max(599),
     body: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
+    ...phase,
   }),
-  z.object({ kind: z.literal('delay'), ms: z.number().int().min(0).max(600_000) }),
-  z.object({ kind: z.literal('drop') }),
-  z.object({ kind: z.literal('malformed-json') }),
-  z.object({ kind: z.literal('truncated') }),
-  z.object({ kind: z.literal('wrong-content-type') }),
-  z.object({ kind: z.literal('missing-fields') }),
+  z.object({ kind: z.literal('delay'), ms: z.number().int().min(0).max(600_000), ...phase }),
+  z.object({ kind: z.literal('drop'), ...phase }),
+  z.object({ kind: z.literal('malformed-json'), ...phase }),
+  z.object({ kind: z.literal('truncated'), ...phase }),
+  z.object({ kind: z.literal('wrong-content-type'), ...phase }),
+  z.object({ kind: z.literal('missing-fields'), ...phase }),
 ]);
+
+const refusalShapeSchema = z.enum(['oauth-json', 'message-json', 'text', 'html']);
+const refreshExtrasSchema = z.object({ expiresAt: z.boolean().optional(), warning: z.string().max(500).nullable().optional() }).strict();
+const guessesSchema = z.object({ replayRevokesGrant: z.boolean().optional(), checkRedirectUriAtExchange: z.boolean().optional() }).strict();
 
 /** Body of POST /__sandbox/faults. */
 export const injectFaultSchema = z.object({
@@ -90,6 +106,9 @@ function routes(ctx: SandboxContext, control: SandboxControl): Record<string, Ro
     },
     'POST /access-token-lifetime': (body) => (control.setAccessTokenLifetime(lifetimeSchema.parse(body).seconds), ok),
     'GET /refresh-tokens': () => ({ tokens: control.liveRefreshTokens() }),
+    'POST /refusal-shape': (body) => (control.setRefusalShape(z.object({ shape: refusalShapeSchema }).parse(body).shape), ok),
+    'POST /refresh-extras': (body) => (control.setRefreshExtras(refreshExtrasSchema.parse(body)), ok),
+    'POST /guesses': (body) => (control.setGuesses(guessesSchema.parse(body)), ok),
   };
 }
 

@@ -3,7 +3,7 @@
  * which code or refresh token is still good; it knows nothing of HTTP. Every change that must
  * survive a restart is reported through `onChange` so the server can persist it.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 /**
  * - live: tokens work.
@@ -22,6 +22,15 @@ export interface Grant {
   refreshToken: string | null;
   status: GrantStatus;
   createdAt: number;
+  /** SHA-256 (hex) of the newest access tokens issued for this grant, newest last. */
+  accessTokens?: string[];
+}
+
+/** How many recent access tokens per grant stay recognised (older ones have long expired). */
+const ACCESS_TOKENS_KEPT = 50;
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 interface CodeRecord {
@@ -70,12 +79,22 @@ export class GrantRegistry {
     return code;
   }
 
-  /** Spends a code. A replay kills the grant the code created (OAuth 2.1 §4.1.3 advice). */
-  redeemCode(code: string, clientId: string, redirectUri: string, now: number): CodeRedemption {
+  /**
+   * Spends a code. Guesses (Jobber documents neither): a replay kills the grant the code created
+   * (OAuth 2.1 §4.1.3 advice) when `replayRevokesGrant`; `redirectUri` must repeat the authorization
+   * request's when `checkRedirectUri` (Jobber's own template sends none).
+   */
+  redeemCode(
+    code: string,
+    clientId: string,
+    redirectUri: string | null,
+    now: number,
+    guesses: { replayRevokesGrant: boolean; checkRedirectUri: boolean },
+  ): CodeRedemption {
     const record = this.codes.get(code);
     if (!record) return { ok: false, reason: 'unknown' };
     if (record.used) {
-      if (record.grantId) this.kill(record.grantId, 'revoked');
+      if (record.grantId && guesses.replayRevokesGrant) this.kill(record.grantId, 'revoked');
       return { ok: false, reason: 'reused' };
     }
     if (now >= record.expiresAt) {
@@ -83,14 +102,14 @@ export class GrantRegistry {
       return { ok: false, reason: 'expired' };
     }
     if (record.clientId !== clientId) return { ok: false, reason: 'client-mismatch' };
-    if (record.redirectUri !== redirectUri) return { ok: false, reason: 'redirect-mismatch' };
+    if (guesses.checkRedirectUri && record.redirectUri !== redirectUri) return { ok: false, reason: 'redirect-mismatch' };
     record.used = true;
     const refreshToken = opaqueToken();
     const grant: Grant = {
       id: randomUUID(),
       accountId: record.accountId,
       clientId,
-      redirectUri,
+      redirectUri: record.redirectUri,
       refreshToken,
       status: 'live',
       createdAt: now,
@@ -121,6 +140,26 @@ export class GrantRegistry {
     return this.grants.get(grantId);
   }
 
+  /** Records that `accessToken` was issued for the grant (no-op for an unknown grant). */
+  bindAccessToken(grantId: string, accessToken: string): void {
+    const grant = this.grants.get(grantId);
+    if (!grant) return;
+    grant.accessTokens = [...(grant.accessTokens ?? []), tokenHash(accessToken)].slice(-ACCESS_TOKENS_KEPT);
+    this.onChange();
+  }
+
+  /**
+   * The grant an access token was issued for, if any. Jobber's claims name the app and account, not
+   * a grant, so two connections of one account can be handed identical tokens (same second): the
+   * token then belongs to the newest live one (Jobber ties limits and appDisconnect to app and
+   * account too), else to the newest.
+   */
+  grantForAccessToken(accessToken: string): Grant | undefined {
+    const hash = tokenHash(accessToken);
+    const holders = [...this.grants.values()].filter((grant) => grant.accessTokens?.includes(hash));
+    return holders.filter((grant) => grant.status === 'live').at(-1) ?? holders.at(-1);
+  }
+
   /** Ends one grant: its refresh token stops working and its access tokens are refused. */
   kill(grantId: string, status: Exclude<GrantStatus, 'live'>): void {
     const grant = this.grants.get(grantId);
@@ -142,7 +181,7 @@ export class GrantRegistry {
 
   /** Grants as plain records, for persistence. */
   snapshot(): Grant[] {
-    return [...this.grants.values()].map((grant) => ({ ...grant }));
+    return [...this.grants.values()].map((grant) => ({ ...grant, accessTokens: [...(grant.accessTokens ?? [])] }));
   }
 
   /** Replaces the registry's grants with persisted ones (codes are never persisted). */
@@ -150,7 +189,7 @@ export class GrantRegistry {
     this.grants.clear();
     this.byRefreshToken.clear();
     for (const grant of grants) {
-      const copy = { ...grant };
+      const copy = { ...grant, accessTokens: [...(grant.accessTokens ?? [])] };
       this.grants.set(copy.id, copy);
       if (copy.status === 'live' && copy.refreshToken) this.byRefreshToken.set(copy.refreshToken, copy.id);
     }

@@ -43,8 +43,8 @@ function authenticate(req: IncomingMessage, ctx: SandboxContext): Authentication
   if (!match?.[1]) return { ok: false, body: UNAUTHORIZED };
   const claims = verifyJwt(match[1], ctx.signingKey);
   if (!claims || claims.exp * 1000 <= ctx.now()) return { ok: false, body: UNAUTHORIZED };
-  const grant = ctx.grants.get(claims.grant);
-  if (!grant || grant.accountId !== claims.sub) return { ok: false, body: UNAUTHORIZED };
+  const grant = ctx.grants.grantForAccessToken(match[1]);
+  if (!grant || grant.accountId !== claims.account_id) return { ok: false, body: UNAUTHORIZED };
   if (grant.status === 'disconnected-in-jobber') return { ok: false, body: { errors: [{ message: DISCONNECTED_MESSAGE }] } };
   if (grant.status !== 'live') return { ok: false, body: UNAUTHORIZED };
   return { ok: true, grant };

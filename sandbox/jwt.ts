@@ -1,30 +1,33 @@
 /**
- * HS256 JSON Web Tokens with node:crypto: the sandbox's access tokens. Only the sandbox signs and
- * verifies them; the app reads `exp` without verifying, as it must with Jobber's tokens.
+ * HS256 JSON Web Tokens with node:crypto: the sandbox's access tokens, shaped like the sample token
+ * in Jobber's Rails template (header `{"alg":"HS256"}`; claims sub, iss, client_id, scope, app_id,
+ * user_id, account_id, exp, and NO `iat`). Only the sandbox signs and verifies them; the app reads
+ * `exp` without verifying, as it must with Jobber's tokens. Which grant a token belongs to is the
+ * grant registry's record, not a claim (Jobber's sample carries none).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-/** The claims of a sandbox access token. Times are epoch seconds. */
-export interface AccessTokenClaims {
-  sub: string;
-  iat: number;
-  exp: number;
-  jti: string;
-  grant: string;
-}
-
 const claimsSchema = z.object({
-  sub: z.string(),
-  iat: z.number().int(),
+  /** The user who authorised (a number at Jobber, as user_id). */
+  sub: z.number().int(),
+  iss: z.string(),
+  client_id: z.string(),
+  /** The app's configured scopes, space-separated. */
+  scope: z.string(),
+  app_id: z.string(),
+  user_id: z.number().int(),
+  account_id: z.string(),
+  /** Epoch seconds. */
   exp: z.number().int(),
-  jti: z.string(),
-  grant: z.string(),
 });
+
+/** The claims of a sandbox access token, as in Jobber's sample. */
+export type AccessTokenClaims = z.infer<typeof claimsSchema>;
 
 const headerSchema = z.object({ alg: z.literal('HS256'), typ: z.literal('JWT').optional() });
 
-const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+const HEADER = base64url(JSON.stringify({ alg: 'HS256' }));
 
 function base64url(text: string | Buffer): string {
   return Buffer.from(text).toString('base64url');

@@ -17,7 +17,19 @@ import { readStateFile, writeStateFile } from './state-file';
 import { handleToken } from './token';
 import type { Sandbox, SandboxControl, SandboxOptions } from './types';
 
-export type { Fault, Sandbox, SandboxAccount, SandboxControl, SandboxCounters, SandboxEndpoint, SandboxOptions } from './types';
+export type {
+  Fault,
+  FaultPhase,
+  RefreshExtras,
+  RefusalShape,
+  Sandbox,
+  SandboxAccount,
+  SandboxControl,
+  SandboxCounters,
+  SandboxEndpoint,
+  SandboxGuesses,
+  SandboxOptions,
+} from './types';
 
 /** The sandbox's registered app. Public test values, safe to print. */
 export const SANDBOX_CLIENT = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret' } as const;
@@ -108,6 +120,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
+    // Every answer is dated by the sandbox's own (possibly shifted) clock, as Jobber's are by its
+    // clock: the app judges clock skew from this header, since Jobber's tokens carry no `iat`.
+    res.setHeader('Date', new Date(ctx.now()).toUTCString());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     route(req, res, url).catch((error: unknown) => {
       if (res.headersSent) {

@@ -25,6 +25,7 @@ const fileSchema = z.object({
       refreshToken: z.string().nullable(),
       status: z.enum(['live', 'revoked', 'disconnected-in-jobber', 'app-disconnected']),
       createdAt: z.number(),
+      accessTokens: z.array(z.string()).optional(),
     }),
   ),
 });

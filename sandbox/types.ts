@@ -6,10 +6,17 @@
 /** The endpoints a fault can be injected into. */
 export type SandboxEndpoint = 'authorize' | 'token' | 'graphql';
 
-/** One misbehaviour, applied to the next request(s) of an endpoint before normal handling. */
-export type Fault =
+/**
+ * When a token-endpoint fault strikes: 'before-commit' (the default: nothing changed at the
+ * sandbox) or 'after-commit' (the code was redeemed or the pair rotated, then the answer was lost).
+ * Other endpoints always play their faults before their work.
+ */
+export type FaultPhase = 'before-commit' | 'after-commit';
+
+/** One misbehaviour, applied to the next request(s) of an endpoint. */
+export type Fault = (
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
-  /** Wait, then answer normally. */
+  /** Wait, then answer normally (after commit: the answer is sent only after the wait). */
   | { kind: 'delay'; ms: number }
   /** Destroy the socket without a response. */
   | { kind: 'drop' }
@@ -20,7 +27,32 @@ export type Fault =
   /** 200 with a text/html page. */
   | { kind: 'wrong-content-type' }
   /** 200 JSON without the expected fields (token: no refresh_token; graphql: no data). */
-  | { kind: 'missing-fields' };
+  | { kind: 'missing-fields' }
+) & { phase?: FaultPhase };
+
+/**
+ * How the token endpoint words a refusal. Jobber documents only the sentence of a rotated-away
+ * refresh token, not its status or body, so each plausible shape is offered (all guesses):
+ * - oauth-json: 400 (401 for a client failure) `{"error":"invalid_grant","error_description":…}`
+ * - message-json: 401 `{"message":…}`
+ * - text: 400 text/plain `Error: …`
+ * - html: 401 HTML page carrying the sentence
+ */
+export type RefusalShape = 'oauth-json' | 'message-json' | 'text' | 'html';
+
+/** Optional extras on a refresh answer: Jobber has been seen sending `expires_at` and a `warning`. */
+export interface RefreshExtras {
+  expiresAt: boolean;
+  warning: string | null;
+}
+
+/** Behaviours Jobber does not document, each switchable (all guesses; the client must not depend on them). */
+export interface SandboxGuesses {
+  /** A replayed authorization code revokes the grant it created (OAuth 2.1 advice). */
+  replayRevokesGrant: boolean;
+  /** The code exchange must repeat the authorization request's redirect_uri. */
+  checkRedirectUriAtExchange: boolean;
+}
 
 export interface SandboxCounters {
   tokenRequests: { authorization_code: number; refresh_token: number; rejected: number };
@@ -47,6 +79,12 @@ export interface SandboxControl {
   liveRefreshTokens(): string[];
   /** Lifetime of access tokens issued from now on. */
   setAccessTokenLifetime(sec: number): void;
+  /** The shape of token-endpoint refusals from now on (default 'oauth-json'). */
+  setRefusalShape(shape: RefusalShape): void;
+  /** Which optional extras refresh answers carry (default: expires_at, no warning). */
+  setRefreshExtras(extras: Partial<RefreshExtras>): void;
+  /** Switches undocumented behaviours on or off (default: all on). */
+  setGuesses(guesses: Partial<SandboxGuesses>): void;
 }
 
 export interface SandboxAccount {

@@ -22,7 +22,18 @@ export type NeedsReconnectReason =
   | 'credentials-rejected'
   | 'disconnected-in-jobber'
   | 'storage-changed'
-  | 'interrupted-refresh';
+  | 'interrupted-refresh'
+  /** A renewal's answer was lost on the way back and Jobber had already replaced the sign-in. */
+  | 'renewal-answer-lost'
+  /** Jobber kept answering 4xx to renewals without saying the sign-in is gone: kept, Retry possible. */
+  | 'refusing-to-renew';
+
+/**
+ * Why a renewal is being retried: Jobber could not be reached (network, timeout), Jobber is having
+ * trouble (5xx, 429), Jobber refused without saying the sign-in is gone (other 4xx), its answer
+ * could not be read, or the sign-in could not be saved here. Only the first is "offline".
+ */
+export type RetryCause = 'unreachable' | 'jobber-trouble' | 'refused' | 'unreadable' | 'storage';
 
 export type StorageUnavailableReason = 'no-keyring' | 'basic-text' | 'store-unreadable';
 
@@ -49,6 +60,7 @@ export type ConnectionState =
   | (GrantDetails & { status: 'refreshing'; startedAt: number })
   | (GrantDetails & {
       status: 'offline-retrying';
+      cause: RetryCause;
       nextAttemptAt: number;
       attempt: number;
       message: string;

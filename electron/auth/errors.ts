@@ -10,6 +10,8 @@ export type AuthErrorKind =
   | 'server-error'
   | 'rate-limited'
   | 'invalid-response'
+  /** A 4xx from the token endpoint that does not say the grant is gone (retried, but not forever). */
+  | 'refused'
   // the grant is gone: needs reconnect
   | 'rejected-grant'
   | 'disconnected-in-jobber'
@@ -42,6 +44,7 @@ const TRANSIENT_KINDS: ReadonlySet<AuthErrorKind> = new Set([
   'server-error',
   'rate-limited',
   'invalid-response',
+  'refused',
   'throttled',
 ]);
 
@@ -54,13 +57,16 @@ export class AuthError extends Error {
   readonly kind: AuthErrorKind;
   /** Server-suggested wait (Retry-After, throttle restore time), if any. */
   readonly retryAfterMs: number | undefined;
+  /** The HTTP status Jobber answered with, when the failure was an answer (not a lost request). */
+  readonly httpStatus: number | undefined;
 
   /** `message` must already be free of secrets: build it from redacted parts only. */
-  constructor(kind: AuthErrorKind, message: string, options: { retryAfterMs?: number } = {}) {
+  constructor(kind: AuthErrorKind, message: string, options: { retryAfterMs?: number; httpStatus?: number } = {}) {
     super(message);
     this.name = 'AuthError';
     this.kind = kind;
     this.retryAfterMs = options.retryAfterMs;
+    this.httpStatus = options.httpStatus;
   }
 
   get transient(): boolean {

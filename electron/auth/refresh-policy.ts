@@ -34,6 +34,13 @@ export interface RefreshPolicy {
    */
   minRefreshIntervalMs: number;
   minRefreshIntervalFraction: number;
+  /**
+   * A renewal refused with a 4xx that does not say the sign-in is gone is retried with backoff, but
+   * after refusalLimit such answers in a row spanning at least refusalSpanMs (3, 2 min) the
+   * connection needs attention instead of retrying forever while Jobber is answering.
+   */
+  refusalLimit: number;
+  refusalSpanMs: number;
   /** Longest single timer; longer waits re-check the wall clock (sleep drift, setTimeout overflow). */
   maxTimerMs: number;
 }
@@ -50,6 +57,8 @@ export const DEFAULT_REFRESH_POLICY: Readonly<RefreshPolicy> = Object.freeze({
   shutdownWaitMs: 20_000,
   minRefreshIntervalMs: 30_000,
   minRefreshIntervalFraction: 0.1,
+  refusalLimit: 3,
+  refusalSpanMs: 2 * 60_000,
   maxTimerMs: 60_000,
 });
 

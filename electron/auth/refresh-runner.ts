@@ -9,9 +9,9 @@
  * the Session's and are reached through RefreshHost; Connect, Disconnect and start-up stay there too.
  */
 import type { ActivityLog } from './activity-log';
-import type { ConnectionState, GrantDetails, NeedsReconnectReason } from './connection-state';
+import type { ConnectionState, GrantDetails, NeedsReconnectReason, RetryCause } from './connection-state';
 import { DeadlineTimer } from './deadline-timer';
-import { AuthError, isTransient } from './errors';
+import { AuthError } from './errors';
 import type { Clock, JobberAccountApi, RandomSource, TokenEndpoint } from './ports';
 import { describeError, fingerprint } from './redact';
 import { type RefreshPolicy, backoffDelay, nextRefreshAt } from './refresh-policy';
@@ -19,6 +19,7 @@ import {
   INTERRUPTED_REFRESH_MESSAGE,
   LOST_ANSWER_MESSAGE,
   MESSAGES,
+  keepsRefusingMessage,
   type RefreshTrigger,
   TRIGGER_TEXT,
   UNKNOWN_ACCOUNT,
@@ -27,8 +28,31 @@ import {
 import { storable, toAuthError } from './token-answers';
 import type { StoredConnection, TokenSet } from './token-model';
 
-/** Failures after which Jobber may have rotated the refresh token without us seeing the answer. */
-const ANSWER_MAY_BE_LOST: ReadonlySet<AuthError['kind']> = new Set(['timeout', 'network', 'invalid-response']);
+/**
+ * Failures after which Jobber may have rotated the refresh token without us seeing the answer: a
+ * 5xx can come from a proxy after Jobber committed, a reset or timeout can follow the commit, and
+ * a truncated or unreadable 200 is an answer that was lost on the way.
+ */
+const ANSWER_MAY_BE_LOST: ReadonlySet<AuthError['kind']> = new Set(['timeout', 'network', 'invalid-response', 'server-error']);
+
+/** How each kind of retried failure is worded: only an unanswered request is "can't reach". */
+function retryCause(kind: AuthError['kind']): RetryCause {
+  switch (kind) {
+    case 'network':
+    case 'timeout':
+      return 'unreachable';
+    case 'server-error':
+    case 'rate-limited':
+    case 'throttled':
+      return 'jobber-trouble';
+    case 'refused':
+      return 'refused';
+    case 'storage':
+      return 'storage';
+    default:
+      return 'unreadable';
+  }
+}
 
 /** What the refresh pipeline needs from the Session that owns the grant. */
 export interface RefreshHost {
@@ -75,6 +99,12 @@ export class RefreshRunner {
   /** Consecutive transient failures, for backoff. */
   private attempt = 0;
   private lastFailure: AuthError | null = null;
+  /** A failed attempt since the last success may have been answered by Jobber with a rotation we never saw. */
+  private answerMayBeLost = false;
+  /** Consecutive 4xx refusals that did not say the grant is gone, and when the first came. */
+  private refusals: { count: number; since: number } | null = null;
+  /** The grant set aside after repeated refusals ('refusing-to-renew'), for Retry. */
+  private parked: StoredConnection | null = null;
   /** The live record could not be persisted after a refresh; retried by saveRetryTimer. */
   private unsaved = false;
   private saveAttempts = 0;
@@ -137,7 +167,7 @@ export class RefreshRunner {
     const gen = host.bumpGeneration();
     host.setLive(null);
     this.clearTimers();
-    this.attempt = 0;
+    this.resetBackoff();
     this.unsaved = false;
     const kept: StoredConnection = { ...live, refreshInFlight: null, lastRefresh: { at: host.clock.now(), result: 'rejected', message } };
     host.persist(gen, kept).catch((error: unknown) => host.activity.error(MESSAGES.refusalNotRecorded(describeError(error))));
@@ -145,10 +175,26 @@ export class RefreshRunner {
     host.activity.error(cause ? `${message} (${cause.message})` : message);
   }
 
-  /** A new grant starts without backoff history. */
+  /** A new grant starts without backoff history (and nothing set aside). */
   resetBackoff(): void {
     this.attempt = 0;
     this.lastFailure = null;
+    this.answerMayBeLost = false;
+    this.refusals = null;
+    this.parked = null;
+  }
+
+  /**
+   * Retry after 'refusing-to-renew': the grant set aside becomes the working grant again. False
+   * when nothing was set aside.
+   */
+  unpark(): boolean {
+    const parked = this.parked;
+    if (parked === null || this.host.live() !== null) return false;
+    this.parked = null;
+    this.host.bumpGeneration();
+    this.host.setLive(parked);
+    return true;
   }
 
   /** The grant was dropped (Disconnect): no backoff history, no save owed, no timers. */
@@ -250,6 +296,8 @@ export class RefreshRunner {
     host.setLive(swapped);
     this.attempt = 0;
     this.lastFailure = null;
+    this.answerMayBeLost = false;
+    this.refusals = null;
     if (!saved) this.scheduleSaveRetry(true);
     host.noteTokenClock(fresh);
     host.activity.info(MESSAGES.renewed(fresh.accessTokenExpiresAt), {
@@ -275,34 +323,53 @@ export class RefreshRunner {
       // Rotation kills the spent token the moment Jobber answers. If the previous attempt's answer
       // may have been lost on the way back, that is the likeliest story: say so rather than
       // blaming Jobber.
-      const previous = this.lastFailure;
       if (trigger === 'interrupted') {
         this.loseGrant('interrupted-refresh', INTERRUPTED_REFRESH_MESSAGE, failure);
-      } else if (previous !== null && ANSWER_MAY_BE_LOST.has(previous.kind)) {
-        this.loseGrant('interrupted-refresh', LOST_ANSWER_MESSAGE, failure);
+      } else if (this.answerMayBeLost) {
+        this.loseGrant('renewal-answer-lost', LOST_ANSWER_MESSAGE, failure);
       } else {
         this.loseGrant('refresh-rejected', rejectedMessage('refresh-rejected', live.account), failure);
       }
       return;
     }
     if (failure.kind === 'misconfigured') {
-      const message = MESSAGES.credentialsRejected(failure.message);
-      const gen = host.bumpGeneration();
-      host.setLive(null);
-      this.clearTimers();
-      this.attempt = 0;
-      // The refresh token was not accepted for spending: clear the marker, keep everything else
-      // (and do not record a rejection), so a session with corrected Settings tries it again.
-      const kept: StoredConnection = { ...live, refreshInFlight: null };
-      host.persist(gen, kept).catch((error: unknown) =>
-        host.activity.error(MESSAGES.savedSignInNotUpdated(describeError(error))),
-      );
-      host.setState({ status: 'needs-reconnect', reason: 'credentials-rejected', account: live.account, message });
-      host.activity.error(message);
+      // The refresh token was not accepted for spending: kept (no rejection recorded), so a session
+      // with corrected Settings tries it again.
+      this.setAside('credentials-rejected', MESSAGES.credentialsRejected(failure.message), live);
+      return;
+    }
+    if (failure.kind === 'refused' && this.refusedTooOften()) {
+      const message = keepsRefusingMessage(failure.httpStatus);
+      this.setAside('refusing-to-renew', `${message}`, live, failure);
       return;
     }
     // Transient kinds, and anything unexpected: the grant may well be fine, so keep it and retry.
     this.handleTransient(failure);
+  }
+
+  /** Counts a refusal in the current run of them; true once the policy says to stop retrying. */
+  private refusedTooOften(): boolean {
+    const { policy, clock } = this.host;
+    const now = clock.now();
+    this.refusals = this.refusals === null ? { count: 1, since: now } : { ...this.refusals, count: this.refusals.count + 1 };
+    return this.refusals.count >= policy.refusalLimit && now - this.refusals.since >= policy.refusalSpanMs;
+  }
+
+  /**
+   * Needs-reconnect with the grant kept on disk unmarked (marker cleared, no rejection recorded):
+   * the sign-in may well be fine. 'refusing-to-renew' also keeps it in memory for Retry (unpark).
+   */
+  private setAside(reason: 'credentials-rejected' | 'refusing-to-renew', message: string, live: StoredConnection, cause?: AuthError): void {
+    const host = this.host;
+    const gen = host.bumpGeneration();
+    host.setLive(null);
+    this.clearTimers();
+    this.resetBackoff();
+    const kept: StoredConnection = { ...live, refreshInFlight: null };
+    if (reason === 'refusing-to-renew') this.parked = kept;
+    host.persist(gen, kept).catch((error: unknown) => host.activity.error(MESSAGES.savedSignInNotUpdated(describeError(error))));
+    host.setState({ status: 'needs-reconnect', reason, account: live.account, message });
+    host.activity.error(cause ? `${message} (${cause.message})` : message);
   }
 
   private handleTransient(failure: AuthError): void {
@@ -311,15 +378,15 @@ export class RefreshRunner {
     if (!live) return;
     this.attempt += 1;
     this.lastFailure = failure;
+    if (ANSWER_MAY_BE_LOST.has(failure.kind)) this.answerMayBeLost = true;
+    if (failure.kind !== 'refused') this.refusals = null;
     const now = host.clock.now();
     const nextAttemptAt = now + backoffDelay(this.attempt, host.policy, host.random, failure.retryAfterMs);
-    const message = MESSAGES.retrying(
-      failure.kind === 'storage' ? 'storage' : isTransient(failure.kind) ? 'transient' : 'other',
-      nextAttemptAt,
-    );
+    const cause = retryCause(failure.kind);
+    const message = MESSAGES.retrying(cause, nextAttemptAt);
     const retrying: StoredConnection = { ...live, lastRefresh: { at: now, result: 'transient-failure', message: failure.message } };
     host.setLive(retrying);
-    host.setState({ ...grantDetails(retrying), status: 'offline-retrying', nextAttemptAt, attempt: this.attempt, message });
+    host.setState({ ...grantDetails(retrying), status: 'offline-retrying', cause, nextAttemptAt, attempt: this.attempt, message });
     host.activity.warning(`${message} (${failure.message})`, { attempt: this.attempt, nextAttemptAt });
     if (!host.halted()) {
       this.refreshTimer.arm(nextAttemptAt, () => void this.refresh('retry').catch(() => undefined));

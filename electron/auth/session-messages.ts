@@ -3,7 +3,7 @@
  * wording has one home. Pure functions of redacted inputs: callers pass already-safe details
  * (describeError output, AuthError messages), never a token, code, state or secret.
  */
-import type { AccountSummary, NeedsReconnectReason } from './connection-state';
+import type { AccountSummary, NeedsReconnectReason, RetryCause } from './connection-state';
 import type { StoreUnreadableReason } from './ports';
 
 /** Shown while the account name could not be fetched yet. */
@@ -13,7 +13,14 @@ export const INTERRUPTED_REFRESH_MESSAGE =
   'The app was closed while renewing its Jobber sign-in and Jobber had already replaced it; reconnect to continue.';
 
 export const LOST_ANSWER_MESSAGE =
-  "A renewal of the Jobber sign-in was cut off before Jobber's answer arrived, and Jobber had already replaced the sign-in; reconnect to continue.";
+  "The renewal's answer was lost on the way back from Jobber, and Jobber may already have replaced the sign-in: " +
+  'the saved one is no longer accepted. Reconnect to continue.';
+
+/** Needs-reconnect after repeated 4xx answers to renewals that never said the sign-in is gone. */
+export function keepsRefusingMessage(status: number | undefined): string {
+  const code = status === undefined ? '4xx' : String(status);
+  return `Jobber keeps refusing to renew: HTTP ${code}. The saved sign-in is kept; click Retry to try again, or Reconnect.`;
+}
 
 /** What started a refresh; each has its own activity line. */
 export type RefreshTrigger =
@@ -66,8 +73,21 @@ export function rejectedMessage(reason: NeedsReconnectReason, account: AccountSu
       return `Jobber no longer accepts this app's sign-in for ${name}; reconnect to continue.`;
     case 'credentials-rejected':
       return "Jobber refused this app's client ID or secret; check them in Settings. The saved sign-in is kept.";
+    case 'renewal-answer-lost':
+      return LOST_ANSWER_MESSAGE;
+    case 'refusing-to-renew':
+      return keepsRefusingMessage(undefined);
   }
 }
+
+/** The first half of "…; retrying at HH:MM" for each retry cause. */
+const RETRY_TEXT: Readonly<Record<RetryCause, string>> = {
+  unreachable: "Can't reach Jobber",
+  'jobber-trouble': 'Jobber is having trouble',
+  refused: 'Jobber refused the renewal without saying why',
+  unreadable: "Jobber's answer could not be read",
+  storage: "The Jobber sign-in can't be saved on this computer",
+};
 
 /** Whole minutes or hours, for the clock-skew warning. */
 function roughDuration(ms: number): string {
@@ -153,12 +173,7 @@ export const MESSAGES = {
     `Jobber refused this app's client ID or secret while renewing the sign-in (${detail}). ` +
     'Check them in Settings; the saved sign-in is kept and will be tried again after that.',
   savedSignInNotUpdated: (detail: string) => `Could not update the saved sign-in (${detail}).`,
-  retrying: (kind: 'storage' | 'transient' | 'other', at: number) =>
-    kind === 'storage'
-      ? `The Jobber sign-in can't be saved on this computer; retrying at ${clockTime(at)}.`
-      : kind === 'transient'
-        ? `Jobber can't be reached; retrying at ${clockTime(at)}.`
-        : `Renewing the Jobber sign-in failed; retrying at ${clockTime(at)}.`,
+  retrying: (cause: RetryCause, at: number) => `${RETRY_TEXT[cause]}; retrying at ${clockTime(at)}.`,
   refusalNotRecorded: (detail: string) => `Could not record that the sign-in was refused (${detail}).`,
   identified: (name: string) => `Identified the connected Jobber account: ${name}.`,
   accountNameNotSavedLater: (detail: string) => `The account name could not be saved (${detail}).`,

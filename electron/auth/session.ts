@@ -564,7 +564,8 @@ export class Session {
 
   /** Person-initiated refresh. Throws the AuthError on failure; the state is updated either way. */
   async refreshNow(): Promise<void> {
-    if (!this.live) throw this.notConnectedError();
+    // After 'refusing-to-renew' the grant was set aside, not lost: Retry puts it back to work.
+    if (!this.live && !this.refresher.unpark()) throw this.notConnectedError();
     await this.refresher.refresh('manual');
   }
 

@@ -13,7 +13,7 @@ export const tokenSetSchema = z.object({
   refreshToken: z.string().min(1),
   accessTokenIssuedAt: epochMs,
   accessTokenExpiresAt: epochMs,
-  expirySource: z.enum(['jwt-exp', 'expires-at', 'default']),
+  expirySource: z.enum(['jwt-exp', 'expires-in', 'expires-at', 'default']),
 });
 
 export const accountSummarySchema = z.object({ id: z.string(), name: z.string() });

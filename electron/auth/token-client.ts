@@ -2,9 +2,9 @@
  * Jobber's OAuth token endpoint over axios: the code exchange and the refresh. It sends the
  * form-encoded bodies Jobber documents, parses the response itself (so a truncated or HTML body is
  * classified, not thrown raw), works out the access token's expiry on our clock (token-expiry.ts),
- * and turns every failure into an AuthError with a kind. Only an explicit OAuth verdict counts as
- * "the grant is gone": a proxy's HTML page or a 404 never does. It keeps no state: rotation, persistence and retries belong to the
- * session. No Electron; the network is reached through an injectable axios instance.
+ * and turns every failure into an AuthError with a kind. Only a refusal that says so counts as
+ * "the grant is gone" (token-refusal.ts reads it in any shape); any other 4xx is 'refused'. It keeps
+ * no state: rotation, persistence and retries belong to the session. No Electron; the network is reached through an injectable axios instance.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { apiUrl } from './api-url';
@@ -15,7 +15,8 @@ import { silentLogger, type Clock, type Logger, type TokenEndpoint } from './por
 import { createRedactingLogger, describeError, fingerprint, pinSecret, redact, registerSecret } from './redact';
 import { resolveTokenExpiry } from './token-expiry';
 import type { TokenSet } from './token-model';
-import { parseTokenResponse, tokenErrorBodySchema } from './token-response-schema';
+import { readRefusal, saysCodeRefused, saysCredentialsRefused, saysRedirectUriRefused, saysRefreshTokenDead, shortText } from './token-refusal';
+import { parseTokenResponse } from './token-response-schema';
 
 /** Kept for existing importers; http-retry.ts is its home. */
 export { parseRetryAfter } from './http-retry';
@@ -41,6 +42,15 @@ const ACTION: Record<Grant, string> = {
   refresh: 'Refreshing the access token',
 };
 
+/**
+ * What happens after a transient failure: a refresh is retried by the session; a code is never
+ * resent (it is single use and may already be spent at Jobber), so the person connects again.
+ */
+const NEXT_STEP: Record<Grant, string> = {
+  exchange: 'Click Connect to try again.',
+  refresh: 'It will be retried.',
+};
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -56,49 +66,12 @@ const NETWORK_CODES = new Set([
 ]);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** What Jobber's error body told us, reduced to safe, short values. */
-interface ErrorBodyInfo {
-  /** The body was a JSON object (an OAuth-style answer), not HTML, text or nothing. */
-  json: boolean;
-  /** An OAuth error code such as invalid_grant, if the body had a plain one. */
-  error: string | null;
-  /** A redacted, shortened human description, if any. */
-  description: string | null;
-}
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
-}
-
-function shortText(value: unknown, max: number): string | null {
-  if (typeof value !== 'string') return null;
-  const flat = redact(value).replace(/\s+/g, ' ').trim();
-  if (flat === '') return null;
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function readErrorBody(body: string): ErrorBodyInfo {
-  const parsed = tokenErrorBodySchema.safeParse(parseJson(body));
-  if (!parsed.success) return { json: false, error: null, description: null };
-  const { error, error_description: description, message } = parsed.data;
-  // `{"error":{"message":"…"}}` is how Jobber's API reports some failures.
-  const nestedMessage =
-    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
-  const code = typeof error === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(error) ? error.toLowerCase() : null;
-  return { json: true, error: code, description: shortText(description ?? message ?? nestedMessage, 200) };
-}
-
-/** Jobber's documented rejection is "The provided refresh token is not valid". */
-const REFRESH_TOKEN_REFUSED = /refresh token.*(not valid|invalid|revoked|expired)/i;
-
-/** A refresh answer that says the refresh token itself is dead: the only 'rejected-grant' on refresh. */
-function saysRefreshTokenRejected(status: number, info: ErrorBodyInfo): boolean {
-  if (!info.json || (status !== 400 && status !== 401)) return false;
-  return info.error === 'invalid_grant' || (info.description !== null && REFRESH_TOKEN_REFUSED.test(info.description));
 }
 
 function header(response: AxiosResponse, name: string): string | undefined {
@@ -142,7 +115,7 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
   // Pinned: the longest-lived secret must never drop out of exact-value redaction.
   pinSecret(config.clientSecret);
 
-  function fail(grant: Grant, kind: AuthErrorKind, detail: string, extra: { retryAfterMs?: number } = {}): AuthError {
+  function fail(grant: Grant, kind: AuthErrorKind, detail: string, extra: { retryAfterMs?: number; httpStatus?: number } = {}): AuthError {
     const error = new AuthError(kind, redact(`${ACTION[grant]} failed: ${detail}`), extra);
     logger.warn('Token request failed', { grant, kind: error.kind, detail: error.message });
     return error;
@@ -154,7 +127,7 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
     logger.warn('Token request did not complete', { grant, error: describeError(error) });
     if (code === 'ERR_CANCELED') return fail(grant, 'cancelled', 'the request was cancelled.');
     if ((code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(message)) {
-      return fail(grant, 'timeout', `Jobber did not answer within ${Math.round(timeoutMs / 1000)} s. It will be retried.`);
+      return fail(grant, 'timeout', `Jobber did not answer within ${Math.round(timeoutMs / 1000)} s. ${NEXT_STEP[grant]}`);
     }
     const arrived = (error as { response?: unknown }).response;
     if (code === 'ERR_BAD_RESPONSE' || (typeof arrived === 'object' && arrived !== null)) {
@@ -173,61 +146,51 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
 
   function classifyStatus(grant: Grant, response: AxiosResponse<unknown>, body: string): AuthError {
     const { status } = response;
+    const httpStatus = { httpStatus: status };
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), clock.now());
-      return fail(grant, 'rate-limited', `Jobber is rate limiting requests (HTTP 429).`, { retryAfterMs });
+      return fail(grant, 'rate-limited', `Jobber is rate limiting requests (HTTP 429).`, { retryAfterMs, ...httpStatus });
     }
-    if (status === 408) return fail(grant, 'timeout', 'Jobber timed out waiting for the request (HTTP 408).');
-    if (status >= 500) return fail(grant, 'server-error', `Jobber had a server problem (HTTP ${status}). It will be retried.`);
-    if (status < 400) return fail(grant, 'invalid-response', `Jobber answered with an unexpected HTTP ${status}.`);
+    if (status === 408) return fail(grant, 'timeout', 'Jobber timed out waiting for the request (HTTP 408).', httpStatus);
+    if (status >= 500) return fail(grant, 'server-error', `Jobber had a server problem (HTTP ${status}). ${NEXT_STEP[grant]}`, httpStatus);
+    if (status < 400) return fail(grant, 'invalid-response', `Jobber answered with an unexpected HTTP ${status}.`, httpStatus);
 
-    const info = readErrorBody(body);
-    const said = info.description ? ` Jobber said: "${info.description}"` : '';
-    const codePart = info.error ? `, ${info.error}` : '';
-    const where = `(HTTP ${status}${codePart})`;
+    // Jobber documents no status or body for a refusal: read JSON, text and HTML alike.
+    const type = contentType(response);
+    const info = readRefusal(body, type);
+    const said = info.text ? ` Jobber said: "${info.text}"` : '';
+    const where = `(HTTP ${status}${info.code ? `, ${info.code}` : ''})`;
+    const refusal = (kind: AuthErrorKind, detail: string): AuthError => fail(grant, kind, `${detail}${said}`, httpStatus);
+
+    if (grant === 'refresh') {
+      if (saysRefreshTokenDead(status, info)) {
+        return refusal('rejected-grant', `Jobber no longer accepts this connection's refresh token ${where}; connect again.`);
+      }
+      if ((status === 400 || status === 401) && saysCredentialsRefused(info)) {
+        return refusal('misconfigured', `Jobber did not accept the app's credentials ${where}: check the client ID and client secret in settings.`);
+      }
+      // 403, 404, 405, 409, a proxy's page, or a 400/401 that does not say the sign-in is gone: the
+      // grant may well be fine, so it is kept and retried (the runner stops after repeated refusals).
+      return refusal('refused', `Jobber's token endpoint refused the renewal ${where} without saying the sign-in is gone. It will be retried.`);
+    }
+    if (info.code === 'invalid_client' || (info.code !== 'invalid_grant' && saysCredentialsRefused(info))) {
+      return refusal('misconfigured', `Jobber did not accept the app's credentials ${where}: check the client ID and client secret in settings.`);
+    }
+    if (saysRedirectUriRefused(info)) {
+      return refusal(
+        'misconfigured',
+        `Jobber rejected the callback URL ${where}: it must exactly match the OAuth Callback URL registered for your app.`,
+      );
+    }
+    if (saysCodeRefused(info)) {
+      return refusal('rejected-grant', `Jobber did not accept the sign-in code ${where}: it expired, was already used or was not issued to this app. Click Connect to try again.`);
+    }
     if (!info.json) {
       // An HTML page from a proxy or firewall, a wrong base URL's 404, an empty body: not an OAuth
-      // verdict on anything, so never grounds to give up the grant.
-      const type = contentType(response);
-      const next = grant === 'refresh' ? 'It will be retried.' : 'Check the connection (or proxy) and click Connect to try again.';
-      return fail(grant, 'invalid-response', `Jobber's token endpoint answered HTTP ${status} (${type}) instead of an OAuth answer. ${next}`);
+      // verdict on anything.
+      return refusal('invalid-response', `Jobber's token endpoint answered HTTP ${status} (${type}) instead of an OAuth answer. Check the connection (or proxy) and click Connect to try again.`);
     }
-    const credentialsRefused = info.error === 'invalid_client' && (status === 400 || status === 401);
-    if (credentialsRefused || (grant === 'exchange' && (info.error === 'invalid_client' || status === 401))) {
-      return fail(
-        grant,
-        'misconfigured',
-        `Jobber did not accept the app's credentials ${where}: check the client ID and client secret in settings.${said}`,
-      );
-    }
-    if (grant === 'refresh') {
-      if (saysRefreshTokenRejected(status, info)) {
-        return fail(grant, 'rejected-grant', `Jobber no longer accepts this connection's refresh token ${where}; connect again.${said}`);
-      }
-      // 403, 404, 405, 407, 409, 423 … or a 400/401 that does not name the refresh token: the grant
-      // may well be fine, so keep it and retry with backoff.
-      return fail(grant, 'invalid-response', `Jobber's token endpoint refused the renewal ${where} without saying the sign-in is gone. It will be retried.${said}`);
-    }
-    const text = `${info.error ?? ''} ${info.description ?? ''}`.toLowerCase();
-    if (info.error === 'redirect_uri_mismatch' || /redirect/.test(text)) {
-      return fail(
-        grant,
-        'misconfigured',
-        `Jobber rejected the callback URL ${where}: it must exactly match the OAuth Callback URL registered for your app.${said}`,
-      );
-    }
-    if (info.error === 'invalid_grant' || /expire|invalid|revoked|used/.test(text)) {
-      return fail(
-        grant,
-        'rejected-grant',
-        `Jobber rejected the authorization code ${where}: it is invalid, expired or already used. Click Connect to try again.${said}`,
-      );
-    }
-    return fail(
-      grant,
-      'rejected-grant',
-      `Jobber rejected the authorization code ${where}: it may have expired or been used already, or the callback URL may not match the one registered for your app. Click Connect to try again.${said}`,
-    );
+    return refusal('rejected-grant', `Jobber refused the sign-in ${where}. Click Connect to try again.`);
   }
 
   function toTokenSet(grant: Grant, response: AxiosResponse<unknown>, body: string, sentAt: number): TokenSet {
@@ -243,12 +206,15 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
       logger.warn("Jobber's token response had an optional field of an unexpected type; it was ignored", { grant, field, type });
     }
     const { access_token: accessToken, refresh_token: refreshToken, expires_at: expiresAtText, warning } = parsed.data;
+    const { expires_in: expiresInSec, created_at: createdAtSec } = parsed.data;
     registerSecret(accessToken);
     registerSecret(refreshToken);
 
     const expiry = resolveTokenExpiry({
       accessToken,
       expiresAtText,
+      expiresInSec,
+      createdAtSec,
       sentAt,
       receivedAt: clock.now(),
       serverDate: parseHttpDate(header(response, 'date')),

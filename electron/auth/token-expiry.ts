@@ -3,7 +3,9 @@
  * comparing it with a local clock that is hours off (a dual-boot PC keeping local time in its RTC)
  * would make every new token look expired, or valid for hours too long. So the lifetime is measured
  * on Jobber's clock (`exp − iat`, else `exp − Date` header) and laid onto ours from the moment the
- * request was sent, which errs on the early side. Pure: no clock, no I/O.
+ * request was sent, which errs on the early side. Without a readable `exp`, `expires_in` (RFC 6749
+ * §5.1) is a lifetime already, counted from the answer's arrival (or from `created_at` on Jobber's
+ * clock); then `expires_at`; only then the documented 60 minutes. Pure: no clock, no I/O.
  */
 import { readJwtTimes } from './jwt';
 import type { ExpirySource } from './token-model';
@@ -13,12 +15,16 @@ import { parseExpiresAt } from './token-response-schema';
 export const MAX_PLAUSIBLE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** How the lifetime was measured: on Jobber's clock (iat, Date header), on ours, or assumed. */
-export type LifetimeBasis = 'jwt-iat' | 'date-header' | 'local-clock' | 'default';
+export type LifetimeBasis = 'jwt-iat' | 'date-header' | 'local-clock' | 'expires-in' | 'default';
 
 export interface ExpiryInput {
   accessToken: string;
   /** The response's `expires_at` field, if any. */
   expiresAtText: string | null | undefined;
+  /** The response's `expires_in` (seconds), if any. */
+  expiresInSec?: number | null | undefined;
+  /** The response's `created_at` (epoch seconds, Jobber's clock), if any. */
+  createdAtSec?: number | null | undefined;
   /** Our clock when the request was sent. */
   sentAt: number;
   /** Our clock when the answer arrived. */
@@ -40,29 +46,26 @@ export interface ResolvedExpiry {
 }
 
 /**
- * Resolves a fresh token's expiry on our clock. Source of the expiry instant: the JWT `exp`, else
+ * Resolves a fresh token's expiry on our clock. Source: the JWT `exp`, else `expires_in`, else
  * `expires_at`, else the default lifetime. Lifetime: `exp − iat` when `iat` is present and sane,
  * else `exp − Date`, else `exp` against our clock. A lifetime of zero or less (the token looks
  * expired on arrival) falls back to the default lifetime with `expiredOnArrival`.
  */
 export function resolveTokenExpiry(input: ExpiryInput): ResolvedExpiry {
-  const { sentAt, receivedAt, serverDate, defaultLifetimeMs } = input;
-  const assumed = (expirySource: ExpirySource, clockSkewMs: number | null, expiredOnArrival: boolean): ResolvedExpiry => ({
-    accessTokenIssuedAt: receivedAt,
-    accessTokenExpiresAt: sentAt + defaultLifetimeMs,
-    expirySource,
-    basis: 'default',
-    clockSkewMs,
-    expiredOnArrival,
-  });
+  const { sentAt, receivedAt, serverDate } = input;
+  const assumed = (expirySource: ExpirySource, clockSkewMs: number | null, expiredOnArrival: boolean): ResolvedExpiry =>
+    assumedDefault(input, expirySource, clockSkewMs, expiredOnArrival);
 
   const jwt = readJwtTimes(input.accessToken);
   const fieldExpiry = typeof input.expiresAtText === 'string' ? parseExpiresAt(input.expiresAtText) : null;
+  const expiresIn = validSeconds(input.expiresInSec);
   let exp: number;
   let source: ExpirySource;
   if (jwt !== null) {
     exp = jwt.expiresAt;
     source = 'jwt-exp';
+  } else if (expiresIn !== null) {
+    return fromExpiresIn(expiresIn * 1000, validSeconds(input.createdAtSec), input);
   } else if (fieldExpiry !== null) {
     exp = fieldExpiry;
     source = 'expires-at';
@@ -96,5 +99,41 @@ export function resolveTokenExpiry(input: ExpiryInput): ResolvedExpiry {
     basis,
     clockSkewMs,
     expiredOnArrival: false,
+  };
+}
+
+function validSeconds(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/**
+ * `expires_in` is a lifetime: counted from the answer's arrival, or from `created_at` (Jobber's
+ * clock, compared with its Date header, else with ours) when the answer says when it was made.
+ */
+function fromExpiresIn(lifetimeMs: number, createdAtSec: number | null, input: ExpiryInput): ResolvedExpiry {
+  const { receivedAt, serverDate } = input;
+  const clockSkewMs = serverDate === null ? null : receivedAt - serverDate;
+  const elapsedMs = createdAtSec === null ? 0 : Math.max(0, (serverDate ?? receivedAt) - createdAtSec * 1000);
+  const remaining = Math.min(lifetimeMs, MAX_PLAUSIBLE_LIFETIME_MS) - elapsedMs;
+  if (remaining <= 0) return assumedDefault(input, 'default', clockSkewMs, true);
+  return {
+    accessTokenIssuedAt: receivedAt,
+    accessTokenExpiresAt: receivedAt + remaining,
+    expirySource: 'expires-in',
+    basis: 'expires-in',
+    clockSkewMs,
+    expiredOnArrival: false,
+  };
+}
+
+/** The documented default lifetime, counted from when we asked. */
+function assumedDefault(input: ExpiryInput, expirySource: ExpirySource, clockSkewMs: number | null, expiredOnArrival: boolean): ResolvedExpiry {
+  return {
+    accessTokenIssuedAt: input.receivedAt,
+    accessTokenExpiresAt: input.sentAt + input.defaultLifetimeMs,
+    expirySource,
+    basis: 'default',
+    clockSkewMs,
+    expiredOnArrival,
   };
 }

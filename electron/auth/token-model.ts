@@ -4,7 +4,7 @@
  */
 import type { AccountSummary, RefreshOutcome } from './connection-state';
 
-export type ExpirySource = 'jwt-exp' | 'expires-at' | 'default';
+export type ExpirySource = 'jwt-exp' | 'expires-in' | 'expires-at' | 'default';
 
 export interface TokenSet {
   accessToken: string;
@@ -12,7 +12,7 @@ export interface TokenSet {
   /** When the access token was obtained (our clock), for the lifetime bar. */
   accessTokenIssuedAt: number;
   accessTokenExpiresAt: number;
-  /** Where the expiry came from: the JWT `exp`, the `expires_at` field, or our default (warned). */
+  /** Where the expiry came from: the JWT `exp`, `expires_in`, `expires_at`, or our default (warned). */
   expirySource: ExpirySource;
   /**
    * Diagnostics of a fresh token, never persisted: our clock minus Jobber's when the response let

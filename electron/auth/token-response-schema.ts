@@ -1,23 +1,31 @@
 /**
  * The shape of a successful response from Jobber's token endpoint, parsed with zod because it
  * crosses a trust boundary. Jobber documents only `access_token` and `refresh_token`; refresh
- * responses have also carried `expires_at` and `warning`. Unknown fields are allowed and ignored;
- * so is a wrong-typed `expires_at` or `warning` (parseTokenResponse): a refresh has already rotated
+ * responses have also carried `expires_at` and `warning`, and RFC 6749 §5.1 allows `expires_in`
+ * (with `created_at`, as Doorkeeper sends it). Unknown fields are allowed and ignored; so is a
+ * wrong-typed optional field (parseTokenResponse): a refresh has already rotated
  * the grant by the time we read the answer, so an odd optional extra must not lose the tokens.
  */
 import { z } from 'zod';
+
+/** A positive number of seconds, as a JSON number or a string of digits. */
+const seconds = z.union([z.number().positive().finite(), z.string().regex(/^\d{1,12}$/).transform(Number)]);
 
 export const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1),
   expires_at: z.string().nullish(),
   warning: z.string().nullish(),
+  /** Seconds the access token lives (RFC 6749 §5.1); a numeric string is accepted too. */
+  expires_in: seconds.nullish(),
+  /** Epoch seconds on Jobber's clock when the token was created (Doorkeeper's field). */
+  created_at: seconds.nullish(),
 });
 
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 /** Optional fields that are dropped, not fatal, when they have the wrong type. */
-const LENIENT_FIELDS: ReadonlySet<string> = new Set(['expires_at', 'warning']);
+const LENIENT_FIELDS: ReadonlySet<string> = new Set(['expires_at', 'warning', 'expires_in', 'created_at']);
 
 /** A dropped optional field and the JSON type it arrived as (never its value). */
 export interface IgnoredTokenField {
@@ -36,7 +44,7 @@ function jsonType(value: unknown): string {
 
 /**
  * Parses a successful token response. Valid `access_token` and `refresh_token` are required; a
- * wrong-typed `expires_at` or `warning` is dropped and listed in `ignored`. On failure, `fields`
+ * wrong-typed optional field is dropped and listed in `ignored`. On failure, `fields`
  * names the offending top-level fields ('body' when the body is not an object).
  */
 export function parseTokenResponse(json: unknown): TokenResponseParse {

@@ -21,6 +21,7 @@ export type {
   ConnectionStatus,
   GrantDetails,
   NeedsReconnectReason,
+  RetryCause,
   RefreshOutcome,
   StorageUnavailableReason,
   UserFacingError,

@@ -219,6 +219,13 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
             {button('connect', 'Reconnect', 'Reconnecting…', 'secondary', onConnect)}
             {forget}
           </>
+        ) : state.reason === 'refusing-to-renew' ? (
+          // The sign-in was kept, not lost: Retry puts it back to work.
+          <>
+            {button('refresh', 'Retry', 'Retrying…', 'primary', onRefresh)}
+            {button('connect', 'Reconnect', 'Reconnecting…', 'secondary', onConnect)}
+            {forget}
+          </>
         ) : (
           <>
             {button('connect', 'Reconnect', 'Reconnecting…', 'primary', onConnect)}

@@ -5,7 +5,7 @@
 import type { ReactNode } from 'react';
 import type { ConnectionState, GrantDetails } from '../../electron/ipc/contract';
 import { formatClock, formatCountdown, formatDateTime, formatRelative, isoTime } from '../time-format';
-import { REFRESH_RESULT_LABEL, describeError, describeNeedsReconnect, describeStorageUnavailable } from '../wording';
+import { REFRESH_RESULT_LABEL, RETRY_HEADLINE, describeError, describeNeedsReconnect, describeStorageUnavailable } from '../wording';
 import { Notice } from './notice';
 import { TokenLife } from './token-life';
 
@@ -138,7 +138,7 @@ export function ConnectionDetails({ state, now }: { state: ConnectionState; now:
           notice={
             <Notice
               tone="warning"
-              headline="Jobber cannot be reached right now. Your sign-in is kept and the app keeps trying."
+              headline={RETRY_HEADLINE[state.cause]}
               detail={state.message}
             />
           }

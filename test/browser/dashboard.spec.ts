@@ -220,7 +220,7 @@ test('plays a whole connection lifecycle and shows every step', async () => {
 
   await test.step('offline, retrying', async () => {
     await emit(page, snapshot(states.offlineRetrying(), { activity: activity() }));
-    await expect(badge(page)).toHaveText('Offline, retrying');
+    await expect(badge(page)).toHaveText('Retrying');
     await expect(page.getByTestId('next-refresh')).toContainText('in 30 seconds');
     await expect(page.getByTestId('next-refresh')).toContainText('Attempt 2');
     await expect(actions(page).getByRole('button')).toHaveText(['Retry now', 'Disconnect']);

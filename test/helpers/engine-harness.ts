@@ -186,6 +186,8 @@ export interface EngineHarnessOptions {
   recordHttp?: boolean;
   /** Call session.start() before returning (default true). */
   start?: boolean;
+  /** Wraps the token client the session uses (a mutation check swaps in a naive expiry). */
+  wrapTokenEndpoint?: (endpoint: TokenEndpoint) => TokenEndpoint;
 }
 
 export interface Engine {
@@ -276,7 +278,7 @@ export async function startEngine(options: EngineHarnessOptions = {}): Promise<E
   const build = (): Engine => {
     const session = new Session({
       config,
-      tokenEndpoint,
+      tokenEndpoint: options.wrapTokenEndpoint ? options.wrapTokenEndpoint(tokenEndpoint) : tokenEndpoint,
       jobberApi: accountApi,
       store,
       clock,

@@ -103,7 +103,7 @@ describe('a refresh answer lost after Jobber rotated', () => {
   // never reached us (timeout), the token we still hold is dead: no client can recover that grant.
   // The engine must say so (needs-reconnect, naming the interrupted renewal rather than blaming
   // Jobber) and keep the record, not loop or wipe.
-  it('→ needs-reconnect (interrupted refresh) on the next attempt, the stored record kept', async () => {
+  it('→ needs-reconnect (renewal-answer-lost) on the next attempt, the stored record kept', async () => {
     harness = await startEngine({
       tokenTimeoutMs: 100,
       // The retry comes well after the delayed request has rotated at the sandbox.
@@ -117,7 +117,7 @@ describe('a refresh answer lost after Jobber rotated', () => {
     await expect(h.session.refreshNow()).rejects.toMatchObject({ kind: 'timeout' });
     expect(h.session.getState().status).toBe('offline-retrying');
     const state = await waitForState(h.session, 'needs-reconnect', 5_000);
-    expect(state.reason).toBe('interrupted-refresh');
+    expect(state.reason).toBe('renewal-answer-lost');
     expect(state.message).toBe(LOST_ANSWER_MESSAGE);
     expect(state.account?.name).toBe('Sandbox Landscaping Co.');
     const kept = await h.store.current();

@@ -1,13 +1,15 @@
 /**
- * Soak: 6 simulated hours with 1-minute access tokens and seeded random transient faults, against
- * the real sandbox sharing the engine's FakeClock (support/soak-run.ts). Asserts that no
- * recoverable fault ever cost the connection, that the refresh count matches the policy for the
- * time simulated, and that nothing leaks: fake timers and state listeners back to their baseline,
- * activity bounded, the process's sockets and handles flat from hour 1 to hour 6, and no real
+ * Soak: 24 simulated hours with Jobber's 60-minute access tokens and seeded random transient
+ * faults, against the real sandbox sharing the engine's FakeClock (support/soak-run.ts). Asserts
+ * that no recoverable fault ever cost the connection, that the refresh count matches Jobber's
+ * lifetime and the documented margin for the time simulated (support/jobber-refresh-count.ts,
+ * numbers, not the policy object), and that nothing leaks: fake timers and state listeners back to their baseline,
+ * activity bounded, the process's sockets and handles flat from hour 1 to hour 24, and no real
  * timer left behind once the sandbox is closed. `npm run bench -- soak` prints the hourly figures.
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_ACTIVITY_ENTRIES } from '../../electron/auth/activity-log';
+import { expectedRefreshCount } from './support/jobber-refresh-count';
 import { activeResources } from './support/process-probes';
 import { apiFailuresAllTransient, runSoak } from './support/soak-run';
 
@@ -22,9 +24,16 @@ function nonTimerHandles(kinds: Record<string, number>): number {
 }
 
 describe('soak', () => {
-  it('6 simulated hours, 1-minute tokens, random faults: always back to connected, ~400 refreshes, no leaks', async () => {
+  it('the expected count: 60-minute tokens renewed 5 minutes (up to 6 with jitter) before expiry', () => {
+    // 24 h online: cycles of 54 min − 1 s to 55 min → 26 renewals, ± the cycle cut at either end.
+    expect(expectedRefreshCount(24 * 3_600_000, 0)).toEqual({ min: 25, max: 27 });
+    // An hour spent offline stretches the cycles it falls in.
+    expect(expectedRefreshCount(24 * 3_600_000, 3_600_000)).toEqual({ min: 24, max: 26 });
+  });
+
+  it('24 simulated hours, Jobber\'s 60-minute tokens, random faults: always back to connected, ~25 refreshes, no leaks', async () => {
     const timersBefore = timeoutHandles();
-    const report = await runSoak({ hours: 6, seed: 6 });
+    const report = await runSoak({ hours: 24, seed: 6 });
     const first = report.samples[0];
     const last = report.samples.at(-1);
     console.log(
@@ -36,7 +45,7 @@ describe('soak', () => {
     );
 
     // Faults happened, and every one of them was survived.
-    expect(report.samples).toHaveLength(6);
+    expect(report.samples).toHaveLength(24);
     expect(report.faultsInjected.length).toBeGreaterThan(10);
     expect(report.offlineEpisodes).toBeGreaterThan(5);
     expect(report.lostStates).toEqual({});
@@ -48,7 +57,13 @@ describe('soak', () => {
     expect(apiFailuresAllTransient(report)).toBe(true);
     expect(report.apiCalls).toBeGreaterThan(50);
 
-    // 1-minute tokens renewed ~6 s before expiry: one refresh per ~53 s, stretched by time offline.
+    // Jobber's 60-minute tokens renewed 5 minutes (plus up to 1 minute of jitter) before expiry:
+    // every cycle, less its time offline, lasts 54 min − 1 s to 55 min.
+    for (const cycle of report.cycles) {
+      expect(cycle).toBeGreaterThanOrEqual(3_239_000);
+      expect(cycle).toBeLessThanOrEqual(3_300_000);
+    }
+    expect(report.cycles).toHaveLength(report.refreshesOk);
     expect(report.refreshesOk).toBeGreaterThanOrEqual(report.expectedRefreshes.min);
     expect(report.refreshesOk).toBeLessThanOrEqual(report.expectedRefreshes.max);
 
@@ -58,13 +73,13 @@ describe('soak', () => {
     for (const sample of report.samples) expect(sample.listeners).toBe(report.baseline.listeners);
     expect(report.final.activityEntries).toBeLessThanOrEqual(MAX_ACTIVITY_ENTRIES);
 
-    // Process view: sockets and other handles flat from hour 1 to hour 6 (no growth trend).
+    // Process view: sockets and other handles flat from hour 1 to hour 24 (no growth trend).
     const handleCounts = report.samples.map((sample) => nonTimerHandles(sample.resourceKinds));
     expect(Math.max(...handleCounts) - Math.min(...handleCounts)).toBeLessThanOrEqual(3);
     expect((handleCounts.at(-1) ?? 0) - (handleCounts[0] ?? 0)).toBeLessThanOrEqual(1);
     // Real timers during the run are the sandbox holding "timeout" requests; none outlives it.
     expect(timeoutHandles()).toBeLessThanOrEqual(timersBefore);
-    // Heap after a forced GC: no growth beyond noise over 5 hours (about 340 refreshes).
+    // Heap after a forced GC: no growth beyond noise over 23 hours.
     if (first?.gcForced && last?.gcForced) expect(last.heapUsedBytes - first.heapUsedBytes).toBeLessThan(4 * 1024 * 1024);
-  }, 60_000);
+  }, 120_000);
 });

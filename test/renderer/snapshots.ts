@@ -67,6 +67,7 @@ export const states = {
   offlineRetrying: (now = T0, o: Partial<Of<'offline-retrying'>> = {}): Of<'offline-retrying'> => ({
     ...grant(now, { lastRefresh: { at: now - MINUTE, result: 'transient-failure', message: 'Network unreachable' } }),
     status: 'offline-retrying',
+    cause: 'unreachable',
     nextAttemptAt: now + 30_000,
     attempt: 2,
     message: 'Could not reach api.getjobber.com (network error).',

@@ -42,7 +42,7 @@ const cases: Array<{ name: string; state: ConnectionState; badge: string; action
   {
     name: 'offline retrying',
     state: states.offlineRetrying(),
-    badge: 'Offline, retrying',
+    badge: 'Retrying',
     actions: ['Retry now', 'Disconnect'],
     text: /cannot be reached right now/,
   },
@@ -194,7 +194,7 @@ describe('shell', () => {
     act(() => fake.emit(snapshot(states.connected())));
     expect(region).toHaveTextContent('Connection status: Connected as Green Acres Lawn Care.');
     act(() => fake.emit(snapshot(states.offlineRetrying())));
-    expect(region).toHaveTextContent('Connection status: Offline, retrying.');
+    expect(region).toHaveTextContent('Connection status: Retrying.');
   });
 
   it('says what to do when the first getState fails', async () => {

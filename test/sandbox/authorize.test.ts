@@ -41,7 +41,9 @@ describe('consent page', () => {
     const html = await response.text();
     expect(html).toContain('<title>Authorize Jobber Connect</title>');
     expect(html).toContain('Sandbox Landscaping Co.');
-    expect(html).toContain('read_account');
+    // No invented scopes: the sandbox's app has none configured.
+    expect(html).not.toContain('read_account');
+    expect(html).toContain('available to every app');
     expect(html).toMatch(/<button type="submit" name="decision" value="allow">Allow<\/button>/);
     expect(html).toMatch(/<button type="submit" name="decision" value="deny">Deny<\/button>/);
     expect(html).toMatch(/<input type="hidden" name="ticket" value="[A-Za-z0-9_-]{20,}">/);

@@ -151,3 +151,46 @@ describe('close()', () => {
     expect(await pending).toBe('failed');
   });
 });
+
+describe('faults after the commit point (the pair rotated, then the answer was lost)', () => {
+  const lostAnswers: [string, Fault][] = [
+    ['5xx', { kind: 'status', status: 503, phase: 'after-commit' }],
+    ['connection reset', { kind: 'drop', phase: 'after-commit' }],
+    ['truncated 200', { kind: 'truncated', phase: 'after-commit' }],
+  ];
+
+  it.each(lostAnswers)('%s: the held refresh token is dead and a new one is live', async (_label, fault) => {
+    sandbox.control.injectFault('token', fault);
+    await hit('token')
+      .then((response) => response.text())
+      .catch(() => undefined);
+    const live = sandbox.control.liveRefreshTokens();
+    expect(live).toHaveLength(1);
+    expect(live).not.toContain(tokens.refresh_token);
+    const again = await refresh(sandbox, tokens.refresh_token);
+    expect(again.status).toBe(400);
+  });
+
+  it('stall: the real answer comes only after the delay, by then rotated already', async () => {
+    sandbox.control.injectFault('token', { kind: 'delay', ms: 200, phase: 'after-commit' });
+    const pending = hit('token');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Rotated before the answer left.
+    expect(sandbox.control.liveRefreshTokens()).not.toContain(tokens.refresh_token);
+    const body = (await (await pending).json()) as Tokens;
+    expect(sandbox.control.liveRefreshTokens()).toEqual([body.refresh_token]);
+  });
+
+  it('a before-commit fault (the default) rotates nothing', async () => {
+    sandbox.control.injectFault('token', { kind: 'status', status: 503 });
+    expect((await hit('token')).status).toBe(503);
+    expect(sandbox.control.liveRefreshTokens()).toEqual([tokens.refresh_token]);
+  });
+
+  it('the control API accepts the phase over HTTP and refuses an unknown one', async () => {
+    const post = (fault: unknown) =>
+      fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ endpoint: 'token', fault }) });
+    expect((await post({ kind: 'drop', phase: 'after-commit' })).status).toBe(200);
+    expect((await post({ kind: 'drop', phase: 'sometime' })).status).toBe(400);
+  });
+});

@@ -34,16 +34,16 @@ describe('token endpoint: request format and client', () => {
       body: JSON.stringify({ client_id: SANDBOX_CLIENT.clientId, client_secret: SANDBOX_CLIENT.clientSecret, grant_type: 'authorization_code', code: await newCode() }),
     });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: string; message: string };
+    const body = (await response.json()) as { error: string; error_description: string };
     expect(body.error).toBe('invalid_request');
-    expect(body.message).toMatch(/x-www-form-urlencoded/);
+    expect(body.error_description).toMatch(/x-www-form-urlencoded/);
     expect(sandbox.control.counters().tokenRequests.rejected).toBe(1);
   });
 
   it('rejects a wrong client secret with 401 invalid_client', async () => {
     const response = await exchangeCode(sandbox, await newCode(), { client_secret: 'wrong' });
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ error: 'invalid_client', message: expect.any(String) });
+    expect(await response.json()).toMatchObject({ error: 'invalid_client', error_description: expect.any(String) });
   });
 
   it('rejects an unknown grant type', async () => {
@@ -63,17 +63,20 @@ describe('token endpoint: request format and client', () => {
 });
 
 describe('authorization_code grant', () => {
-  it('answers Jobber-shaped tokens: a JWT with sub/iat/exp/jti/grant and an opaque refresh token', async () => {
+  it("answers Jobber-shaped tokens: a JWT with the claims of Jobber's sample (no iat) and an opaque refresh token", async () => {
     const response = await exchangeCode(sandbox, await newCode());
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['access_token', 'refresh_token']);
-    const claims = jwtClaims(String(body.access_token));
-    expect(claims.sub).toBe('sandbox-account-1');
-    expect(claims.iat).toBe(START / 1000);
+    const token = String(body.access_token);
+    expect(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString())).toEqual({ alg: 'HS256' });
+    const claims = jwtClaims(token);
+    expect(Object.keys(claims).sort()).toEqual(['account_id', 'app_id', 'client_id', 'exp', 'iss', 'scope', 'sub', 'user_id']);
+    expect(claims.iss).toBe('https://api.getjobber.com');
+    expect(claims.client_id).toBe(SANDBOX_CLIENT.clientId);
+    expect(claims.account_id).toBe('sandbox-account-1');
+    expect(claims.sub).toBe(claims.user_id);
     expect(claims.exp).toBe(START / 1000 + 3600);
-    expect(typeof claims.jti).toBe('string');
-    expect(typeof claims.grant).toBe('string');
     expect(String(body.refresh_token)).not.toContain('.');
     expect(sandbox.control.counters().tokenRequests.authorization_code).toBe(1);
     expect(sandbox.control.counters().liveRefreshTokens).toBe(1);
@@ -95,7 +98,7 @@ describe('authorization_code grant', () => {
     sandbox.control.shiftClock(60_000);
     const response = await exchangeCode(sandbox, code);
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'invalid_grant', message: 'The authorization code has expired' });
+    expect(await response.json()).toMatchObject({ error: 'invalid_grant', error_description: 'The authorization code has expired' });
   });
 
   it('a code is still good just before it expires', async () => {
@@ -125,12 +128,11 @@ describe('refresh_token grant (rotation)', () => {
     expect(rotated.status).toBe(200);
     const second = (await rotated.json()) as Tokens & { expires_at: string };
     expect(second.refresh_token).not.toBe(first.refresh_token);
-    expect(second.access_token).not.toBe(first.access_token);
     expect(sandbox.control.liveRefreshTokens()).toEqual([second.refresh_token]);
 
     const old = await refresh(sandbox, first.refresh_token);
     expect(old.status).toBe(400);
-    expect(await old.json()).toEqual({ error: 'invalid_grant', message: 'The provided refresh token is not valid' });
+    expect(await old.json()).toEqual({ error: 'invalid_grant', error_description: 'The provided refresh token is not valid' });
 
     expect((await refresh(sandbox, second.refresh_token)).status).toBe(200);
     expect(sandbox.control.counters().tokenRequests).toEqual({ authorization_code: 1, refresh_token: 3, rejected: 1 });
@@ -149,8 +151,7 @@ describe('refresh_token grant (rotation)', () => {
     const first = await connect(sandbox);
     sandbox.control.setAccessTokenLifetime(120);
     const body = (await (await refresh(sandbox, first.refresh_token)).json()) as Tokens;
-    const claims = jwtClaims(body.access_token);
-    expect(Number(claims.exp) - Number(claims.iat)).toBe(120);
+    expect(jwtClaims(body.access_token).exp).toBe(START / 1000 + 120);
   });
 
   it('revokeGrant kills the refresh token and the access token', async () => {
@@ -167,5 +168,70 @@ describe('refresh_token grant (rotation)', () => {
     const a = await connect(sandbox);
     const b = await connect(sandbox);
     expect(sandbox.control.liveRefreshTokens().sort()).toEqual([a.refresh_token, b.refresh_token].sort());
+  });
+});
+
+describe('Date header', () => {
+  it("is stamped by the sandbox's own clock, skew control included", async () => {
+    const before = await exchangeCode(sandbox, await newCode());
+    expect(before.headers.get('date')).toBe(new Date(START).toUTCString());
+    sandbox.control.shiftClock(-2 * 3_600_000);
+    const after = await exchangeCode(sandbox, 'not-a-code');
+    expect(after.headers.get('date')).toBe(new Date(START - 2 * 3_600_000).toUTCString());
+  });
+});
+
+describe('refusal shapes (Jobber documents the sentence, not the status or body)', () => {
+  const SENTENCE = 'The provided refresh token is not valid';
+  it.each([
+    ['oauth-json', 400, 'application/json', JSON.stringify({ error: 'invalid_grant', error_description: SENTENCE })],
+    ['message-json', 401, 'application/json', JSON.stringify({ message: `${SENTENCE}.` })],
+    ['text', 400, 'text/plain', `Error: ${SENTENCE}.`],
+  ] as const)('%s: HTTP %i %s with the documented sentence', async (shape, status, type, body) => {
+    const tokens = await connect(sandbox);
+    await refresh(sandbox, tokens.refresh_token);
+    sandbox.control.setRefusalShape(shape);
+    const old = await refresh(sandbox, tokens.refresh_token);
+    expect(old.status).toBe(status);
+    expect(old.headers.get('content-type')).toContain(type);
+    expect(await old.text()).toBe(body);
+  });
+
+  it('html: a 401 page carrying the sentence', async () => {
+    sandbox.control.setRefusalShape('html');
+    const old = await refresh(sandbox, 'not-a-refresh-token');
+    expect(old.status).toBe(401);
+    expect(old.headers.get('content-type')).toContain('text/html');
+    expect(await old.text()).toContain(`<p>${SENTENCE}.</p>`);
+  });
+
+  it('an unknown shape is refused by the control API', () => {
+    expect(() => sandbox.control.setRefusalShape('xml' as never)).toThrow();
+  });
+});
+
+describe('optional extras on refresh answers', () => {
+  it('expires_at can be left out and a warning added', async () => {
+    const first = await connect(sandbox);
+    sandbox.control.setRefreshExtras({ expiresAt: false, warning: 'Refresh token reuse detected' });
+    const body = (await (await refresh(sandbox, first.refresh_token)).json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['access_token', 'refresh_token', 'warning']);
+    expect(body.warning).toBe('Refresh token reuse detected');
+  });
+});
+
+describe('guesses can be switched off', () => {
+  it('without the redirect_uri check an exchange without redirect_uri works', async () => {
+    sandbox.control.setGuesses({ checkRedirectUriAtExchange: false });
+    const response = await exchangeCode(sandbox, await newCode(), { redirect_uri: '' });
+    expect(response.status).toBe(200);
+  });
+
+  it('without replay revocation a replayed code is refused but the grant lives', async () => {
+    sandbox.control.setGuesses({ replayRevokesGrant: false });
+    const code = await newCode();
+    const first = (await (await exchangeCode(sandbox, code)).json()) as Tokens;
+    expect((await exchangeCode(sandbox, code)).status).toBe(400);
+    expect((await refresh(sandbox, first.refresh_token)).status).toBe(200);
   });
 });

@@ -7,18 +7,19 @@ import { formatExpiresAt } from '../../sandbox/token';
 
 describe('jwt', () => {
   const key = newSigningKey();
-  const claims = { sub: 'acc', iat: 100, exp: 200, jti: 'j', grant: 'g' };
+  // The shape of the sample token in Jobber's Rails template (no iat), header {"alg":"HS256"}.
+  const claims = { sub: 7, iss: 'https://api.getjobber.com', client_id: 'c', scope: 'read_clients', app_id: 'c', user_id: 7, account_id: 'acc', exp: 200 };
 
   it('round-trips HS256 claims', () => {
     const token = signJwt(claims, key);
-    expect(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString())).toEqual({ alg: 'HS256' });
     expect(verifyJwt(token, key)).toEqual(claims);
   });
 
   it('rejects a tampered payload, another key, alg none and garbage', () => {
     const token = signJwt(claims, key);
     const [header, , signature] = token.split('.');
-    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'other' })).toString('base64url')}.${signature}`;
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, account_id: 'other' })).toString('base64url')}.${signature}`;
     expect(verifyJwt(tampered, key)).toBeNull();
     expect(verifyJwt(token, newSigningKey())).toBeNull();
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${token.split('.')[1]}.`;

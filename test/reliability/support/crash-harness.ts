@@ -1,44 +1,47 @@
 /**
- * Crash safety of rotation. The parent runs the sandbox; a child process (crash-child.ts) runs the
- * engine over a FileTokenStore and renews in a loop; the parent SIGKILLs the child's process group
- * at a seeded random point in one of four windows around a refresh, then restarts the engine
- * in-process over the same file and classifies what it finds:
- *   (a) live-token: connected, and the stored refresh token is the one the sandbox considers live;
+ * Crash safety of rotation, on the vault the app ships. The parent runs the sandbox; a child
+ * process (crash-child.ts, bundled once) runs the engine over the app's token vault (electron-store
+ * file with atomic temp-write/fsync/rename, sealed record, safeStorage stand-in) and renews back to
+ * back. Once the child is warm, the parent measures one whole refresh cycle and SIGKILLs the child
+ * at a uniformly random moment of the next one: marker save, request, answer, pair save, rename,
+ * whatever is running then. Nothing is slowed down or held. The parent counts the temp files the
+ * kill left before anything restarts over the store, then restarts the engine (another child) and
+ * classifies what it finds:
+ *   (a) live-token: connected, the stored refresh token is the one the sandbox considers live, no
+ *       marker left, the stored access token works;
  *   (b) interrupted-refresh: needs-reconnect saying precisely that an interrupted refresh lost the
- *       grant, which is only legitimate when the kill came after the request could reach Jobber
- *       and before the new pair was saved;
+ *       grant, legitimate only when the request had reached Jobber and the new pair was not saved;
  *   (c) bug: anything else.
  * Shared by bench/crash-safety.ts (200 runs) and test/reliability/crash-safety.test.ts (a few).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { RandomSource } from '../../../electron/auth/ports';
+import { fingerprint } from '../../../electron/auth/redact';
 import { INTERRUPTED_REFRESH_MESSAGE } from '../../../electron/auth/session';
-import { followConsent } from '../../../sandbox/consent-driver';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
-import { createCrashEngine, REFRESH_PHASES, type CrashEngine, type RefreshPhase } from './crash-engine';
+import { CRASH_STORE_NAME, REFRESH_PHASES, type RefreshPhase } from './crash-protocol';
 import { seededRandom } from './seeded-random';
-
-/** Where, around a refresh, the kill is aimed. */
-export type KillWindow = 'before-marker-save' | 'marker-to-request' | 'in-flight' | 'before-pair-save';
-export const KILL_WINDOWS: readonly KillWindow[] = ['before-marker-save', 'marker-to-request', 'in-flight', 'before-pair-save'];
 
 export type CrashOutcome = 'live-token' | 'interrupted-refresh' | 'bug';
 export const CRASH_OUTCOMES: readonly CrashOutcome[] = ['live-token', 'interrupted-refresh', 'bug'];
 
 export interface CrashRun {
   index: number;
-  window: KillWindow;
-  /** Delay after the window's opening step was reported, before SIGKILL. */
+  /** One whole refresh cycle of this child, as the parent saw it. */
+  cycleMs: number;
+  /** Uniform in [0, cycleMs): when, after the refresh began, the kill was sent. */
   killDelayMs: number;
   /** The last refresh step the child reported before it died (null: none). */
   lastPhase: RefreshPhase | null;
-  /** Whether the child's refresh request arrived at the sandbox before the kill. */
+  /** Whether the child's last refresh request arrived at the sandbox. */
   reachedJobber: boolean;
+  /** Temp files next to the vault right after the kill, before any restart could sweep them. */
+  tempFilesAtKill: number;
   outcome: CrashOutcome;
   /** For a bug: what was found instead (no secrets). */
   detail: string;
@@ -47,91 +50,73 @@ export interface CrashRun {
 export interface CrashReport {
   runs: CrashRun[];
   counts: Record<CrashOutcome, number>;
-  /** Outcome counts by the window the kill was aimed at. */
-  byWindow: Record<KillWindow, Record<CrashOutcome, number>>;
   /** Outcome counts by the last step the child reached. */
   byPhase: Record<string, Record<CrashOutcome, number>>;
-  /** Temp files a killed save left next to the token file (harmless, but counted). */
+  /** Temp files the kills left, summed over runs, each counted before the restart swept them. */
   leftoverTempFiles: number;
+  /** Runs whose kill left at least one temp file (it landed inside a real atomic write). */
+  runsWithTempFiles: number;
   seed: number;
 }
 
 export interface CrashOptions {
   runs: number;
   seed?: number;
-  /** Each save in the child waits this long first (a slow disk): widens the windows around saves. */
-  saveDelayMs?: number;
-  /** The sandbox holds each refresh request this long before answering: widens "in flight". */
-  inflightDelayMs?: number;
   onRun?: (run: CrashRun) => void;
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHILD_ENTRY = path.join(HERE, 'crash-child.ts');
-/** The child must reach its target step within this (it normally takes well under a second). */
+const ELECTRON_STANDIN = path.join(HERE, 'electron-standin.ts');
+/** Any child must be done (or killed) within this. */
 const CHILD_DEADLINE_MS = 20_000;
+/** Renewals the child completes before the parent measures a cycle (warm caches, JIT). */
+const WARM_RENEWALS = 2;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Steps after which the refresh request may have reached Jobber but the new pair was not yet durable. */
+const MAY_HAVE_ROTATED_UNSAVED: ReadonlySet<RefreshPhase | null> = new Set<RefreshPhase | null>(['request', 'response', 'pair-save']);
 
-/** The step whose report opens each window, and how long the window lasts. */
-function windowSpan(window: KillWindow, saveDelayMs: number, inflightDelayMs: number): { after: RefreshPhase; spanMs: number } {
-  switch (window) {
-    case 'before-marker-save':
-      return { after: 'marker-save', spanMs: saveDelayMs };
-    case 'marker-to-request':
-      return { after: 'marker-saved', spanMs: 1 };
-    case 'in-flight':
-      return { after: 'request', spanMs: inflightDelayMs };
-    case 'before-pair-save':
-      return { after: 'response', spanMs: saveDelayMs };
-  }
+interface Child {
+  process: ChildProcess;
+  /** Resolves with every stdout line once the child has exited. */
+  done: Promise<{ lines: string[]; stderr: string }>;
 }
 
 function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) return;
   try {
-    // detached: the child leads its own process group; kill all of it (loaders, helpers).
+    // detached: the child leads its own process group; kill all of it.
     process.kill(-child.pid, 'SIGKILL');
   } catch {
     // already gone
   }
 }
 
-interface ChildResult {
-  lastPhase: RefreshPhase | null;
-  reachedTarget: boolean;
-  stderr: string;
-  errors: string[];
-}
-
-/**
- * Bundles the child entry into one CommonJS file in `dir`: a plain `node child.cjs` starts several
- * times faster than going through the tsx loader on every one of hundreds of spawns.
- */
+/** Bundles the child once: a plain `node child.cjs` starts far faster than a TypeScript loader. */
 async function bundleChild(dir: string): Promise<string> {
   const outfile = path.join(dir, 'crash-child.cjs');
-  await build({ entryPoints: [CHILD_ENTRY], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  await build({
+    entryPoints: [CHILD_ENTRY],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    // electron-store imports `electron` for app paths; with an absolute cwd it needs none of it.
+    alias: { electron: ELECTRON_STANDIN },
+  });
   return outfile;
 }
 
-/** Spawns the child, kills it `delayMs` after it reports `target`, resolves once it is gone. */
-function runChild(
-  childFile: string,
-  args: { sandboxUrl: string; storePath: string; saveDelayMs: number },
-  target: RefreshPhase,
-  delayMs: number,
-): Promise<ChildResult> {
+/** Starts a child in `mode`; `onLine` sees each stdout line as it arrives. */
+function startChild(childFile: string, args: Record<string, unknown>, onLine: (line: string, child: ChildProcess) => void = () => {}): Child {
   const childArgs = { ...args, parentPid: process.pid, maxLifetimeMs: CHILD_DEADLINE_MS + 5_000 };
-  const child = spawn(process.execPath, [childFile, JSON.stringify(childArgs)], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
+  const child = spawn(process.execPath, [childFile, JSON.stringify(childArgs)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = new Promise<{ lines: string[]; stderr: string }>((resolve, reject) => {
+    const lines: string[] = [];
     let buffer = '';
     let stderr = '';
-    let lastPhase: RefreshPhase | null = null;
-    let reachedTarget = false;
-    const errors: string[] = [];
     const guard = setTimeout(() => killGroup(child), CHILD_DEADLINE_MS);
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
@@ -140,21 +125,11 @@ function runChild(
     });
     child.stdout?.on('data', (chunk: string) => {
       buffer += chunk;
-      let newline = buffer.indexOf('\n');
-      while (newline >= 0) {
+      for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 1);
-        newline = buffer.indexOf('\n');
-        if (line.startsWith('error ')) errors.push(line.slice(6));
-        if (!line.startsWith('phase ')) continue;
-        const phase = line.slice(6) as RefreshPhase;
-        if (!REFRESH_PHASES.includes(phase)) continue;
-        lastPhase = phase;
-        if (!reachedTarget && phase === target) {
-          reachedTarget = true;
-          if (delayMs <= 0) killGroup(child);
-          else setTimeout(() => killGroup(child), delayMs);
-        }
+        lines.push(line);
+        onLine(line, child);
       }
     });
     child.once('error', (error) => {
@@ -164,48 +139,88 @@ function runChild(
     // 'close' comes after stdout has ended: every line the child wrote has been read.
     child.once('close', () => {
       clearTimeout(guard);
-      resolve({ lastPhase, reachedTarget, stderr, errors });
+      resolve({ lines, stderr });
     });
   });
+  return { process: child, done };
 }
 
-/** Connect from scratch with an in-process engine over the token file, then stop it. */
-async function connectFresh(engine: CrashEngine): Promise<void> {
-  const { authorizeUrl } = engine.session.beginConnect();
-  await engine.session.completeConnect(await followConsent(authorizeUrl, 'allow'));
-  await engine.session.stop();
+/** Runs a child to completion and returns its last stdout line (throws with its stderr if none). */
+async function runToEnd(childFile: string, args: Record<string, unknown>): Promise<string> {
+  const { lines, stderr } = await startChild(childFile, args).done;
+  const last = lines.at(-1);
+  if (last === undefined) throw new Error(`crash child (${String(args.mode)}) printed nothing: ${stderr.trim().slice(0, 300)}`);
+  return last;
 }
 
-/** Steps after which the refresh request may have reached Jobber but the new pair was not yet saved. */
-const MAY_HAVE_ROTATED_UNSAVED: ReadonlySet<RefreshPhase | null> = new Set<RefreshPhase | null>(['request', 'response', 'pair-save']);
+interface KilledRenewal {
+  lastPhase: RefreshPhase | null;
+  /** Refresh requests the child announced it was sending. */
+  requestsSent: number;
+  cycleMs: number;
+  killDelayMs: number;
+  killed: boolean;
+  stderr: string;
+}
 
-async function classify(
-  engine: CrashEngine,
-  sandbox: Sandbox,
+/**
+ * Lets a `renew` child warm up, takes the length of its last whole refresh cycle, and kills it a
+ * uniformly random time into the next refresh.
+ */
+async function renewAndKill(childFile: string, args: Record<string, unknown>, random: RandomSource): Promise<KilledRenewal> {
+  let lastPhase: RefreshPhase | null = null;
+  let requestsSent = 0;
+  const renewedAt: number[] = [];
+  let cycleMs = 0;
+  let killDelayMs = 0;
+  let killed = false;
+  const child = startChild(childFile, { ...args, mode: 'renew' }, (line, process) => {
+    if (line === 'refreshed') renewedAt.push(performance.now());
+    if (!line.startsWith('phase ')) return;
+    const phase = line.slice(6) as RefreshPhase;
+    if (!REFRESH_PHASES.includes(phase)) return;
+    lastPhase = phase;
+    if (phase === 'request') requestsSent += 1;
+    if (!killed && phase === 'marker-save' && renewedAt.length >= WARM_RENEWALS) {
+      killed = true;
+      cycleMs = (renewedAt.at(-1) ?? 0) - (renewedAt.at(-2) ?? 0);
+      killDelayMs = random() * cycleMs;
+      setTimeout(() => killGroup(process), killDelayMs);
+    }
+  });
+  const { stderr } = await child.done;
+  return { lastPhase, requestsSent, cycleMs, killDelayMs, killed, stderr };
+}
+
+const inspectionShape = (value: unknown) =>
+  value as {
+    status: string;
+    reason: string | null;
+    message: string | null;
+    store: string;
+    refreshTokenFingerprint: string | null;
+    markerStored: boolean | null;
+    accessTokenWorks: boolean;
+  };
+
+function classify(
+  found: ReturnType<typeof inspectionShape>,
+  live: readonly string[],
   lastPhase: RefreshPhase | null,
   reachedJobber: boolean,
-): Promise<{ outcome: CrashOutcome; detail: string }> {
-  const state = engine.session.getState();
-  const loaded = await engine.store.load();
-  const stored = loaded.kind === 'loaded' ? loaded.connection : null;
-  const live = sandbox.control.liveRefreshTokens();
-  const storedIsLive = stored !== null && live.includes(stored.tokens.refreshToken);
-
-  if (state.status === 'connected') {
-    if (!stored) return { outcome: 'bug', detail: `connected but the store is ${loaded.kind}` };
+): { outcome: CrashOutcome; detail: string } {
+  const storedIsLive = found.refreshTokenFingerprint !== null && live.map(fingerprint).includes(found.refreshTokenFingerprint);
+  if (found.status === 'connected') {
+    if (found.store !== 'loaded') return { outcome: 'bug', detail: `connected but the store is ${found.store}` };
     if (!storedIsLive) return { outcome: 'bug', detail: 'connected with a stored refresh token the sandbox no longer accepts' };
     if (live.length !== 1) return { outcome: 'bug', detail: `${live.length} live refresh tokens at the sandbox` };
-    if (stored.refreshInFlight !== null) return { outcome: 'bug', detail: 'connected with the crash marker still stored' };
-    try {
-      await engine.accountApi.fetchAccount(stored.tokens.accessToken);
-    } catch (error) {
-      return { outcome: 'bug', detail: `connected but the stored access token fails: ${error instanceof Error ? error.message : String(error)}` };
-    }
+    if (found.markerStored) return { outcome: 'bug', detail: 'connected with the crash marker still stored' };
+    if (!found.accessTokenWorks) return { outcome: 'bug', detail: 'connected but the stored access token fails' };
     return { outcome: 'live-token', detail: '' };
   }
-  if (state.status === 'needs-reconnect' && state.reason === 'interrupted-refresh') {
-    if (state.message !== INTERRUPTED_REFRESH_MESSAGE) return { outcome: 'bug', detail: `interrupted-refresh with another message: ${state.message}` };
-    if (!stored) return { outcome: 'bug', detail: 'the stored record was deleted' };
+  if (found.status === 'needs-reconnect' && found.reason === 'interrupted-refresh') {
+    if (found.message !== INTERRUPTED_REFRESH_MESSAGE) return { outcome: 'bug', detail: `interrupted-refresh with another message: ${found.message ?? ''}` };
+    if (found.store !== 'loaded') return { outcome: 'bug', detail: `the stored record is ${found.store}` };
     if (storedIsLive) return { outcome: 'bug', detail: 'reported a lost grant while the stored token is still live' };
     if (!reachedJobber) return { outcome: 'bug', detail: 'grant lost although the refresh request never reached Jobber' };
     if (!MAY_HAVE_ROTATED_UNSAVED.has(lastPhase)) {
@@ -213,110 +228,89 @@ async function classify(
     }
     return { outcome: 'interrupted-refresh', detail: '' };
   }
-  const why = state.status === 'needs-reconnect' ? ` (${state.reason}: ${state.message})` : '';
-  return { outcome: 'bug', detail: `ended ${state.status}${why}` };
+  const why = found.status === 'needs-reconnect' ? ` (${found.reason ?? ''}: ${found.message ?? ''})` : '';
+  return { outcome: 'bug', detail: `ended ${found.status}${why}` };
 }
 
-/**
- * How long the window that can cost the grant lasts in an unhindered refresh (no slowed saves, no
- * held requests): from the moment the request is handed to the HTTP client to the moment the new
- * pair is durable on disk, measured in-process over `samples` refreshes. Milliseconds, ascending.
- */
-export async function measureVulnerableWindow(samples: number): Promise<number[]> {
-  const sandbox = await startSandbox({ port: 0 });
-  const dir = mkdtempSync(path.join(tmpdir(), 'jobber-connect-window-'));
-  let requestAt = 0;
-  const windows: number[] = [];
-  try {
-    const engine = createCrashEngine({
-      sandboxUrl: sandbox.url,
-      storePath: path.join(dir, 'tokens.json'),
-      onPhase: (phase) => {
-        if (phase === 'request') requestAt = performance.now();
-        if (phase === 'pair-saved' && requestAt > 0) windows.push(performance.now() - requestAt);
-      },
-    });
-    await engine.session.start();
-    const { authorizeUrl } = engine.session.beginConnect();
-    await engine.session.completeConnect(await followConsent(authorizeUrl, 'allow'));
-    for (let i = 0; i < samples; i += 1) await engine.session.refreshNow();
-    await engine.session.stop();
-    return windows.sort((a, b) => a - b);
-  } finally {
-    await sandbox.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+function tempFiles(storeDir: string): number {
+  return readdirSync(storeDir).filter((name) => name.startsWith(`${CRASH_STORE_NAME}.json.tmp-`)).length;
 }
 
 function emptyCounts(): Record<CrashOutcome, number> {
   return { 'live-token': 0, 'interrupted-refresh': 0, bug: 0 };
 }
 
-/** Runs the kill/restart cycle `options.runs` times against one sandbox and one token file. */
-export async function runCrashSafety(options: CrashOptions): Promise<CrashReport> {
-  const seed = options.seed ?? 20_250_602;
-  const random: RandomSource = seededRandom(seed);
-  const saveDelayMs = options.saveDelayMs ?? 15;
-  const inflightDelayMs = options.inflightDelayMs ?? 30;
+/** A fresh sandbox, a bundled child and an empty store directory for `body`; all removed afterwards. */
+async function withRig<T>(body: (rig: { sandbox: Sandbox; childFile: string; storeDir: string }) => Promise<T>): Promise<T> {
   const sandbox = await startSandbox({ port: 0 });
   const dir = mkdtempSync(path.join(tmpdir(), 'jobber-connect-crash-'));
-  const storePath = path.join(dir, 'tokens.json');
-  const engineFor = () => createCrashEngine({ sandboxUrl: sandbox.url, storePath });
-  const runs: CrashRun[] = [];
+  const storeDir = path.join(dir, 'store');
+  mkdirSync(storeDir);
   try {
-    const childFile = await bundleChild(dir);
-    await connectFresh(engineFor());
-    for (let index = 0; index < options.runs; index += 1) {
-      // Round robin over the windows (each gets its share), seeded random point inside each.
-      const window = KILL_WINDOWS[index % KILL_WINDOWS.length] ?? 'in-flight';
-      const { after, spanMs } = windowSpan(window, saveDelayMs, inflightDelayMs);
-      const killDelayMs = Math.floor(random() * spanMs);
-      sandbox.control.clearFaults();
-      sandbox.control.injectFault('token', { kind: 'delay', ms: inflightDelayMs }, 1);
-
-      const requestsBefore = sandbox.control.counters().tokenRequests.refresh_token;
-      const child = await runChild(childFile, { sandboxUrl: sandbox.url, storePath, saveDelayMs }, after, killDelayMs);
-      const reachedJobber = sandbox.control.counters().tokenRequests.refresh_token > requestsBefore;
-      // A request that reached Jobber is finished there whatever happened to the client.
-      await sleep(inflightDelayMs + 30);
-      sandbox.control.clearFaults();
-
-      const engine = engineFor();
-      await engine.session.start();
-      let { outcome, detail } = await classify(engine, sandbox, child.lastPhase, reachedJobber);
-      if (!child.reachedTarget) {
-        outcome = 'bug';
-        detail = `the child never reached step ${after}${child.stderr ? `: ${child.stderr.trim().slice(0, 300)}` : ''}`;
-      }
-      const run: CrashRun = { index, window, killDelayMs, lastPhase: child.lastPhase, reachedJobber, outcome, detail };
-      runs.push(run);
-      options.onRun?.(run);
-
-      // Back to one clean, live grant for the next run.
-      if (outcome === 'live-token') {
-        await engine.session.stop();
-      } else {
-        await engine.session.stop();
-        // Kills the orphaned grant whose live refresh token died with the child.
-        sandbox.control.revokeGrant();
-        rmSync(storePath, { force: true });
-        await connectFresh(engineFor());
-      }
-    }
-    const counts = emptyCounts();
-    const byPhase: Record<string, Record<CrashOutcome, number>> = {};
-    const byWindow = Object.fromEntries(KILL_WINDOWS.map((window) => [window, emptyCounts()])) as Record<KillWindow, Record<CrashOutcome, number>>;
-    for (const run of runs) {
-      counts[run.outcome] += 1;
-      byWindow[run.window][run.outcome] += 1;
-      const key = run.lastPhase ?? 'none';
-      const bucket = (byPhase[key] ??= emptyCounts());
-      bucket[run.outcome] += 1;
-    }
-    const leftoverTempFiles = readdirSync(dir).filter((name) => name.startsWith('tokens.json.tmp-')).length;
-    return { runs, counts, byWindow, byPhase, leftoverTempFiles, seed };
+    return await body({ sandbox, childFile: await bundleChild(dir), storeDir });
   } finally {
     await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * How long the window that can cost the grant lasts in an unhindered refresh: from the request
+ * being handed to the HTTP client to the new pair being durable in the vault, measured by a child
+ * over `samples` refreshes. Milliseconds, ascending.
+ */
+export function measureVulnerableWindow(samples: number): Promise<number[]> {
+  return withRig(async ({ sandbox, childFile, storeDir }) => {
+    const line = await runToEnd(childFile, { mode: 'measure', sandboxUrl: sandbox.url, storeDir, samples });
+    return ((JSON.parse(line) as { windows: number[] }).windows ?? []).sort((a, b) => a - b);
+  });
+}
+
+/** Runs the kill/restart cycle `options.runs` times against one sandbox and one vault. */
+export function runCrashSafety(options: CrashOptions): Promise<CrashReport> {
+  const seed = options.seed ?? 20_250_602;
+  const random: RandomSource = seededRandom(seed);
+  return withRig(async ({ sandbox, childFile, storeDir }) => {
+    const base = { sandboxUrl: sandbox.url, storeDir };
+    const connectFresh = () => runToEnd(childFile, { ...base, mode: 'connect' });
+    await connectFresh();
+    const runs: CrashRun[] = [];
+    for (let index = 0; index < options.runs; index += 1) {
+      const requestsBefore = sandbox.control.counters().tokenRequests.refresh_token;
+      const renewal = await renewAndKill(childFile, base, random);
+      // Counted before anything restarts over the store (the restart's first read sweeps them).
+      const tempFilesAtKill = tempFiles(storeDir);
+      // Let a request the child wrote just before dying arrive; then the sandbox has seen every one.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const arrived = sandbox.control.counters().tokenRequests.refresh_token - requestsBefore;
+      const inRefreshAfterRequest = renewal.lastPhase !== null && renewal.lastPhase !== 'marker-save' && renewal.lastPhase !== 'marker-saved';
+      const reachedJobber = inRefreshAfterRequest && arrived === renewal.requestsSent;
+      const found = inspectionShape(JSON.parse(await runToEnd(childFile, { ...base, mode: 'inspect' })));
+      let { outcome, detail } = classify(found, sandbox.control.liveRefreshTokens(), renewal.lastPhase, reachedJobber);
+      if (!renewal.killed) {
+        outcome = 'bug';
+        detail = `the child was never killed mid-refresh${renewal.stderr ? `: ${renewal.stderr.trim().slice(0, 300)}` : ''}`;
+      }
+      const run: CrashRun = { index, cycleMs: renewal.cycleMs, killDelayMs: renewal.killDelayMs, lastPhase: renewal.lastPhase, reachedJobber, tempFilesAtKill, outcome, detail };
+      runs.push(run);
+      options.onRun?.(run);
+      if (outcome !== 'live-token') {
+        // Back to one clean, live grant: kill the orphan and sign in again over an empty store.
+        sandbox.control.revokeGrant();
+        rmSync(storeDir, { recursive: true, force: true });
+        mkdirSync(storeDir);
+        await connectFresh();
+      }
+    }
+    const counts = emptyCounts();
+    const byPhase: Record<string, Record<CrashOutcome, number>> = {};
+    for (const run of runs) {
+      counts[run.outcome] += 1;
+      const bucket = (byPhase[run.lastPhase ?? 'none'] ??= emptyCounts());
+      bucket[run.outcome] += 1;
+    }
+    const leftoverTempFiles = runs.reduce((sum, run) => sum + run.tempFilesAtKill, 0);
+    const runsWithTempFiles = runs.filter((run) => run.tempFilesAtKill > 0).length;
+    return { runs, counts, byPhase, leftoverTempFiles, runsWithTempFiles, seed };
+  });
 }

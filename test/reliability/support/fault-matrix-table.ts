@@ -12,14 +12,27 @@
  * Time is a ControlledClock shared with the sandbox; skew is the sandbox's clock offset.
  */
 import assert from 'node:assert/strict';
-import type { NeedsReconnectReason } from '../../../electron/auth/connection-state';
-import { AuthError, type AuthErrorKind } from '../../../electron/auth/errors';
-import { MemoryTokenStore } from '../../../electron/auth/memory-token-store';
+import type { AuthErrorKind } from '../../../electron/auth/errors';
 import { UNKNOWN_ACCOUNT } from '../../../electron/auth/session';
-import { followConsent } from '../../../sandbox/consent-driver';
-import { SANDBOX_DEFAULT_ACCOUNT, type Fault, type SandboxEndpoint } from '../../../sandbox/server';
-import { ControlledClock, expectStatus, startEngine, waitForState, waitUntil, type EngineHarness } from '../../helpers/engine-harness';
-import { watchStore, type StoreWatch } from './store-watch';
+import { SANDBOX_DEFAULT_ACCOUNT, type Fault } from '../../../sandbox/server';
+import { expectStatus, waitForState, waitUntil } from '../../helpers/engine-harness';
+import { apiSkewed, codeExchangeSkewed, refreshSkewed } from './skew-cells';
+import { AFTER_COMMIT_BASES, exchangeAfterCommit, refreshAfterCommit, type AfterCommitBase } from './after-commit-cells';
+import {
+  STALL_MS,
+  TEN_MINUTES,
+  assertAlwaysWorking,
+  assertGrantLostThenReconnect,
+  assertHealthy,
+  connectOnce,
+  failureOf,
+  inject,
+  REFUSED_TEXT,
+  runScheduledRefresh,
+  type MatrixContext,
+} from './matrix-context';
+
+export { playCell, type MatrixContext } from './matrix-context';
 
 export type Operation = 'code-exchange' | 'account-fetch' | 'refresh' | 'api-call';
 
@@ -35,7 +48,8 @@ export type FaultId =
   | 'revoked-grant'
   | 'old-refresh-token-reused'
   | 'clock-skew+10min'
-  | 'clock-skew-10min';
+  | 'clock-skew-10min'
+  | `${AfterCommitBase}-after-commit`;
 
 export const OPERATIONS: readonly Operation[] = ['code-exchange', 'account-fetch', 'refresh', 'api-call'];
 
@@ -52,7 +66,11 @@ export const FAULT_IDS: readonly FaultId[] = [
   'old-refresh-token-reused',
   'clock-skew+10min',
   'clock-skew-10min',
+  ...AFTER_COMMIT_BASES.map((base): FaultId => `${base}-after-commit`),
 ];
+
+/** The refusal a lost grant shows while the account is not yet identified. */
+const REFUSED_UNIDENTIFIED_TEXT = "Jobber no longer accepts this app's sign-in for the Jobber account; reconnect to continue.";
 
 /** A combination that is played against the sandbox. */
 export interface PlayedCell {
@@ -74,28 +92,9 @@ export interface InapplicableCell {
 
 export type MatrixCell = PlayedCell | InapplicableCell;
 
-export interface MatrixContext {
-  h: EngineHarness;
-  clock: ControlledClock;
-  memory: MemoryTokenStore;
-  watch: StoreWatch;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Settings: short client timeouts and backoff so the whole matrix runs in seconds.
-
-const TOKEN_TIMEOUT_MS = 300;
-const API_TIMEOUT_MS = 300;
-/** Longer than any scenario: a "timed out" request is never answered (the sandbox closes first). */
-const STALL_MS = 60_000;
-const TEN_MINUTES = 10 * 60_000;
-const MINUTE = 60_000;
-/** Enough for a fault to repeat until the test clears it. */
-const PERSISTENT = 1_000;
-
 /** The eight faults the sandbox injects into an endpoint, with the error kind each must produce. */
 const TRANSIENT: Record<
-  Exclude<FaultId, 'revoked-grant' | 'old-refresh-token-reused' | 'clock-skew+10min' | 'clock-skew-10min'>,
+  Exclude<FaultId, 'revoked-grant' | 'old-refresh-token-reused' | 'clock-skew+10min' | 'clock-skew-10min' | `${AfterCommitBase}-after-commit`>,
   { fault: Fault; tokenKind: AuthErrorKind; apiKinds: readonly AuthErrorKind[] }
 > = {
   '5xx': { fault: { kind: 'status', status: 503 }, tokenKind: 'server-error', apiKinds: ['server-error'] },
@@ -111,110 +110,6 @@ const TRANSIENT: Record<
 
 function isTransientFault(fault: FaultId): fault is keyof typeof TRANSIENT {
   return fault in TRANSIENT;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Building blocks
-
-/** Starts a sandbox + engine on a shared ControlledClock with a watched MemoryTokenStore. */
-export async function startMatrixContext(): Promise<MatrixContext> {
-  const clock = new ControlledClock();
-  const memory = new MemoryTokenStore();
-  const h = await startEngine({
-    clock,
-    store: memory,
-    sandbox: { clock: () => clock.now() },
-    tokenTimeoutMs: TOKEN_TIMEOUT_MS,
-    apiTimeoutMs: API_TIMEOUT_MS,
-    // maxTimerMs: deadline timers re-check the (jumping) clock every 20 ms of real time.
-    policy: { backoffBaseMs: 40, backoffCapMs: 120, maxTimerMs: 20 },
-    // No jitter: refresh exactly at expiry − margin; shortest backoff.
-    random: () => 0,
-  });
-  const watch = watchStore(h.session, memory, () => h.sandbox.control.liveRefreshTokens());
-  return { h, clock, memory, watch };
-}
-
-/** Plays one cell in a fresh context and tears it down. */
-export async function playCell(cell: PlayedCell): Promise<void> {
-  const ctx = await startMatrixContext();
-  try {
-    await cell.play(ctx);
-  } finally {
-    ctx.watch.stop();
-    await ctx.h.close();
-  }
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<AuthError> {
-  const outcome = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  assert.ok(outcome instanceof AuthError, `expected an AuthError, got ${outcome === null ? 'success' : String(outcome)}`);
-  return outcome;
-}
-
-/** Connect by hand (begin → consent Allow → complete), so the caller sees the failure. */
-async function connectOnce(h: EngineHarness): Promise<void> {
-  const { authorizeUrl } = h.session.beginConnect();
-  await h.session.completeConnect(await followConsent(authorizeUrl, 'allow'));
-}
-
-function inject(ctx: MatrixContext, endpoint: SandboxEndpoint, fault: Fault, count = PERSISTENT): void {
-  ctx.h.sandbox.control.injectFault(endpoint, fault, count);
-}
-
-/** Moves both clocks to the session's next planned refresh and waits for a renewal to land. */
-async function runScheduledRefresh(ctx: MatrixContext): Promise<void> {
-  const before = expectStatus(ctx.h.session.getState(), 'connected');
-  ctx.clock.advance(before.nextRefreshAt - ctx.clock.now());
-  await waitForState(ctx.h.session, 'connected', 5_000, (state) => state.accessTokenIssuedAt > before.accessTokenIssuedAt);
-}
-
-/** The store held a record at every state change since Connect, never cleared. */
-function assertNeverDeleted(ctx: MatrixContext): void {
-  const since = ctx.watch.sinceConnected();
-  assert.ok(since.length > 0, 'the session never reached connected');
-  const empty = since.filter((snapshot) => snapshot.stored === null);
-  assert.equal(empty.length, 0, `the stored sign-in was missing at ${empty.length} state change(s): ${empty.map((s) => s.status).join(', ')}`);
-  assert.equal(ctx.h.store.clears, 0, 'the store was cleared');
-}
-
-/** ... and at every state change the stored refresh token was one Jobber still accepted. */
-function assertAlwaysWorking(ctx: MatrixContext): void {
-  assertNeverDeleted(ctx);
-  const dead = ctx.watch.sinceConnected().filter((snapshot) => !snapshot.storedIsLive);
-  assert.equal(dead.length, 0, `the stored refresh token was dead at ${dead.length} state change(s): ${dead.map((s) => s.status).join(', ')}`);
-}
-
-/** Connected to the sandbox account, the stored token the only live one, and the API works. */
-async function assertHealthy(ctx: MatrixContext): Promise<void> {
-  const state = expectStatus(ctx.h.session.getState(), 'connected');
-  assert.deepEqual(state.account, SANDBOX_DEFAULT_ACCOUNT);
-  const stored = ctx.memory.saved;
-  assert.ok(stored, 'nothing stored');
-  assert.equal(stored.refreshInFlight, null);
-  assert.ok(ctx.h.sandbox.control.liveRefreshTokens().includes(stored.tokens.refreshToken), 'the stored refresh token is not live');
-  const { data } = await ctx.h.client.account();
-  assert.deepEqual(data, SANDBOX_DEFAULT_ACCOUNT);
-}
-
-/** needs-reconnect for `reason`, the record kept and marked rejected; then Connect again works. */
-async function assertGrantLostThenReconnect(ctx: MatrixContext, reason: NeedsReconnectReason, spentRefreshToken: string | null): Promise<void> {
-  const state = await waitForState(ctx.h.session, 'needs-reconnect', 5_000);
-  assert.equal(state.reason, reason);
-  assert.ok(state.message.length > 0);
-  const kept = ctx.memory.saved;
-  assert.ok(kept, 'the stored record was deleted when the grant was lost');
-  assert.equal(kept.lastRefresh?.result, 'rejected');
-  if (spentRefreshToken !== null) assert.equal(kept.tokens.refreshToken, spentRefreshToken);
-  await assert.rejects(ctx.h.client.account(), (error: unknown) => error instanceof AuthError && error.kind === 'not-connected');
-  assertNeverDeleted(ctx);
-
-  await ctx.h.connect();
-  await assertHealthy(ctx);
-  assert.equal(ctx.memory.saved?.lastRefresh, null, 'the reconnect did not replace the dead record');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +229,7 @@ async function accountFetchRevoked(ctx: MatrixContext): Promise<void> {
   // The app finds out by itself at its next renewal.
   const before = expectStatus(h.session.getState(), 'connected');
   ctx.clock.advance(before.nextRefreshAt - ctx.clock.now());
-  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', spent);
+  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', REFUSED_UNIDENTIFIED_TEXT, spent);
 }
 
 async function refreshRevoked(ctx: MatrixContext): Promise<void> {
@@ -344,7 +239,7 @@ async function refreshRevoked(ctx: MatrixContext): Promise<void> {
   h.sandbox.control.revokeGrant();
   const error = await failureOf(h.session.refreshNow());
   assert.equal(error.kind, 'rejected-grant');
-  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', spent);
+  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', REFUSED_TEXT, spent);
 }
 
 async function refreshOldTokenReused(ctx: MatrixContext): Promise<void> {
@@ -357,7 +252,7 @@ async function refreshOldTokenReused(ctx: MatrixContext): Promise<void> {
   assert.equal(stale.status, 200);
   const error = await failureOf(h.session.refreshNow());
   assert.equal(error.kind, 'rejected-grant');
-  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', ours);
+  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', REFUSED_TEXT, ours);
 }
 
 async function apiRevoked(ctx: MatrixContext): Promise<void> {
@@ -367,61 +262,7 @@ async function apiRevoked(ctx: MatrixContext): Promise<void> {
   h.sandbox.control.revokeGrant();
   const error = await failureOf(h.client.account());
   assert.equal(error.kind, 'rejected-grant');
-  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', spent);
-}
-
-function count401(h: EngineHarness): number {
-  return h.httpLog.filter((exchange) => exchange.status === 401).length;
-}
-
-function codeExchangeSkewed(shiftMs: number): PlayedCell['play'] {
-  return async (ctx) => {
-    const { h } = ctx;
-    h.sandbox.control.shiftClock(shiftMs);
-    await connectOnce(h);
-    await assertHealthy(ctx);
-    assert.equal(count401(h), 0);
-    assertAlwaysWorking(ctx);
-  };
-}
-
-function refreshSkewed(shiftMs: number): PlayedCell['play'] {
-  return async (ctx) => {
-    const { h } = ctx;
-    h.sandbox.control.shiftClock(shiftMs);
-    await h.connect();
-    await runScheduledRefresh(ctx);
-    assert.equal(h.sandbox.control.counters().tokenRequests.refresh_token, 1);
-    assert.equal(expectStatus(h.session.getState(), 'connected').lastRefresh?.result, 'ok');
-    await assertHealthy(ctx);
-    assert.equal(count401(h), 0);
-    assertAlwaysWorking(ctx);
-  };
-}
-
-/**
- * Jobber's clock 10 minutes off either way: the token's lifetime is measured on Jobber's clock
- * (exp − iat) and laid onto ours (electron/auth/token-expiry.ts), so the renewal comes 5 minutes
- * before Jobber expires the token whichever way the clocks disagree, and no call ever sees a 401.
- */
-function apiSkewed(shiftMs: number): PlayedCell['play'] {
-  return async (ctx) => {
-    const { h } = ctx;
-    h.sandbox.control.shiftClock(shiftMs);
-    await h.connect();
-    const first = expectStatus(h.session.getState(), 'connected');
-    const lifetime = first.accessTokenExpiresAt - first.accessTokenIssuedAt;
-    assert.ok(lifetime > 59 * MINUTE && lifetime <= 60 * MINUTE, `lifetime on our clock: ${lifetime} ms`);
-    ctx.clock.advance(first.nextRefreshAt - MINUTE - ctx.clock.now());
-    await h.client.account();
-    assert.equal(h.sandbox.control.counters().tokenRequests.refresh_token, 0);
-    await runScheduledRefresh(ctx);
-    await h.client.account();
-    assert.equal(count401(h), 0);
-    assert.equal(h.sandbox.control.counters().tokenRequests.refresh_token, 1);
-    await assertHealthy(ctx);
-    assertAlwaysWorking(ctx);
-  };
+  await assertGrantLostThenReconnect(ctx, 'refresh-rejected', REFUSED_TEXT, spent);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,7 +276,26 @@ function notApplicable(operation: Operation, fault: FaultId, reason: string): In
   return { operation, fault, applies: false, reason };
 }
 
+function isAfterCommit(fault: FaultId): fault is `${AfterCommitBase}-after-commit` {
+  return fault.endsWith('-after-commit');
+}
+
+function afterCommitCell(operation: Operation, fault: `${AfterCommitBase}-after-commit`): MatrixCell {
+  const base = fault.slice(0, -'-after-commit'.length) as AfterCommitBase;
+  switch (operation) {
+    case 'code-exchange':
+      return played(operation, fault, 'code spent at Jobber, answer lost: disconnected, nothing stored, code never resent; Connect again → connected', exchangeAfterCommit(base));
+    case 'refresh':
+      return played(operation, fault, 'pair rotated, answer lost: one retry with the stored token → needs-reconnect (renewal-answer-lost, exact message); reconnect works', refreshAfterCommit(base));
+    case 'account-fetch':
+      return notApplicable(operation, fault, 'The account query commits nothing at Jobber; the commit before it (the code exchange) is the code-exchange row.');
+    case 'api-call':
+      return notApplicable(operation, fault, 'An API call commits nothing a lost answer could cost; the renewal it may trigger is the refresh row.');
+  }
+}
+
 function cellFor(operation: Operation, fault: FaultId): MatrixCell {
+  if (isAfterCommit(fault)) return afterCommitCell(operation, fault);
   if (isTransientFault(fault)) {
     const { fault: injected, tokenKind, apiKinds } = TRANSIENT[fault];
     switch (operation) {
@@ -498,3 +358,9 @@ export const FAULT_MATRIX: readonly MatrixCell[] = OPERATIONS.flatMap((operation
 
 export const PLAYED_CELLS: readonly PlayedCell[] = FAULT_MATRIX.filter((cell): cell is PlayedCell => cell.applies);
 export const INAPPLICABLE_CELLS: readonly InapplicableCell[] = FAULT_MATRIX.filter((cell): cell is InapplicableCell => !cell.applies);
+
+/** The played cells whose fault strikes after Jobber committed. */
+export const AFTER_COMMIT_CELLS: readonly PlayedCell[] = PLAYED_CELLS.filter((cell) => isAfterCommit(cell.fault));
+
+/** The played clock-skew cells (the mutation check runs them against a naive expiry). */
+export const SKEW_CELLS: readonly PlayedCell[] = PLAYED_CELLS.filter((cell) => cell.fault.startsWith('clock-skew'));

@@ -1,5 +1,5 @@
 /**
- * The soak: hours of simulated time with 1-minute access tokens against the real sandbox, whose
+ * The soak: hours of simulated time with Jobber's 60-minute access tokens against the real sandbox, whose
  * clock is the same FakeClock as the engine's (`sandbox.clock`). Every simulated minute, seeded
  * dice decide whether to inject a transient fault (token or GraphQL endpoint, 1–3 requests) and
  * whether to make an API call. Time only moves when the engine is idle: the loop jumps to the next
@@ -10,17 +10,16 @@
 import type { ConnectionState, ConnectionStatus } from '../../../electron/auth/connection-state';
 import { type AuthErrorKind, isAuthError, isTransient } from '../../../electron/auth/errors';
 import { MemoryTokenStore } from '../../../electron/auth/memory-token-store';
-import { refreshMargin, resolvePolicy } from '../../../electron/auth/refresh-policy';
 import type { Fault, SandboxEndpoint } from '../../../sandbox/server';
 import { startEngine, type EngineHarness } from '../../helpers/engine-harness';
 import { FakeClock, settle } from '../../helpers/fake-clock';
+import { expectedRefreshCount, JOBBER_LIFETIME_SEC } from './jobber-refresh-count';
 import { activeResources, heapUsedAfterGc, listenerCount } from './process-probes';
 import { pick, randomInt, seededRandom } from './seeded-random';
 
 export interface SoakOptions {
   hours?: number;
   seed?: number;
-  accessTokenLifetimeSec?: number;
   /** Chance per simulated minute of a fault being injected. */
   faultChancePerMinute?: number;
   /** Chance per simulated minute of an API call. */
@@ -63,7 +62,9 @@ export interface SoakReport {
   storeViolations: number;
   apiCalls: number;
   apiFailuresByKind: Partial<Record<AuthErrorKind | 'unexpected', number>>;
-  /** Successful refreshes the policy allows for the simulated time minus the time spent offline. */
+  /** Each renewal cycle (Connect or the last renewal to the next renewal) less the time offline in it. */
+  cycles: number[];
+  /** Successful refreshes Jobber's lifetime and the documented margin allow (jobber-refresh-count.ts). */
   expectedRefreshes: { min: number; max: number };
   loopIterations: number;
   realMs: number;
@@ -102,9 +103,9 @@ async function until(done: () => boolean, timeoutMs: number, what: string): Prom
 
 /** Runs the soak and reports; throws only if the harness itself gets stuck. */
 export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
-  const hours = options.hours ?? 6;
+  const hours = options.hours ?? 24;
   const seed = options.seed ?? 6;
-  const lifetimeSec = options.accessTokenLifetimeSec ?? 60;
+  const lifetimeSec = JOBBER_LIFETIME_SEC;
   const faultChance = options.faultChancePerMinute ?? 0.08;
   const apiChance = options.apiChancePerMinute ?? 0.3;
   const dice = seededRandom(seed);
@@ -131,8 +132,13 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     let offlineMs = 0;
     let storeViolations = 0;
     let connectedOnce = false;
+    // Each renewal cycle's length less the time spent offline in it.
+    const cycles: number[] = [];
+    let cycleStart = -1;
+    let offlineAtCycleStart = 0;
     const lostStates: Partial<Record<ConnectionStatus, number>> = {};
     const onState = (state: ConnectionState) => {
+      if (state.status === 'connected' && !connectedOnce) cycleStart = clock.now();
       if (state.status === 'connected') connectedOnce = true;
       if (!connectedOnce) return;
       if (LOST.has(state.status)) lostStates[state.status] = (lostStates[state.status] ?? 0) + 1;
@@ -151,6 +157,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
         if (state.lastRefresh?.result === 'ok' && state.lastRefresh.at !== lastOkAt) {
           lastOkAt = state.lastRefresh.at;
           refreshesOk += 1;
+          cycles.push(lastOkAt - cycleStart - (offlineMs - offlineAtCycleStart));
+          cycleStart = lastOkAt;
+          offlineAtCycleStart = offlineMs;
         }
       }
     };
@@ -260,17 +269,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     };
     unsubscribe();
 
-    // A token lives `lifetimeSec` (its JWT exp is whole seconds, so up to 1 s less from our receipt);
-    // it is renewed `margin` + up to jitter × margin before expiry. Time spent offline stretches cycles.
-    const policy = resolvePolicy();
-    const lifetimeMs = lifetimeSec * 1000;
-    const margin = refreshMargin({ accessTokenIssuedAt: 0, accessTokenExpiresAt: lifetimeMs }, policy);
-    const shortest = lifetimeMs - 1000 - margin * (1 + policy.jitterFraction);
-    const longest = lifetimeMs - margin;
-    const expectedRefreshes = {
-      min: Math.floor((simulatedMs - offlineMs) / longest) - 2,
-      max: Math.ceil(simulatedMs / shortest) + 1,
-    };
+    const expectedRefreshes = expectedRefreshCount(simulatedMs, offlineMs);
 
     return {
       simulatedMs,
@@ -278,6 +277,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
       baseline,
       final,
       refreshesOk,
+      cycles,
       tokenRequests: h.sandbox.control.counters().tokenRequests.refresh_token,
       faultsInjected,
       offlineEpisodes,

@@ -203,6 +203,24 @@ describe('successful responses', () => {
     expect(tokens.accessTokenExpiresAt).toBe(Date.UTC(2025, 0, 1, 12, 45, 0));
   });
 
+  it("uses expires_in for an opaque token (a number or a string of digits), before expires_at, with no default-lifetime warning", async () => {
+    for (const expiresIn of [600, '600']) {
+      const lines: LogLine[] = [];
+      respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_in: expiresIn, expires_at: '2025-01-01 12:45:00 UTC' });
+      const tokens = await client({ lines }).refresh(OLD_REFRESH);
+      expect(tokens.expirySource).toBe('expires-in');
+      expect(tokens.accessTokenExpiresAt).toBe(NOW + 600_000);
+      expect(lines.some((l) => /default lifetime/.test(l.message))).toBe(false);
+    }
+  });
+
+  it('drops a nonsensical expires_in and keeps the tokens', async () => {
+    respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_in: 'soon' });
+    const tokens = await client().refresh(OLD_REFRESH);
+    expect(tokens.refreshToken).toBe(NEW_REFRESH);
+    expect(tokens.expirySource).toBe('default');
+  });
+
   it('falls back to the default lifetime with a logged warning', async () => {
     const lines: LogLine[] = [];
     respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_at: 'soon' });
@@ -448,7 +466,21 @@ describe('HTTP status classification', () => {
   it.each<[string, 'exchange' | 'refresh', number, unknown, AuthErrorKind, RegExp]>([
     ['invalid_client on refresh', 'refresh', 401, { error: 'invalid_client' }, 'misconfigured', /client ID and client secret/],
     ['invalid_client (400) on exchange', 'exchange', 400, { error: 'invalid_client' }, 'misconfigured', /client ID and client secret/],
-    ['any JSON 401 on exchange', 'exchange', 401, {}, 'misconfigured', /client ID and client secret/],
+    ['any JSON 401 on exchange (credentials are named only when Jobber names them)', 'exchange', 401, {}, 'rejected-grant', /Jobber refused the sign-in.*Click Connect to try again/],
+    ['a 401 on exchange naming the client secret', 'exchange', 401, { message: 'Wrong client secret' }, 'misconfigured', /client ID and client secret/],
+    ['a 401 message-json code refusal on exchange', 'exchange', 401, { message: 'The provided authorization code is not valid.' }, 'rejected-grant', /expired, was already used or was not issued to this app\. Click Connect/],
+    [
+      "the generic RFC sentence on exchange (it mentions redirection and client, names neither)",
+      'exchange',
+      400,
+      {
+        error: 'invalid_grant',
+        error_description:
+          'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+      },
+      'rejected-grant',
+      /^(?!.*callback URL)(?!.*client secret).*Click Connect to try again/,
+    ],
     ['a non-JSON 401 on exchange', 'exchange', 401, 'Unauthorized', 'invalid-response', /instead of an OAuth answer/],
     ['an HTML 400 on exchange', 'exchange', 400, '<html>Bad request</html>', 'invalid-response', /click Connect to try again/],
     ['401 invalid_grant on refresh', 'refresh', 401, { error: 'invalid_grant' }, 'rejected-grant', /refresh token.*HTTP 401, invalid_grant/],
@@ -463,17 +495,17 @@ describe('HTTP status classification', () => {
     ],
     ['a revoked refresh token (401)', 'refresh', 401, { error_description: 'Refresh token revoked' }, 'rejected-grant', /no longer accepts/],
     ['400 invalid_client on refresh', 'refresh', 400, { error: 'invalid_client' }, 'misconfigured', /client ID and client secret/],
-    ['an unexplained JSON 400 on refresh', 'refresh', 400, {}, 'invalid-response', /without saying the sign-in is gone/],
-    ['an HTML 403 from a proxy on refresh', 'refresh', 403, '<html>Access denied</html>', 'invalid-response', /instead of an OAuth answer/],
-    ['a JSON 403 invalid_grant on refresh', 'refresh', 403, { error: 'invalid_grant' }, 'invalid-response', /without saying/],
-    ['a JSON 403 invalid_client on refresh', 'refresh', 403, { error: 'invalid_client' }, 'invalid-response', /without saying/],
-    ['404 (wrong base URL) on refresh', 'refresh', 404, 'Not Found', 'invalid-response', /HTTP 404/],
-    ['405 on refresh', 'refresh', 405, '', 'invalid-response', /HTTP 405/],
-    ['407 from a corporate proxy on refresh', 'refresh', 407, '<html>Proxy Authentication Required</html>', 'invalid-response', /HTTP 407/],
-    ['409 on refresh', 'refresh', 409, { error: 'conflict' }, 'invalid-response', /HTTP 409/],
-    ['423 on refresh', 'refresh', 423, { error: 'locked' }, 'invalid-response', /HTTP 423/],
-    ['an empty 401 on refresh', 'refresh', 401, '', 'invalid-response', /HTTP 401/],
-    ['invalid_grant on exchange', 'exchange', 400, { error: 'invalid_grant' }, 'rejected-grant', /invalid, expired or already used/],
+    ['an unexplained JSON 400 on refresh', 'refresh', 400, {}, 'refused', /without saying the sign-in is gone/],
+    ['an HTML 403 from a proxy on refresh', 'refresh', 403, '<html>Access denied</html>', 'refused', /without saying the sign-in is gone/],
+    ['a JSON 403 invalid_grant on refresh', 'refresh', 403, { error: 'invalid_grant' }, 'refused', /without saying/],
+    ['a JSON 403 invalid_client on refresh', 'refresh', 403, { error: 'invalid_client' }, 'refused', /without saying/],
+    ['404 (wrong base URL) on refresh', 'refresh', 404, 'Not Found', 'refused', /HTTP 404/],
+    ['405 on refresh', 'refresh', 405, '', 'refused', /HTTP 405/],
+    ['407 from a corporate proxy on refresh', 'refresh', 407, '<html>Proxy Authentication Required</html>', 'refused', /HTTP 407/],
+    ['409 on refresh', 'refresh', 409, { error: 'conflict' }, 'refused', /HTTP 409/],
+    ['423 on refresh', 'refresh', 423, { error: 'locked' }, 'refused', /HTTP 423/],
+    ['an empty 401 on refresh', 'refresh', 401, '', 'refused', /HTTP 401/],
+    ['invalid_grant on exchange', 'exchange', 400, { error: 'invalid_grant' }, 'rejected-grant', /expired, was already used or was not issued to this app\. Click Connect to try again/],
     [
       'a redirect_uri mismatch on exchange',
       'exchange',
@@ -483,7 +515,7 @@ describe('HTTP status classification', () => {
       /callback URL.*must exactly match/,
     ],
     ['redirect_uri_mismatch on exchange', 'exchange', 400, { error: 'redirect_uri_mismatch' }, 'misconfigured', /callback URL/],
-    ['an unexplained 400 on exchange', 'exchange', 400, {}, 'rejected-grant', /expired or been used already, or the callback URL/],
+    ['an unexplained 400 on exchange', 'exchange', 400, {}, 'rejected-grant', /^(?!.*callback URL).*Jobber refused the sign-in.*Click Connect to try again/],
   ])('classifies %s', async (_label, grant, status, body, kind, message) => {
     respond = json(status, body);
     const c = client();

@@ -51,4 +51,40 @@ describe('resolveTokenExpiry', () => {
   it('no expiry anywhere → the default lifetime, not flagged', () => {
     expect(resolveTokenExpiry(input({}))).toMatchObject({ accessTokenExpiresAt: NOW + HOUR, expirySource: 'default', expiredOnArrival: false });
   });
+
+  describe('without a readable exp: expires_in (RFC 6749 §5.1), then expires_at, then 60 minutes', () => {
+    const EXPIRES_AT_TEXT = '2025-06-02 09:30:00 UTC';
+
+    it('expires_in counts from when the answer arrived', () => {
+      const result = resolveTokenExpiry(input({ expiresInSec: 600, sentAt: NOW - 5_000 }));
+      expect(result).toMatchObject({ accessTokenExpiresAt: NOW + 600_000, expirySource: 'expires-in', expiredOnArrival: false });
+    });
+
+    it('expires_in with created_at counts from created_at on Jobber\'s clock (Date header)', () => {
+      // Created 2 minutes before Jobber's Date; our clock is an hour ahead of Jobber's.
+      const jobberNow = NOW - HOUR;
+      const result = resolveTokenExpiry(input({ expiresInSec: 600, createdAtSec: (jobberNow - 120_000) / 1000, serverDate: jobberNow }));
+      expect(result).toMatchObject({ accessTokenExpiresAt: NOW + 480_000, expirySource: 'expires-in', clockSkewMs: HOUR });
+    });
+
+    it('expires_in wins over expires_at; exp wins over both', () => {
+      expect(resolveTokenExpiry(input({ expiresInSec: 300, expiresAtText: EXPIRES_AT_TEXT })).accessTokenExpiresAt).toBe(NOW + 300_000);
+      const token = jwt({ exp: NOW / 1000 + 3600 });
+      expect(resolveTokenExpiry(input({ accessToken: token, expiresInSec: 300, expiresAtText: EXPIRES_AT_TEXT }))).toMatchObject({
+        accessTokenExpiresAt: NOW + HOUR,
+        expirySource: 'jwt-exp',
+      });
+    });
+
+    it('expires_at when there is no expires_in', () => {
+      expect(resolveTokenExpiry(input({ expiresAtText: EXPIRES_AT_TEXT }))).toMatchObject({ accessTokenExpiresAt: NOW + HOUR / 2, expirySource: 'expires-at' });
+    });
+
+    it('the 60-minute default only when none of them is there', () => {
+      expect(resolveTokenExpiry(input({ expiresInSec: null, createdAtSec: null, expiresAtText: null }))).toMatchObject({
+        accessTokenExpiresAt: NOW + HOUR,
+        expirySource: 'default',
+      });
+    });
+  });
 });

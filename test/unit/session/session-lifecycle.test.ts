@@ -111,7 +111,7 @@ describe('Session offline, sleep and network', () => {
     for (let i = 0; i < 11; i += 1) {
       const state = stateAs(h.session, 'offline-retrying');
       expect(state.attempt).toBe(i + 1);
-      expect(state.message).toMatch(/^Jobber can't be reached; retrying at \d\d:\d\d\.$/);
+      expect(state.message).toMatch(/^Can't reach Jobber; retrying at \d\d:\d\d\.$/);
       delays.push(state.nextAttemptAt - h.clock.now());
       await h.clock.advanceTo(state.nextAttemptAt);
     }
