@@ -96,6 +96,13 @@ const QUOTED_FIELD = new RegExp(
   'gi',
 );
 
+// The same inside a JSON string (`\"refresh_token\": \"…\"`): a JSON body quoted in another's
+// text, as a proxy or an error wrapper does. The value runs to the next escaped quote.
+const ESCAPED_QUOTED_FIELD = new RegExp(
+  `\\\\(["'])(${SENSITIVE_PARAM_NAMES})\\\\\\1(\\s*[:=]\\s*)\\\\\\1((?:(?!\\\\\\1)[^])*)\\\\\\1`,
+  'gi',
+);
+
 // JSON with a non-string value (`"code": 1234`), rare but cheap to cover.
 const BARE_JSON_FIELD = new RegExp(`(["'])(${SENSITIVE_PARAM_NAMES})\\1(\\s*:\\s*)(?!["'\\s])([^,}\\]\\s]+)`, 'gi');
 
@@ -168,6 +175,10 @@ function redactOnce(text: string): string {
   out = out.replace(JWT_LIKE, REDACTED);
   out = out.replace(DOTTED_OPAQUE, REDACTED);
   out = out.replace(BEARER, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
+  out = out.replace(
+    ESCAPED_QUOTED_FIELD,
+    (_match, quote: string, name: string, separator: string) => `\\${quote}${name}\\${quote}${separator}\\${quote}${REDACTED}\\${quote}`,
+  );
   out = out.replace(
     QUOTED_FIELD,
     (_match, keyQuote: string, name: string, separator: string, valueQuote: string) =>

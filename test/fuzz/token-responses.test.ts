@@ -28,7 +28,10 @@ import {
 
 const NOW = Date.UTC(2025, 5, 2, 9, 0, 0);
 const clock: Clock = { now: () => NOW, setTimer: () => 0, clearTimer: () => undefined };
-const FOUR_XX: ReadonlySet<AuthErrorKind> = new Set(['rejected-grant', 'misconfigured', 'invalid-response']);
+/** A refused sign-in code is a verdict, or a transient invalid-response when the body is no OAuth answer. */
+const FOUR_XX_EXCHANGE: ReadonlySet<AuthErrorKind> = new Set(['rejected-grant', 'misconfigured', 'invalid-response']);
+/** A refused renewal is a verdict, or 'refused' (kept, retried, counted) when it does not say the grant is gone. */
+const FOUR_XX_REFRESH: ReadonlySet<AuthErrorKind> = new Set(['rejected-grant', 'misconfigured', 'refused']);
 const TRANSPORT: ReadonlySet<AuthErrorKind> = new Set(['network', 'timeout', 'invalid-response']);
 
 function config(apiBaseUrl: string): JobberConfig {
@@ -63,16 +66,15 @@ function thrownValue(recipe: ThrownRecipe): unknown {
 
 /**
  * The kinds each status may produce. Fixed classes for 2xx-without-tokens, 1xx/3xx, 408, 429 and
- * 5xx; any other 4xx is a verdict (rejected grant, misconfiguration) or, when the body is not an
- * OAuth answer, a transient invalid-response.
+ * 5xx; any other 4xx depends on the grant (see FOUR_XX_EXCHANGE and FOUR_XX_REFRESH).
  */
-function kindsForStatus(status: number): ReadonlySet<AuthErrorKind> {
+function kindsForStatus(status: number, grant: 'exchange' | 'refresh'): ReadonlySet<AuthErrorKind> {
   if (status >= 200 && status < 300) return new Set(['invalid-response']);
   if (status === 429) return new Set(['rate-limited']);
   if (status === 408) return new Set(['timeout']);
   if (status >= 500) return new Set(['server-error']);
   if (status < 400) return new Set(['invalid-response']);
-  return FOUR_XX;
+  return grant === 'exchange' ? FOUR_XX_EXCHANGE : FOUR_XX_REFRESH;
 }
 
 /** Checks one outcome against the oracle; returns the tally key. Throws (failing the property) on a violation. */
@@ -101,13 +103,20 @@ function check(c: ResponseCase, bodyAsSeen: string, status: number, outcome: unk
     const jwtMs = c.accessJwt ? expectedJwtExpiry(c.accessJwt) : null;
     const fellBack = tokens.expiredOnArrival === true;
     if (tokens.expirySource === 'jwt-exp') expect(jwtMs, 'jwt-exp claimed for a token without a usable exp').not.toBeNull();
+    // Order of sources: the JWT's exp, then expires_in (a lifetime), then expires_at, then the default.
+    if (tokens.expirySource === 'expires-in') {
+      expect(jwtMs).toBeNull();
+      expect(c.expiresInSec).not.toBeNull();
+    }
     if (tokens.expirySource === 'expires-at') {
       expect(jwtMs).toBeNull();
+      expect(c.expiresInSec).toBeNull();
       expect(c.expiresAtEpoch).not.toBeNull();
     }
     if (jwtMs !== null && !fellBack) expect(tokens.expirySource).toBe('jwt-exp');
-    if (jwtMs === null && c.expiresAtEpoch !== null && !fellBack) expect(tokens.expirySource).toBe('expires-at');
-    if (jwtMs === null && c.expiresAtEpoch === null) expect(tokens.expirySource).toBe('default');
+    if (jwtMs === null && c.expiresInSec !== null && !fellBack) expect(tokens.expirySource).toBe('expires-in');
+    if (jwtMs === null && c.expiresInSec === null && c.expiresAtEpoch !== null && !fellBack) expect(tokens.expirySource).toBe('expires-at');
+    if (jwtMs === null && c.expiresInSec === null && c.expiresAtEpoch === null) expect(tokens.expirySource).toBe('default');
     if (tokens.expirySource === 'default') expect(tokens.accessTokenExpiresAt).toBe(NOW + DEFAULT_ACCESS_TOKEN_LIFETIME_MS);
     for (const secret of leakable([CLIENT_SECRET, c.recipe.sent, tokens.accessToken, tokens.refreshToken])) {
       if (logs.some((line) => line.includes(secret))) throw new Error('a log line holds a token or the client secret');
@@ -122,7 +131,7 @@ function check(c: ResponseCase, bodyAsSeen: string, status: number, outcome: unk
   }
   const thrown = c.recipe.thrown;
   const allowed: ReadonlySet<AuthErrorKind> = !transportFault
-    ? kindsForStatus(status)
+    ? kindsForStatus(status, c.recipe.grant)
     : thrown?.code === 'ERR_CANCELED'
       ? new Set([...TRANSPORT, 'cancelled'])
       : TRANSPORT;

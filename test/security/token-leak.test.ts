@@ -283,7 +283,10 @@ describe('no token, code, state or secret leaves main', () => {
     expect(coverage.codes).toBeGreaterThanOrEqual(4);
     expect(coverage.states).toBeGreaterThanOrEqual(5);
     expect(extraSecrets.filter((s) => s.label === 'state')).toHaveLength(7);
-    expect(coverage.accessTokens).toBeGreaterThanOrEqual(12);
+    // Jobber's access token is a JWT without iat or jti, so two issued in the same second for the
+    // same user are the same string: how many distinct ones the run sees depends on the clock. The
+    // token answers are counted by the refresh tokens, random each time.
+    expect(coverage.accessTokens).toBeGreaterThanOrEqual(1);
     expect(coverage.refreshTokens).toBeGreaterThanOrEqual(12);
     expect(coverage.bearerHeaders).toBeGreaterThanOrEqual(4);
     expect(coverage.clientSecrets).toBe(1);

@@ -392,6 +392,8 @@ export interface ResponseCase {
   /** The JWT recipe behind the access_token value that a correct reader would keep (last key wins). */
   accessJwt: JwtRecipe | null;
   expiresAtEpoch: number | null;
+  /** The body's `expires_in` when it is a lifetime RFC 6749 §5.1 allows (a positive number of seconds), else null. */
+  expiresInSec: number | null;
 }
 
 export function renderResponse(recipe: ResponseRecipe): ResponseCase {
@@ -399,6 +401,7 @@ export function renderResponse(recipe: ResponseRecipe): ResponseCase {
   const bodyTokens: string[] = [];
   let accessJwt: JwtRecipe | null = null;
   let expiresAtEpoch: number | null = null;
+  let expiresInSec: number | null = null;
   const addText = (text: TextRecipe | null): string | undefined => {
     if (text === null) return undefined;
     const jwt = buildJwt(text.jwt);
@@ -421,6 +424,8 @@ export function renderResponse(recipe: ResponseRecipe): ResponseCase {
         object.expires_at = b.expiresAt.value;
         expiresAtEpoch = b.expiresAt.epoch;
       }
+      const expiresIn = object.expires_in;
+      if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0) expiresInSec = expiresIn;
       if (b.warning === 'number') object.warning = 7;
       else if (b.warning !== null) object.warning = addText(b.warning);
       for (const field of [b.access, b.refresh]) {
@@ -455,7 +460,7 @@ export function renderResponse(recipe: ResponseRecipe): ResponseCase {
       body = b.text;
       break;
   }
-  return { recipe, body, secrets, bodyTokens, accessJwt, expiresAtEpoch };
+  return { recipe, body, secrets, bodyTokens, accessJwt, expiresAtEpoch, expiresInSec };
 }
 
 export type Expectation =

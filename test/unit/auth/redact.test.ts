@@ -146,6 +146,11 @@ describe('redact patterns (no registration needed)', () => {
     ],
     ['JSON string fields', '{"access_token":"at","id_token": "it"}', `{"access_token":"${REDACTED}","id_token": "${REDACTED}"}`],
     ['JSON with escaped quotes', '{"code":"a\\"b","x":1}', `{"code":"${REDACTED}","x":1}`],
+    [
+      'JSON quoted inside a JSON string',
+      '[{"warning":"request had \\"refresh_token\\": \\"AAAAAAAAAAAAAAAu\\" in it"}]',
+      `[{"warning":"request had \\"refresh_token\\": \\"${REDACTED}\\" in it"}]`,
+    ],
     ['JSON non-string values', '{"code": 123456, "ok": 1}', `{"code": "${REDACTED}", "ok": 1}`],
     ['inspect-style fields', "{ state: 'abc', refresh_token: 'r' }", `{ state: '${REDACTED}', refresh_token: '${REDACTED}' }`],
     ['upper-case names', 'CODE=abc&Authorization=xyz', `CODE=${REDACTED}&Authorization=${REDACTED}`],
