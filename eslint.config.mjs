@@ -1,4 +1,4 @@
-// Lint rules that hold the architecture in place (see ../shared/style.md):
+// Lint rules that hold the architecture in place:
 // only the typed IPC wrapper touches ipcMain/ipcRenderer, the engine never imports electron,
 // and the renderer never imports Node or Electron.
 import js from '@eslint/js';
