@@ -7,7 +7,7 @@
  */
 import { sandboxConfig } from '../../../electron/auth/config';
 import { DEFAULT_GRAPHQL_VERSION, type JobberConfig } from '../../../electron/auth/config-types';
-import { FileTokenStore } from '../../../electron/auth/file-token-store';
+import { FileTokenStore } from '../../helpers/file-token-store';
 import { type JobberAccountApi, type TokenEndpoint, type TokenStore, systemClock } from '../../../electron/auth/ports';
 import { Session } from '../../../electron/auth/session';
 import { createTokenClient } from '../../../electron/auth/token-client';
