@@ -6,8 +6,14 @@
  * lives in loopback-receiver.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { validateSettingsUpdate } from '../auth/config';
-import { DEFAULT_GRAPHQL_VERSION, DEFAULT_REDIRECT_URI, type Environment } from '../auth/config-types';
+import {
+  DEFAULT_AUTH_MODE,
+  DEFAULT_GRAPHQL_VERSION,
+  DEFAULT_REDIRECT_URI,
+  missingSecret,
+  type Environment,
+  type SettingsUpdate,
+} from '../ipc/settings-schema';
 import { ActivityLog, MAX_ACTIVITY_ENTRIES } from '../auth/activity-log';
 import type { ActivityEntry, ConnectionState } from '../auth/connection-state';
 import { isAuthError } from '../auth/errors';
@@ -271,25 +277,28 @@ export class AppController {
       clientId: saved.clientId ?? (config?.environment === 'jobber' ? config.clientId : ''),
       clientSecretSaved: loaded.clientSecretSaved,
       redirectUri: config?.redirectUri ?? saved.redirectUri ?? DEFAULT_REDIRECT_URI,
-      authMode: config?.authMode ?? saved.authMode ?? 'app-window',
+      authMode: config?.authMode ?? saved.authMode ?? DEFAULT_AUTH_MODE,
       graphqlVersion: config?.graphqlVersion ?? saved.graphqlVersion ?? DEFAULT_GRAPHQL_VERSION,
       allowWeakStorage: saved.allowWeakStorage ?? false,
     };
   }
 
-  /** Validates, stores (secret sealed) and restarts the engine with the new configuration. */
-  async saveSettings(update: unknown): Promise<SaveSettingsResult> {
+  /**
+   * Stores (secret sealed) and restarts the engine with the new configuration. `update` has passed
+   * the settings schema at the IPC boundary; only the rule that needs the saved state is left.
+   */
+  async saveSettings(update: SettingsUpdate): Promise<SaveSettingsResult> {
     const loaded = await this.deps.settings.load();
-    const validated = validateSettingsUpdate(update, loaded.settings.clientSecret !== undefined);
-    if (!validated.ok) return { ok: false, fieldErrors: validated.fieldErrors };
+    const secretProblem = missingSecret(update, loaded.settings.clientSecret !== undefined);
+    if (secretProblem) return { ok: false, fieldErrors: { clientSecret: secretProblem } };
     try {
-      await this.deps.settings.save(validated.value);
+      await this.deps.settings.save(update);
     } catch (error) {
       if (error instanceof VaultRefusedError) return { ok: false, fieldErrors: { clientSecret: error.message } };
       this.deps.logger.error('Saving settings failed', { error: describeError(error) });
       return { ok: false, fieldErrors: { mode: 'The settings could not be saved on this computer.' } };
     }
-    if (validated.value.clientSecret !== undefined) registerSecret(validated.value.clientSecret);
+    if (update.clientSecret !== undefined) registerSecret(update.clientSecret);
     await this.serialise(async () => {
       await this.teardown();
       await this.build();

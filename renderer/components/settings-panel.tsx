@@ -6,21 +6,20 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import { SETTINGS_FIELDS } from '../../electron/ipc/contract';
 import type {
   AuthMode,
   Environment,
+  FieldErrors,
   JobberConnectApi,
   SettingsField,
-  SettingsUpdate,
+  SettingsInput,
   SettingsView,
 } from '../../electron/ipc/contract';
-import { validateSettings } from '../settings-validation';
-import type { FieldErrors } from '../settings-validation';
+import { SETTINGS_FIELDS, SETTINGS_LABELS, validateSettings } from '../../electron/ipc/settings-schema';
 import { BRIDGE_CALL_FAILED } from '../wording';
 import { Notice } from './notice';
 
-type Draft = Omit<SettingsUpdate, 'clientSecret'>;
+type Draft = Omit<SettingsInput, 'clientSecret'>;
 
 const draftOf = (view: SettingsView): Draft => ({
   mode: view.mode,
@@ -195,24 +194,17 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!draft || !view || saving) return;
-    const secret = secretRef.current?.value ?? '';
-    const update: SettingsUpdate = {
-      ...draft,
-      clientId: draft.clientId.trim(),
-      redirectUri: draft.redirectUri.trim(),
-      graphqlVersion: draft.graphqlVersion.trim(),
-      ...(secret ? { clientSecret: secret } : {}),
-    };
-    const found = validateSettings(update, view.clientSecretSaved);
-    setErrors(found);
+    // The same schema main applies: what passes here is sent trimmed, an empty secret left out.
+    const checked = validateSettings({ ...draft, clientSecret: secretRef.current?.value ?? '' }, view.clientSecretSaved);
+    setErrors(checked.ok ? {} : checked.fieldErrors);
     setStatus(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(found);
+    if (!checked.ok) {
+      focusFirstError(checked.fieldErrors);
       return;
     }
     setSaving(true);
     try {
-      const result = await bridge.saveSettings(update);
+      const result = await bridge.saveSettings(checked.value);
       if (result.ok) {
         if (secretRef.current) secretRef.current.value = '';
         setView(result.settings);
@@ -244,7 +236,7 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
       <form ref={formRef} className="settings-form" noValidate onSubmit={(event) => void onSubmit(event)}>
         <ChoiceField
           field="mode"
-          legend="Mode"
+          legend={SETTINGS_LABELS.mode}
           options={MODE_OPTIONS}
           selected={draft.mode}
           hint="Sandbox uses a local stand-in for Jobber on this computer: no real account or data."
@@ -254,7 +246,7 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
 
         <TextField
           field="clientId"
-          label="Client ID"
+          label={SETTINGS_LABELS.clientId}
           hint="From your app’s page in Jobber’s Developer Center."
           value={draft.clientId}
           errors={errors}
@@ -263,7 +255,7 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
 
         <div className="field">
           <label className="field__label" htmlFor="clientSecret">
-            Client secret
+            {SETTINGS_LABELS.clientSecret}
           </label>
           <input
             id="clientSecret"
@@ -291,7 +283,7 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
 
         <TextField
           field="redirectUri"
-          label="Redirect URI"
+          label={SETTINGS_LABELS.redirectUri}
           hint="Must match the OAuth Callback URL registered for your app in Jobber exactly."
           value={draft.redirectUri}
           errors={errors}
@@ -300,7 +292,7 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
 
         <ChoiceField
           field="authMode"
-          legend="Sign in with"
+          legend={SETTINGS_LABELS.authMode}
           options={AUTH_MODE_OPTIONS}
           selected={draft.authMode}
           hint="The system browser can reuse your existing Jobber sign-in; it needs a custom-scheme or 127.0.0.1 redirect URI."
@@ -310,7 +302,7 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
 
         <TextField
           field="graphqlVersion"
-          label="GraphQL API version"
+          label={SETTINGS_LABELS.graphqlVersion}
           hint="Sent as X-JOBBER-GRAPHQL-VERSION, for example 2025-04-16."
           value={draft.graphqlVersion}
           errors={errors}
@@ -328,7 +320,7 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
               aria-describedby={describedBy('allowWeakStorage', errors, true)}
               onChange={(event) => change('allowWeakStorage', event.target.checked)}
             />
-            Allow weak storage
+            {SETTINGS_LABELS.allowWeakStorage}
           </label>
           <Hint field="allowWeakStorage">
             Only for Linux without a keyring. Your Jobber sign-in is then saved without real encryption: anyone who can
