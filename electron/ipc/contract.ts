@@ -7,7 +7,13 @@
 import { z } from 'zod';
 import type { AccountSummary, ActivityEntry, ConnectionState, UserFacingError } from '../auth/connection-state';
 import type { QueryCost } from '../jobber/query-cost';
-import { settingsFieldErrors, settingsUpdateSchema, type AuthMode, type Environment, type FieldErrors } from './settings-schema';
+import {
+  settingsFieldErrors,
+  settingsUpdateSchema,
+  type Environment,
+  type FieldErrors,
+  type StoredPlainSettings,
+} from './settings-schema';
 
 export type {
   AccountSummary,
@@ -32,16 +38,8 @@ export interface AppSnapshot {
   activity: ActivityEntry[];
 }
 
-/** Settings as the renderer may see them: the client secret is write-only. */
-export interface SettingsView {
-  mode: Environment;
-  clientId: string;
-  clientSecretSaved: boolean;
-  redirectUri: string;
-  authMode: AuthMode;
-  graphqlVersion: string;
-  allowWeakStorage: boolean;
-}
+/** Settings as the renderer may see them: every stored field; the client secret is write-only. */
+export type SettingsView = Required<StoredPlainSettings> & { clientSecretSaved: boolean };
 
 export type SaveSettingsResult = { ok: true; settings: SettingsView } | { ok: false; fieldErrors: FieldErrors };
 

@@ -142,6 +142,8 @@ const FIELD_TYPES = {
 } as const;
 
 export type SettingsField = keyof typeof FIELD_TYPES;
+// A field without a label is a compile error here.
+void (SETTINGS_LABELS satisfies { [F in SettingsField]: string });
 
 const credential = (field: 'clientId' | 'clientSecret') =>
   FIELD_TYPES[field]
@@ -218,6 +220,57 @@ export type SettingsInput = z.input<typeof settingsUpdateSchema>;
 const { clientSecret: _secretIsSealedSeparately, ...STORED_FIELD_TYPES } = FIELD_TYPES;
 export const storedSettingsSchema = z.object(STORED_FIELD_TYPES).partial();
 export type StoredPlainSettings = z.infer<typeof storedSettingsSchema>;
+
+/** Each stored field's value when neither the saved settings nor the environment give one. */
+export const SETTINGS_DEFAULTS = {
+  mode: 'sandbox',
+  clientId: '',
+  redirectUri: DEFAULT_REDIRECT_URI,
+  authMode: DEFAULT_AUTH_MODE,
+  graphqlVersion: DEFAULT_GRAPHQL_VERSION,
+  allowWeakStorage: false,
+} as const satisfies Required<StoredPlainSettings>;
+
+/** How the settings form shows a field: the renderer draws every field from this table, in order. */
+export type SettingsControl =
+  | { kind: 'choice'; options: ReadonlyArray<{ value: string; label: string }>; hint: string }
+  | { kind: 'text'; hint: string; short?: boolean; numeric?: boolean }
+  | { kind: 'secret'; hint: { saved: string; unsaved: string } }
+  | { kind: 'checkbox'; hint: string; warningWhenOn: string };
+
+export const SETTINGS_CONTROLS = {
+  mode: {
+    kind: 'choice',
+    options: [
+      { value: 'jobber', label: 'Jobber' },
+      { value: 'sandbox', label: 'Sandbox' },
+    ],
+    hint: 'Sandbox uses a local stand-in for Jobber on this computer: no real account or data.',
+  },
+  clientId: { kind: 'text', hint: 'From your app’s page in Jobber’s Developer Center.' },
+  clientSecret: {
+    kind: 'secret',
+    hint: {
+      saved: 'A secret is saved. Leave this empty to keep it, or type a new one to replace it.',
+      unsaved: 'No secret is saved yet. It is stored encrypted and never shown again.',
+    },
+  },
+  redirectUri: { kind: 'text', hint: 'Must match the OAuth Callback URL registered for your app in Jobber exactly.' },
+  authMode: {
+    kind: 'choice',
+    options: [
+      { value: 'app-window', label: 'App window' },
+      { value: 'system-browser', label: 'System browser' },
+    ],
+    hint: 'The system browser can reuse your existing Jobber sign-in; it needs a custom-scheme or 127.0.0.1 redirect URI.',
+  },
+  graphqlVersion: { kind: 'text', hint: `Sent as X-JOBBER-GRAPHQL-VERSION, for example ${DEFAULT_GRAPHQL_VERSION}.`, short: true, numeric: true },
+  allowWeakStorage: {
+    kind: 'checkbox',
+    hint: 'Only for Linux without a keyring. Your Jobber sign-in is then saved without real encryption: anyone who can read your files can use it.',
+    warningWhenOn: 'Weak storage is allowed. Turn this off as soon as a system keyring is available.',
+  },
+} as const satisfies { [F in SettingsField]: SettingsControl };
 
 export type FieldErrors = Partial<Record<SettingsField, string>>;
 

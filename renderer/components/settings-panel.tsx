@@ -5,30 +5,23 @@
  * cleared after a successful save.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
-import type {
-  AuthMode,
-  Environment,
-  FieldErrors,
-  JobberConnectApi,
-  SettingsField,
-  SettingsInput,
-  SettingsView,
-} from '../../electron/ipc/contract';
-import { SETTINGS_FIELDS, SETTINGS_LABELS, validateSettings } from '../../electron/ipc/settings-schema';
+import type { FormEvent, ReactNode, RefObject } from 'react';
+import type { FieldErrors, JobberConnectApi, SettingsField, SettingsView } from '../../electron/ipc/contract';
+import {
+  SETTINGS_CONTROLS,
+  SETTINGS_FIELDS,
+  SETTINGS_LABELS,
+  validateSettings,
+  type SettingsControl,
+} from '../../electron/ipc/settings-schema';
 import { BRIDGE_CALL_FAILED } from '../wording';
 import { Notice } from './notice';
 
-type Draft = Omit<SettingsInput, 'clientSecret'>;
+/** The form's values: every field but the write-only secret (kept in its uncontrolled input). */
+type Draft = Omit<SettingsView, 'clientSecretSaved'>;
+type DraftField = keyof Draft;
 
-const draftOf = (view: SettingsView): Draft => ({
-  mode: view.mode,
-  clientId: view.clientId,
-  redirectUri: view.redirectUri,
-  authMode: view.authMode,
-  graphqlVersion: view.graphqlVersion,
-  allowWeakStorage: view.allowWeakStorage,
-});
+const draftOf = ({ clientSecretSaved: _saved, ...draft }: SettingsView): Draft => draft;
 
 /** ids for aria-describedby: the hint (if any) and the error (if any). */
 function describedBy(field: SettingsField, errors: FieldErrors, hasHint: boolean): string | undefined {
@@ -53,11 +46,9 @@ function Hint({ field, children }: { field: SettingsField; children: ReactNode }
   );
 }
 
-type TextFieldName = 'clientId' | 'redirectUri' | 'graphqlVersion';
-
 /** A labelled text input with its hint and error, wired for aria-describedby. */
 function TextField(props: {
-  field: TextFieldName;
+  field: SettingsField;
   label: string;
   hint: ReactNode;
   value: string;
@@ -92,14 +83,14 @@ function TextField(props: {
 }
 
 /** A radio group (fieldset + legend) with its hint and error. */
-function ChoiceField<T extends string>(props: {
-  field: 'mode' | 'authMode';
+function ChoiceField(props: {
+  field: SettingsField;
   legend: string;
-  options: ReadonlyArray<{ value: T; label: string }>;
-  selected: T;
+  options: ReadonlyArray<{ value: string; label: string }>;
+  selected: string;
   hint: ReactNode;
   errors: FieldErrors;
-  onChange: (value: T) => void;
+  onChange: (value: string) => void;
 }) {
   const { field, errors } = props;
   return (
@@ -125,15 +116,67 @@ function ChoiceField<T extends string>(props: {
   );
 }
 
-const MODE_OPTIONS: ReadonlyArray<{ value: Environment; label: string }> = [
-  { value: 'jobber', label: 'Jobber' },
-  { value: 'sandbox', label: 'Sandbox' },
-];
+/** The write-only secret: uncontrolled, starts empty, never prefilled (React never mirrors it). */
+function SecretField(props: {
+  field: SettingsField;
+  hint: string;
+  errors: FieldErrors;
+  inputRef: RefObject<HTMLInputElement | null>;
+  onChange: () => void;
+}) {
+  const { field, errors } = props;
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={field}>
+        {SETTINGS_LABELS[field]}
+      </label>
+      <input
+        id={field}
+        name={field}
+        type="password"
+        className="input"
+        autoComplete="new-password"
+        spellCheck={false}
+        ref={props.inputRef}
+        defaultValue=""
+        aria-invalid={errors[field] ? true : undefined}
+        aria-describedby={describedBy(field, errors, true)}
+        onChange={props.onChange}
+      />
+      <Hint field={field}>{props.hint}</Hint>
+      <FieldError field={field} errors={errors} />
+    </div>
+  );
+}
 
-const AUTH_MODE_OPTIONS: ReadonlyArray<{ value: AuthMode; label: string }> = [
-  { value: 'app-window', label: 'App window' },
-  { value: 'system-browser', label: 'System browser' },
-];
+/** A checkbox with its hint, and a warning while it is on. */
+function CheckboxField(props: {
+  field: SettingsField;
+  checked: boolean;
+  hint: string;
+  warningWhenOn: string;
+  errors: FieldErrors;
+  onChange: (checked: boolean) => void;
+}) {
+  const { field, errors } = props;
+  return (
+    <div className="field">
+      <label className="choice choice--checkbox">
+        <input
+          type="checkbox"
+          name={field}
+          checked={props.checked}
+          aria-describedby={describedBy(field, errors, true)}
+          onChange={(event) => props.onChange(event.target.checked)}
+        />
+        {SETTINGS_LABELS[field]}
+      </label>
+      <Hint field={field}>{props.hint}</Hint>
+      {props.checked ? <Notice tone="warning" headline={props.warningWhenOn} /> : null}
+      <FieldError field={field} errors={errors} />
+    </div>
+  );
+}
 
 interface SettingsPanelProps {
   bridge: JobberConnectApi;
@@ -170,7 +213,8 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
     };
   }, [bridge]);
 
-  const change = <K extends keyof Draft>(field: K, value: Draft[K]) => {
+  // Values are checked by the settings schema on submit; the controls only offer valid shapes.
+  const change = (field: DraftField, value: string | boolean) => {
     setDraft((prev) => (prev ? { ...prev, [field]: value } : prev));
     setErrors((prev) => {
       if (!prev[field]) return prev;
@@ -234,106 +278,67 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
   } else {
     body = (
       <form ref={formRef} className="settings-form" noValidate onSubmit={(event) => void onSubmit(event)}>
-        <ChoiceField
-          field="mode"
-          legend={SETTINGS_LABELS.mode}
-          options={MODE_OPTIONS}
-          selected={draft.mode}
-          hint="Sandbox uses a local stand-in for Jobber on this computer: no real account or data."
-          errors={errors}
-          onChange={(mode) => change('mode', mode)}
-        />
-
-        <TextField
-          field="clientId"
-          label={SETTINGS_LABELS.clientId}
-          hint="From your app’s page in Jobber’s Developer Center."
-          value={draft.clientId}
-          errors={errors}
-          onChange={(value) => change('clientId', value)}
-        />
-
-        <div className="field">
-          <label className="field__label" htmlFor="clientSecret">
-            {SETTINGS_LABELS.clientSecret}
-          </label>
-          <input
-            id="clientSecret"
-            name="clientSecret"
-            type="password"
-            className="input"
-            autoComplete="new-password"
-            spellCheck={false}
-            ref={secretRef}
-            defaultValue=""
-            aria-invalid={errors.clientSecret ? true : undefined}
-            aria-describedby={describedBy('clientSecret', errors, true)}
-            onChange={() => {
-              if (errors.clientSecret) setErrors(({ clientSecret: _dropped, ...rest }) => rest);
-              setStatus(null);
-            }}
-          />
-          <Hint field="clientSecret">
-            {view.clientSecretSaved
-              ? 'A secret is saved. Leave this empty to keep it, or type a new one to replace it.'
-              : 'No secret is saved yet. It is stored encrypted and never shown again.'}
-          </Hint>
-          <FieldError field="clientSecret" errors={errors} />
-        </div>
-
-        <TextField
-          field="redirectUri"
-          label={SETTINGS_LABELS.redirectUri}
-          hint="Must match the OAuth Callback URL registered for your app in Jobber exactly."
-          value={draft.redirectUri}
-          errors={errors}
-          onChange={(value) => change('redirectUri', value)}
-        />
-
-        <ChoiceField
-          field="authMode"
-          legend={SETTINGS_LABELS.authMode}
-          options={AUTH_MODE_OPTIONS}
-          selected={draft.authMode}
-          hint="The system browser can reuse your existing Jobber sign-in; it needs a custom-scheme or 127.0.0.1 redirect URI."
-          errors={errors}
-          onChange={(mode) => change('authMode', mode)}
-        />
-
-        <TextField
-          field="graphqlVersion"
-          label={SETTINGS_LABELS.graphqlVersion}
-          hint="Sent as X-JOBBER-GRAPHQL-VERSION, for example 2025-04-16."
-          value={draft.graphqlVersion}
-          errors={errors}
-          onChange={(value) => change('graphqlVersion', value)}
-          short
-          inputMode="numeric"
-        />
-
-        <div className="field">
-          <label className="choice choice--checkbox">
-            <input
-              type="checkbox"
-              name="allowWeakStorage"
-              checked={draft.allowWeakStorage}
-              aria-describedby={describedBy('allowWeakStorage', errors, true)}
-              onChange={(event) => change('allowWeakStorage', event.target.checked)}
-            />
-            {SETTINGS_LABELS.allowWeakStorage}
-          </label>
-          <Hint field="allowWeakStorage">
-            Only for Linux without a keyring. Your Jobber sign-in is then saved without real encryption: anyone who can
-            read your files can use it.
-          </Hint>
-          {draft.allowWeakStorage ? (
-            <Notice
-              tone="warning"
-              headline="Weak storage is allowed. Turn this off as soon as a system keyring is available."
-            />
-          ) : null}
-          <FieldError field="allowWeakStorage" errors={errors} />
-        </div>
+        {SETTINGS_FIELDS.map((field) => {
+          const control: SettingsControl = SETTINGS_CONTROLS[field];
+          if (control.kind === 'secret' || field === 'clientSecret') {
+            const hint = control.kind === 'secret' ? control.hint : { saved: '', unsaved: '' };
+            return (
+              <SecretField
+                key={field}
+                field={field}
+                hint={view.clientSecretSaved ? hint.saved : hint.unsaved}
+                errors={errors}
+                inputRef={secretRef}
+                onChange={() => {
+                  if (errors[field]) setErrors(({ [field]: _dropped, ...rest }) => rest);
+                  setStatus(null);
+                }}
+              />
+            );
+          }
+          const value = draft[field];
+          switch (control.kind) {
+            case 'choice':
+              return (
+                <ChoiceField
+                  key={field}
+                  field={field}
+                  legend={SETTINGS_LABELS[field]}
+                  options={control.options}
+                  selected={String(value)}
+                  hint={control.hint}
+                  errors={errors}
+                  onChange={(next) => change(field, next)}
+                />
+              );
+            case 'text':
+              return (
+                <TextField
+                  key={field}
+                  field={field}
+                  label={SETTINGS_LABELS[field]}
+                  hint={control.hint}
+                  value={String(value)}
+                  errors={errors}
+                  onChange={(next) => change(field, next)}
+                  short={control.short}
+                  inputMode={control.numeric ? 'numeric' : undefined}
+                />
+              );
+            case 'checkbox':
+              return (
+                <CheckboxField
+                  key={field}
+                  field={field}
+                  checked={value === true}
+                  hint={control.hint}
+                  warningWhenOn={control.warningWhenOn}
+                  errors={errors}
+                  onChange={(next) => change(field, next)}
+                />
+              );
+          }
+        })}
 
         {status ? <Notice tone={status.tone} headline={status.text} detail={status.detail} /> : null}
 
