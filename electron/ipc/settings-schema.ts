@@ -238,13 +238,15 @@ export type SettingsControl =
   | { kind: 'secret'; hint: { saved: string; unsaved: string } }
   | { kind: 'checkbox'; hint: string; warningWhenOn: string };
 
+/** A choice field's options, one per value of its enum (a value without a label is a compile error). */
+function choices<V extends string>(values: readonly V[], labels: { [K in V]: string }): ReadonlyArray<{ value: V; label: string }> {
+  return values.map((value) => ({ value, label: labels[value] }));
+}
+
 export const SETTINGS_CONTROLS = {
   mode: {
     kind: 'choice',
-    options: [
-      { value: 'jobber', label: 'Jobber' },
-      { value: 'sandbox', label: 'Sandbox' },
-    ],
+    options: choices(ENVIRONMENTS, { jobber: 'Jobber', sandbox: 'Sandbox' }),
     hint: 'Sandbox uses a local stand-in for Jobber on this computer: no real account or data.',
   },
   clientId: { kind: 'text', hint: 'From your app’s page in Jobber’s Developer Center.' },
@@ -258,10 +260,7 @@ export const SETTINGS_CONTROLS = {
   redirectUri: { kind: 'text', hint: 'Must match the OAuth Callback URL registered for your app in Jobber exactly.' },
   authMode: {
     kind: 'choice',
-    options: [
-      { value: 'app-window', label: 'App window' },
-      { value: 'system-browser', label: 'System browser' },
-    ],
+    options: choices(AUTH_MODES, { 'app-window': 'App window', 'system-browser': 'System browser' }),
     hint: 'The system browser can reuse your existing Jobber sign-in; it needs a custom-scheme or 127.0.0.1 redirect URI.',
   },
   graphqlVersion: { kind: 'text', hint: `Sent as X-JOBBER-GRAPHQL-VERSION, for example ${DEFAULT_GRAPHQL_VERSION}.`, short: true, numeric: true },

@@ -46,18 +46,24 @@ function Hint({ field, children }: { field: SettingsField; children: ReactNode }
   );
 }
 
-/** A labelled text input with its hint and error, wired for aria-describedby. */
+/**
+ * A labelled text input with its hint and error, wired for aria-describedby. `value` is either the
+ * controlled text or, for the client secret, a ref: the input is then a password field that starts
+ * empty, is never prefilled and is uncontrolled, so React never mirrors the secret into the DOM.
+ */
 function TextField(props: {
   field: SettingsField;
   label: string;
   hint: ReactNode;
-  value: string;
+  value: string | { secretRef: RefObject<HTMLInputElement | null> };
   errors: FieldErrors;
   onChange: (value: string) => void;
   short?: boolean;
   inputMode?: 'numeric';
 }) {
   const { field, errors } = props;
+  const secretRef = typeof props.value === 'string' ? null : props.value.secretRef;
+  const valueProps = typeof props.value === 'string' ? { value: props.value } : { ref: secretRef, defaultValue: '' };
   return (
     <div className="field">
       <label className="field__label" htmlFor={field}>
@@ -66,12 +72,12 @@ function TextField(props: {
       <input
         id={field}
         name={field}
-        type="text"
+        type={secretRef ? 'password' : 'text'}
         className={props.short ? 'input input--short' : 'input'}
-        autoComplete="off"
+        autoComplete={secretRef ? 'new-password' : 'off'}
         spellCheck={false}
         inputMode={props.inputMode}
-        value={props.value}
+        {...valueProps}
         aria-invalid={errors[field] ? true : undefined}
         aria-describedby={describedBy(field, errors, true)}
         onChange={(event) => props.onChange(event.target.value)}
@@ -85,7 +91,7 @@ function TextField(props: {
 /** A radio group (fieldset + legend) with its hint and error. */
 function ChoiceField(props: {
   field: SettingsField;
-  legend: string;
+  label: string;
   options: ReadonlyArray<{ value: string; label: string }>;
   selected: string;
   hint: ReactNode;
@@ -95,7 +101,7 @@ function ChoiceField(props: {
   const { field, errors } = props;
   return (
     <fieldset className="field" aria-describedby={describedBy(field, errors, true)}>
-      <legend className="field__label">{props.legend}</legend>
+      <legend className="field__label">{props.label}</legend>
       <div className="choices">
         {props.options.map((option) => (
           <label key={option.value} className="choice">
@@ -116,42 +122,10 @@ function ChoiceField(props: {
   );
 }
 
-/** The write-only secret: uncontrolled, starts empty, never prefilled (React never mirrors it). */
-function SecretField(props: {
-  field: SettingsField;
-  hint: string;
-  errors: FieldErrors;
-  inputRef: RefObject<HTMLInputElement | null>;
-  onChange: () => void;
-}) {
-  const { field, errors } = props;
-  return (
-    <div className="field">
-      <label className="field__label" htmlFor={field}>
-        {SETTINGS_LABELS[field]}
-      </label>
-      <input
-        id={field}
-        name={field}
-        type="password"
-        className="input"
-        autoComplete="new-password"
-        spellCheck={false}
-        ref={props.inputRef}
-        defaultValue=""
-        aria-invalid={errors[field] ? true : undefined}
-        aria-describedby={describedBy(field, errors, true)}
-        onChange={props.onChange}
-      />
-      <Hint field={field}>{props.hint}</Hint>
-      <FieldError field={field} errors={errors} />
-    </div>
-  );
-}
-
 /** A checkbox with its hint, and a warning while it is on. */
 function CheckboxField(props: {
   field: SettingsField;
+  label: string;
   checked: boolean;
   hint: string;
   warningWhenOn: string;
@@ -169,7 +143,7 @@ function CheckboxField(props: {
           aria-describedby={describedBy(field, errors, true)}
           onChange={(event) => props.onChange(event.target.checked)}
         />
-        {SETTINGS_LABELS[field]}
+        {props.label}
       </label>
       <Hint field={field}>{props.hint}</Hint>
       {props.checked ? <Notice tone="warning" headline={props.warningWhenOn} /> : null}
@@ -280,15 +254,15 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
       <form ref={formRef} className="settings-form" noValidate onSubmit={(event) => void onSubmit(event)}>
         {SETTINGS_FIELDS.map((field) => {
           const control: SettingsControl = SETTINGS_CONTROLS[field];
+          const common = { field, errors, label: SETTINGS_LABELS[field] };
           if (control.kind === 'secret' || field === 'clientSecret') {
             const hint = control.kind === 'secret' ? control.hint : { saved: '', unsaved: '' };
             return (
-              <SecretField
+              <TextField
                 key={field}
-                field={field}
+                {...common}
                 hint={view.clientSecretSaved ? hint.saved : hint.unsaved}
-                errors={errors}
-                inputRef={secretRef}
+                value={{ secretRef }}
                 onChange={() => {
                   if (errors[field]) setErrors(({ [field]: _dropped, ...rest }) => rest);
                   setStatus(null);
@@ -300,26 +274,15 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
           switch (control.kind) {
             case 'choice':
               return (
-                <ChoiceField
-                  key={field}
-                  field={field}
-                  legend={SETTINGS_LABELS[field]}
-                  options={control.options}
-                  selected={String(value)}
-                  hint={control.hint}
-                  errors={errors}
-                  onChange={(next) => change(field, next)}
-                />
+                <ChoiceField key={field} {...common} options={control.options} selected={String(value)} hint={control.hint} onChange={(next) => change(field, next)} />
               );
             case 'text':
               return (
                 <TextField
                   key={field}
-                  field={field}
-                  label={SETTINGS_LABELS[field]}
+                  {...common}
                   hint={control.hint}
                   value={String(value)}
-                  errors={errors}
                   onChange={(next) => change(field, next)}
                   short={control.short}
                   inputMode={control.numeric ? 'numeric' : undefined}
@@ -329,11 +292,10 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
               return (
                 <CheckboxField
                   key={field}
-                  field={field}
+                  {...common}
                   checked={value === true}
                   hint={control.hint}
                   warningWhenOn={control.warningWhenOn}
-                  errors={errors}
                   onChange={(next) => change(field, next)}
                 />
               );
