@@ -1,14 +1,14 @@
 /**
  * The preload: exposes `window.jobberConnect` (the contract's JobberConnectApi) through
- * contextBridge. Named methods only, one per channel of the contract's INVOKE_CONTRACT, no raw
+ * contextBridge. Named methods only, one per channel of the contract (channels.ts), no raw
  * ipcRenderer; the state listener drops the Electron event object and returns an unsubscribe
- * function. Sandboxed preloads may only require 'electron', so everything else this file uses
- * (the contract table and zod behind it) is bundled in by esbuild.
+ * function. Sandboxed preloads may only require 'electron', so esbuild bundles the rest: only the
+ * zod-free channels.ts at runtime, which keeps the bundle a few kilobytes.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { INVOKE_CHANNELS, INVOKE_CONTRACT, wireName } from './ipc/contract';
-import type { AppSnapshot, InvokeChannel, JobberConnectApi } from './ipc/contract';
+import { INVOKE_CHANNELS, INVOKE_METHODS, STATE_CHANGED, wireName, type InvokeChannel } from './ipc/channels';
+import type { AppSnapshot, JobberConnectApi } from './ipc/contract';
 
 /**
  * One API method: invokes `channel` with at most one argument (the contract's requests are none
@@ -21,9 +21,9 @@ function invoker(channel: InvokeChannel): (...args: unknown[]) => Promise<unknow
 /** Builds the API object (exported for tests; the bridge call below is the only side effect). */
 export function createJobberConnectApi(): JobberConnectApi {
   const api: Record<string, unknown> = {};
-  for (const channel of INVOKE_CHANNELS) api[INVOKE_CONTRACT[channel].method] = invoker(channel);
+  for (const channel of INVOKE_CHANNELS) api[INVOKE_METHODS[channel]] = invoker(channel);
   api.onStateChanged = (listener: (snapshot: AppSnapshot) => void): (() => void) => {
-    const name = wireName('state-changed');
+    const name = wireName(STATE_CHANGED);
     const wrapped = (_event: IpcRendererEvent, snapshot: AppSnapshot) => listener(snapshot);
     ipcRenderer.on(name, wrapped);
     return () => {

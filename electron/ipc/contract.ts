@@ -1,10 +1,11 @@
 /**
- * The one IPC contract: every channel between main and renderer, once, in INVOKE_CONTRACT with
- * its API method name, its input schema and how it answers a refusal. The preload, the handler
- * registration, the typed wrapper's checks, the renderer's bridge check and `JobberConnectApi` are
- * all derived from that table. Browser-safe: zod and type-only imports.
+ * The one IPC contract: every invoke channel with its API method (channels.ts, zod-free for the
+ * preload), its input schema and how it answers a refusal (INVOKE_CONTRACT here). The preload, the
+ * handler registration, the typed wrapper's checks, the renderer's bridge check and
+ * `JobberConnectApi` are all derived from these two tables. Browser-safe: zod and type-only imports.
  */
 import { z } from 'zod';
+import { INVOKE_CHANNELS, INVOKE_METHODS, type EventChannel, type InvokeChannel, type InvokeMethod } from './channels';
 import type { AccountSummary, ActivityEntry, ConnectionState, UserFacingError } from '../auth/connection-state';
 import type { QueryCost } from '../jobber/query-cost';
 import {
@@ -28,6 +29,8 @@ export type {
   UserFacingErrorKind,
 } from '../auth/connection-state';
 export type { QueryCost } from '../jobber/query-cost';
+export { CHANNEL_PREFIX, INVOKE_CHANNELS, INVOKE_METHODS, wireName } from './channels';
+export type { EventChannel, InvokeChannel, InvokeMethod } from './channels';
 export type { AuthMode, Environment, FieldErrors, SettingsField, SettingsInput, SettingsUpdate } from './settings-schema';
 
 /** Everything the renderer needs to draw the dashboard. Never holds a secret. */
@@ -83,40 +86,28 @@ const fieldErrorsResult: Answer<SaveSettingsResult> = {
 
 /** Request/response channels (renderer → main, `ipcRenderer.invoke`): each channel once. */
 export const INVOKE_CONTRACT = {
-  'get-state': { method: 'getState', input: noArguments, answer: rejects<AppSnapshot>() },
-  connect: { method: 'connect', input: noArguments, answer: errorResult<ActionResult>() },
-  cancel: { method: 'cancel', input: noArguments, answer: errorResult<ActionResult>() },
-  disconnect: { method: 'disconnect', input: noArguments, answer: errorResult<DisconnectResult>() },
-  'refresh-now': { method: 'refreshNow', input: noArguments, answer: errorResult<ActionResult>() },
-  'get-settings': { method: 'getSettings', input: noArguments, answer: rejects<SettingsView>() },
-  'save-settings': { method: 'saveSettings', input: z.tuple([settingsUpdateSchema]), answer: fieldErrorsResult },
-  'test-api': { method: 'testApi', input: noArguments, answer: errorResult<TestApiResult>() },
-} as const;
+  'get-state': { input: noArguments, answer: rejects<AppSnapshot>() },
+  connect: { input: noArguments, answer: errorResult<ActionResult>() },
+  cancel: { input: noArguments, answer: errorResult<ActionResult>() },
+  disconnect: { input: noArguments, answer: errorResult<DisconnectResult>() },
+  'refresh-now': { input: noArguments, answer: errorResult<ActionResult>() },
+  'get-settings': { input: noArguments, answer: rejects<SettingsView>() },
+  'save-settings': { input: z.tuple([settingsUpdateSchema]), answer: fieldErrorsResult },
+  'test-api': { input: noArguments, answer: errorResult<TestApiResult>() },
+} as const satisfies { [C in InvokeChannel]: { input: z.ZodType<readonly unknown[]>; answer: Answer<unknown> } };
 
 type Contract = typeof INVOKE_CONTRACT;
-export type InvokeChannel = keyof Contract;
-export type InvokeMethod = Contract[InvokeChannel]['method'];
 /** The arguments a channel's caller sends, and what its handler receives after parsing. */
 export type RequestArgs<C extends InvokeChannel> = z.input<Contract[C]['input']>;
 export type ParsedArgs<C extends InvokeChannel> = z.output<Contract[C]['input']>;
 export type Response<C extends InvokeChannel> = Contract[C]['answer'] extends Answer<infer R> ? R : never;
 
-export const INVOKE_CHANNELS = Object.freeze(Object.keys(INVOKE_CONTRACT)) as readonly InvokeChannel[];
-
-/** Events (main → renderer, `webContents.send`). */
-export interface EventContract {
+/** Events (main → renderer, `webContents.send`) and their payloads. */
+export interface EventContract extends Record<EventChannel, unknown> {
   'state-changed': AppSnapshot;
 }
-export type EventChannel = keyof EventContract;
 
-/** Channel names on the wire: one prefix so our traffic is easy to recognise and filter. */
-export const CHANNEL_PREFIX = 'jobber-connect:';
-
-export function wireName(channel: InvokeChannel | EventChannel): string {
-  return CHANNEL_PREFIX + channel;
-}
-
-type ChannelOf<M extends InvokeMethod> = { [C in InvokeChannel]: Contract[C]['method'] extends M ? C : never }[InvokeChannel];
+type ChannelOf<M extends InvokeMethod> = { [C in InvokeChannel]: (typeof INVOKE_METHODS)[C] extends M ? C : never }[InvokeChannel];
 
 /** The API the preload exposes as `window.jobberConnect`: one method per invoke channel, plus the event. */
 export type JobberConnectApi = {
@@ -128,6 +119,6 @@ export type JobberConnectApi = {
 
 /** Every method name of JobberConnectApi (the renderer's bridge check). */
 export const API_METHODS: ReadonlyArray<keyof JobberConnectApi> = Object.freeze([
-  ...INVOKE_CHANNELS.map((channel) => INVOKE_CONTRACT[channel].method),
+  ...INVOKE_CHANNELS.map((channel) => INVOKE_METHODS[channel]),
   'onStateChanged' as const,
 ]);
