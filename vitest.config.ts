@@ -25,6 +25,8 @@ export default defineConfig({
             'test/sandbox/**/*.test.ts',
             'test/reliability/**/*.test.ts',
             'test/fuzz/**/*.test.ts',
+            // The test doubles' own tests, beside them.
+            'test/helpers/**/*.test.ts',
           ],
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -1,16 +1,17 @@
 /**
  * Every sentence the person reads about the connection: status names, error kinds and the reasons
- * behind needs-reconnect / storage-unavailable. The one place that maps machine kinds to words, so
- * nothing else in the renderer matches on a kind or on main's message text.
+ * behind storage-unavailable. The one place that maps machine kinds to words, so nothing else in
+ * the renderer matches on a kind or on main's message text. Needs-reconnect is main's own
+ * sentence (`state.message`, the one the system notification shows too), never restated here.
  */
 import type {
   ConnectionState,
   ConnectionStatus,
-  NeedsReconnectReason,
   RefreshOutcome,
   RetryCause,
   StorageUnavailableReason,
   UserFacingError,
+  UserFacingErrorKind,
 } from '../electron/ipc/contract';
 
 /** Short badge text for each status. */
@@ -40,8 +41,13 @@ export const STATUS_TONE: Record<ConnectionStatus, StatusTone> = {
   'storage-unavailable': 'danger',
 };
 
-/** Headline plus next step for each error kind main can report (AuthErrorKind values). */
-const ERROR_WORDING: Readonly<Record<string, string>> = {
+const FALLBACK_ERROR = 'Something went wrong. The detail below says what; try again.';
+
+/**
+ * Headline plus next step for each error kind main can report: a kind added to the union without
+ * words here is a compile error.
+ */
+const ERROR_WORDING: Readonly<Record<UserFacingErrorKind, string>> = {
   network: 'Could not reach Jobber. Check your internet connection, then try again.',
   timeout: 'Jobber took too long to answer. Try again in a moment.',
   'server-error': 'Jobber had a problem on its side. Try again in a few minutes.',
@@ -69,34 +75,17 @@ const ERROR_WORDING: Readonly<Record<string, string>> = {
   graphql: 'Jobber reported a problem with the request. The detail below says what.',
   'account-inactive': 'The Jobber account is not active. Check the account in Jobber, then reconnect.',
   storage: 'The sign-in could not be stored securely on this computer. Check storage in Settings.',
+  // The IPC wrapper's own refusals: main's message (the detail) already says what happened.
+  'invalid-input': FALLBACK_ERROR,
+  internal: FALLBACK_ERROR,
 };
 
-const FALLBACK_ERROR = 'Something went wrong. The detail below says what; try again.';
-
-/** The friendly headline for an error; main's own message is shown beside it as detail. */
+/**
+ * The friendly headline for an error; main's own message is shown beside it as detail. The kind
+ * comes over IPC unchecked, so a kind from a newer main still gets the fallback.
+ */
 export function describeError(error: UserFacingError): string {
-  return Object.hasOwn(ERROR_WORDING, error.kind) ? (ERROR_WORDING[error.kind] ?? FALLBACK_ERROR) : FALLBACK_ERROR;
-}
-
-/** Why the grant is gone, naming the account when it is known. */
-export function describeNeedsReconnect(reason: NeedsReconnectReason, accountName: string | null): string {
-  const who = accountName ? ` for ${accountName}` : '';
-  switch (reason) {
-    case 'refresh-rejected':
-      return `Jobber refused the saved sign-in${who}. Reconnect to continue.`;
-    case 'disconnected-in-jobber':
-      return `This app was disconnected in Jobber${who}. Reconnect to continue.`;
-    case 'storage-changed':
-      return `The saved sign-in${who} can no longer be read on this computer because its secure storage changed. Reconnect to continue.`;
-    case 'interrupted-refresh':
-      return `A token refresh${who} was interrupted, so the saved sign-in may be out of date. Reconnect to continue.`;
-    case 'credentials-rejected':
-      return `Jobber refused this app's client ID or secret${who}. Check them in Settings; the saved sign-in is kept.`;
-    case 'renewal-answer-lost':
-      return `The answer to a renewal${who} was lost on the way back, and Jobber may already have replaced the sign-in. Reconnect to continue.`;
-    case 'refusing-to-renew':
-      return `Jobber keeps refusing to renew the sign-in${who}. It is kept: Retry, or reconnect.`;
-  }
+  return Object.hasOwn(ERROR_WORDING, error.kind) ? ERROR_WORDING[error.kind] : FALLBACK_ERROR;
 }
 
 /** Headline while a renewal is retried, by why it failed: only an unanswered request is "cannot be reached". */
@@ -134,7 +123,7 @@ export function announceStatus(state: ConnectionState): string {
     case 'connected':
       return `Connection status: ${label} as ${state.account.name}.`;
     case 'needs-reconnect':
-      return `Connection status: ${label}. ${describeNeedsReconnect(state.reason, state.account?.name ?? null)}`;
+      return `Connection status: ${label}. ${state.message}`;
     case 'storage-unavailable':
       return `Connection status: ${label}. ${describeStorageUnavailable(state.reason)}`;
     default:

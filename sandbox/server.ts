@@ -1,6 +1,6 @@
 /**
  * The sandbox server: a node:http server on 127.0.0.1 that plays Jobber's OAuth and GraphQL
- * endpoints (see /shared/jobber-platform.md) plus a control API. This module wires options,
+ * endpoints (as Jobber documents them; see sandbox/README.md) plus a control API. This module wires options,
  * persistence and routing; the behaviour lives in authorize.ts, token.ts, graphql.ts, control.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

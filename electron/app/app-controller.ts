@@ -6,8 +6,7 @@
  * lives in loopback-receiver.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { validateSettingsUpdate } from '../auth/config';
-import { DEFAULT_GRAPHQL_VERSION, DEFAULT_REDIRECT_URI, type Environment } from '../auth/config-types';
+import { DEFAULT_REDIRECT_URI, SETTINGS_DEFAULTS, missingSecret, type Environment, type SettingsUpdate } from '../ipc/settings-schema';
 import { ActivityLog, MAX_ACTIVITY_ENTRIES } from '../auth/activity-log';
 import type { ActivityEntry, ConnectionState } from '../auth/connection-state';
 import { isAuthError } from '../auth/errors';
@@ -57,6 +56,11 @@ interface LiveRuntime extends Runtime {
 }
 
 /** Maps any failure to what the renderer may see: the AuthError's own (redacted) message, else a generic one. */
+/** `record` without its undefined entries, so spreading it never hides a default. */
+function definedOnly<T extends object>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 export function toUserFacingError(error: unknown): UserFacingError {
   if (isAuthError(error)) return { kind: error.kind, message: redact(error.message) };
   return { kind: 'internal', message: 'Something went wrong inside the app. Details are in the log.' };
@@ -262,34 +266,44 @@ export class AppController {
     }
   }
 
+  /**
+   * What the form shows, field by field: the running configuration (it merges the environment),
+   * else the saved value, else the default; the client id the person saved wins over the
+   * environment's. A new stored field appears here through SETTINGS_DEFAULTS and the saved values.
+   */
   async getSettings(): Promise<SettingsView> {
     const loaded = await this.deps.settings.load();
     const config = this.runtime?.config;
-    const saved = loaded.settings;
+    const { clientSecret: _writeOnly, ...saved } = loaded.settings;
+    const running = config
+      ? { mode: config.environment, redirectUri: config.redirectUri, authMode: config.authMode, graphqlVersion: config.graphqlVersion }
+      : {};
     return {
-      mode: config?.environment ?? saved.mode ?? this.environment,
-      clientId: saved.clientId ?? (config?.environment === 'jobber' ? config.clientId : ''),
+      ...SETTINGS_DEFAULTS,
+      mode: this.environment,
+      ...(config?.environment === 'jobber' ? { clientId: config.clientId } : {}),
+      ...definedOnly(saved),
+      ...running,
       clientSecretSaved: loaded.clientSecretSaved,
-      redirectUri: config?.redirectUri ?? saved.redirectUri ?? DEFAULT_REDIRECT_URI,
-      authMode: config?.authMode ?? saved.authMode ?? 'app-window',
-      graphqlVersion: config?.graphqlVersion ?? saved.graphqlVersion ?? DEFAULT_GRAPHQL_VERSION,
-      allowWeakStorage: saved.allowWeakStorage ?? false,
     };
   }
 
-  /** Validates, stores (secret sealed) and restarts the engine with the new configuration. */
-  async saveSettings(update: unknown): Promise<SaveSettingsResult> {
+  /**
+   * Stores (secret sealed) and restarts the engine with the new configuration. `update` has passed
+   * the settings schema at the IPC boundary; only the rule that needs the saved state is left.
+   */
+  async saveSettings(update: SettingsUpdate): Promise<SaveSettingsResult> {
     const loaded = await this.deps.settings.load();
-    const validated = validateSettingsUpdate(update, loaded.settings.clientSecret !== undefined);
-    if (!validated.ok) return { ok: false, fieldErrors: validated.fieldErrors };
+    const secretProblem = missingSecret(update, loaded.settings.clientSecret !== undefined);
+    if (secretProblem) return { ok: false, fieldErrors: { clientSecret: secretProblem } };
     try {
-      await this.deps.settings.save(validated.value);
+      await this.deps.settings.save(update);
     } catch (error) {
       if (error instanceof VaultRefusedError) return { ok: false, fieldErrors: { clientSecret: error.message } };
       this.deps.logger.error('Saving settings failed', { error: describeError(error) });
       return { ok: false, fieldErrors: { mode: 'The settings could not be saved on this computer.' } };
     }
-    if (validated.value.clientSecret !== undefined) registerSecret(validated.value.clientSecret);
+    if (update.clientSecret !== undefined) registerSecret(update.clientSecret);
     await this.serialise(async () => {
       await this.teardown();
       await this.build();

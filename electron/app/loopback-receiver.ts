@@ -4,7 +4,7 @@
  * The HTTP side lives in loopback-listener.ts; this class only holds its lifetime.
  */
 import { AuthError } from '../auth/errors';
-import { checkRedirectForAuthMode } from '../auth/config';
+import { checkRedirectForAuthMode } from '../ipc/settings-schema';
 import { loopbackPort, startLoopbackListener, type LoopbackListener } from './loopback-listener';
 
 export type StartLoopbackListener = typeof startLoopbackListener;

@@ -3,28 +3,12 @@
  * fields are stored as-is; the client secret only ever as a sealed safeStorage record, never in
  * plain text, and it is never handed to the renderer. Window bounds live here too.
  */
-import { z } from 'zod';
 import type { StoredSettings } from '../auth/config';
-import type { SettingsUpdate } from '../auth/config-types';
 import type { Logger } from '../auth/ports';
+import { storedSettingsSchema, type SettingsUpdate, type StoredPlainSettings } from '../ipc/settings-schema';
 import type { JsonFile } from '../storage/json-file';
 import type { SafeStoragePort } from '../storage/safe-storage-port';
 import { open, seal, sealedRecordSchema } from '../storage/sealed-record';
-
-/** The non-secret settings as stored; every field optional (absent = env/.env/default applies). */
-const plainSettingsSchema = z
-  .object({
-    mode: z.enum(['jobber', 'sandbox']),
-    clientId: z.string().max(512),
-    redirectUri: z.string().max(2048),
-    authMode: z.enum(['app-window', 'system-browser']),
-    graphqlVersion: z.string().max(32),
-    allowWeakStorage: z.boolean(),
-    apiBaseUrl: z.string().max(2048),
-  })
-  .partial();
-
-export type PlainSettings = z.infer<typeof plainSettingsSchema>;
 
 export interface LoadedSettings {
   /** Ready for loadConfig: plain fields plus the decrypted secret when there is one. */
@@ -55,7 +39,7 @@ export class SettingsStore {
   /** Reads and decrypts. Never throws for bad data. */
   async load(): Promise<LoadedSettings> {
     const { data, fileProblem } = this.readData();
-    const plain = plainSettingsSchema.safeParse(data.settings ?? {});
+    const plain = storedSettingsSchema.safeParse(data.settings ?? {});
     const settings: Partial<StoredSettings> = plain.success ? { ...plain.data } : {};
     if (!plain.success) this.logger.warn('Saved settings are malformed; ignoring them');
 
@@ -82,16 +66,10 @@ export class SettingsStore {
   async save(update: SettingsUpdate): Promise<void> {
     const { data } = this.readData();
     const next: Record<string, unknown> = { ...data };
-    const previous = plainSettingsSchema.safeParse(data.settings ?? {});
-    const plain: PlainSettings = {
-      ...(previous.success ? previous.data : {}),
-      mode: update.mode,
-      clientId: update.clientId,
-      redirectUri: update.redirectUri,
-      authMode: update.authMode,
-      graphqlVersion: update.graphqlVersion,
-      allowWeakStorage: update.allowWeakStorage,
-    };
+    const previous = storedSettingsSchema.safeParse(data.settings ?? {});
+    // Every stored field the update carries replaces the saved one; the secret is sealed apart.
+    const { clientSecret: _sealedBelow, ...fields } = update;
+    const plain: StoredPlainSettings = { ...(previous.success ? previous.data : {}), ...fields };
     next.settings = plain;
     if (update.clientSecret !== undefined) {
       next.clientSecret = await seal(this.safeStorage, update.clientSecret, update.allowWeakStorage);

@@ -1,32 +1,29 @@
 /**
  * Configuration: merges saved settings, the process environment and `.env` text into one validated
- * JobberConfig (or says why it can't), and validates settings updates coming from the renderer.
+ * JobberConfig (or says why it can't). The settings rules are the settings schema's
+ * (electron/ipc/settings-schema.ts); this module applies them to whichever source a value came from.
  * Pure: the caller reads the environment, the `.env` file and the settings store and passes them in.
  */
 import { parseEnv } from 'node:util';
-import { z } from 'zod';
-import type { AuthMode } from './connection-state';
 import {
+  AUTH_MODES,
+  DEFAULT_AUTH_MODE,
   DEFAULT_GRAPHQL_VERSION,
   DEFAULT_REDIRECT_URI,
-  JOBBER_API_BASE_URL,
-  SETTINGS_FIELDS,
+  ENVIRONMENTS,
+  LOOPBACK_HOSTS,
+  checkGraphqlVersion,
+  checkRedirectForAuthMode,
+  checkRedirectUri,
+  parseUrl,
+  type AuthMode,
   type Environment,
-  type JobberConfig,
-  type SettingsField,
-  type SettingsUpdate,
-} from './config-types';
+  type StoredPlainSettings,
+} from '../ipc/settings-schema';
+import { JOBBER_API_BASE_URL, type JobberConfig } from './config-types';
 
-export interface StoredSettings {
-  mode: Environment;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  authMode: AuthMode;
-  graphqlVersion: string;
-  allowWeakStorage: boolean;
-  apiBaseUrl?: string;
-}
+/** Saved settings as the settings store hands them over: the stored fields plus the decrypted secret. */
+export type StoredSettings = Required<StoredPlainSettings> & { clientSecret: string };
 
 export interface ConfigSources {
   env: Record<string, string | undefined>;
@@ -39,78 +36,12 @@ export type ConfigResult =
   | { kind: 'sandbox'; redirectUri: string; graphqlVersion: string; authMode: AuthMode; reason: string }
   | { kind: 'invalid'; problems: string[] };
 
-export const AUTH_MODES = ['app-window', 'system-browser'] as const satisfies readonly AuthMode[];
-export const ENVIRONMENTS = ['jobber', 'sandbox'] as const satisfies readonly Environment[];
-export const DEFAULT_AUTH_MODE: AuthMode = 'app-window';
-
 export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
 export const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret';
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-// Schemes that must never receive an authorization code: they run code, read files or belong to
-// the browser itself.
-const FORBIDDEN_CALLBACK_SCHEMES = new Set([
-  'javascript:',
-  'data:',
-  'file:',
-  'blob:',
-  'about:',
-  'vbscript:',
-  'filesystem:',
-  'ws:',
-  'wss:',
-  'ftp:',
-  'mailto:',
-  'chrome:',
-  'chrome-extension:',
-  'devtools:',
-  'view-source:',
-]);
-
-function tryParse(value: string): URL | null {
-  try {
-    return new URL(value);
-  } catch {
-    return null;
-  }
-}
-
-/** Null when `value` is a usable OAuth callback URL, else a sentence saying what is wrong. */
-export function checkRedirectUri(value: string): string | null {
-  const url = tryParse(value);
-  if (url === null) {
-    return 'is not a valid URL: use the exact OAuth Callback URL registered for your app, e.g. com.jobberconnect.app:/oauth/callback.';
-  }
-  if (url.hash !== '' || value.includes('#')) return 'must not contain a fragment (#…).';
-  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password.';
-  if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:') {
-    return LOOPBACK_HOSTS.has(url.hostname)
-      ? null
-      : 'may only use http:// on this computer (127.0.0.1, localhost or [::1]); use https:// or a custom scheme otherwise.';
-  }
-  if (FORBIDDEN_CALLBACK_SCHEMES.has(url.protocol)) return `cannot use the ${url.protocol} scheme.`;
-  if (url.hostname === '' && url.pathname.replace(/^\/+/, '') === '') {
-    return 'needs a path after the scheme, e.g. com.jobberconnect.app:/oauth/callback.';
-  }
-  return null;
-}
-
-/**
- * Null when the redirect URI can work with `authMode`. In system-browser mode a loopback http
- * callback is received by a listener the app opens on that exact port, so the port must be given.
- */
-export function checkRedirectForAuthMode(redirectUri: string, authMode: AuthMode): string | null {
-  if (authMode !== 'system-browser') return null;
-  const url = tryParse(redirectUri);
-  if (url === null || url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.port !== '') return null;
-  return 'needs an explicit port for signing in with the system browser, e.g. http://127.0.0.1:53682/callback.';
-}
-
 /** Null when `value` is a usable API origin (https, or http on loopback), else what is wrong. */
 export function checkApiBaseUrl(value: string): string | null {
-  const url = tryParse(value);
+  const url = parseUrl(value);
   if (url === null) return 'is not a valid URL, e.g. https://api.getjobber.com.';
   if (url.username !== '' || url.password !== '') return 'must not contain a user name or password.';
   if (url.search !== '' || url.hash !== '') return 'must not contain a query or fragment.';
@@ -120,24 +51,17 @@ export function checkApiBaseUrl(value: string): string | null {
   return 'must use https:// (http:// is allowed only for 127.0.0.1, localhost or [::1]).';
 }
 
-/** Null when `value` is a real YYYY-MM-DD date, else what is wrong. */
-export function checkGraphqlVersion(value: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (match === null) return `must look like ${DEFAULT_GRAPHQL_VERSION} (YYYY-MM-DD).`;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return `is not a real date (YYYY-MM-DD, e.g. ${DEFAULT_GRAPHQL_VERSION}).`;
-  }
-  return null;
-}
-
 function isAuthMode(value: string): value is AuthMode {
   return (AUTH_MODES as readonly string[]).includes(value);
 }
 
 function isEnvironment(value: string): value is Environment {
   return (ENVIRONMENTS as readonly string[]).includes(value);
+}
+
+/** `"a" or "b"`, from the schema's list of choices. */
+function quotedChoices(choices: readonly string[]): string {
+  return choices.map((choice) => `"${choice}"`).join(' or ');
 }
 
 function parseDotenv(text: string | null | undefined): Record<string, string | undefined> {
@@ -178,13 +102,14 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const redirectUri = pick('redirectUri', 'JOBBER_REDIRECT_URI') ?? DEFAULT_REDIRECT_URI;
   const graphqlVersion = pick('graphqlVersion', 'JOBBER_GRAPHQL_VERSION') ?? DEFAULT_GRAPHQL_VERSION;
   const authModeRaw = pick('authMode', 'JOBBER_AUTH_MODE') ?? DEFAULT_AUTH_MODE;
-  const apiBaseUrlRaw = pick('apiBaseUrl', 'JOBBER_API_BASE_URL') ?? JOBBER_API_BASE_URL;
+  // Not a setting: a saved value could send the client secret to any host. Environment only.
+  const apiBaseUrlRaw = firstValue(env.JOBBER_API_BASE_URL, dotenv.JOBBER_API_BASE_URL) ?? JOBBER_API_BASE_URL;
 
   let mode: Environment | undefined;
   if (modeRaw !== undefined) {
     const lowered = modeRaw.toLowerCase();
     if (isEnvironment(lowered)) mode = lowered;
-    else problems.push(`JOBBER_MODE must be "jobber" or "sandbox" (got "${modeRaw.slice(0, 40)}").`);
+    else problems.push(`JOBBER_MODE must be ${quotedChoices(ENVIRONMENTS)} (got "${modeRaw.slice(0, 40)}").`);
   }
 
   const redirectProblem = checkRedirectUri(redirectUri);
@@ -193,7 +118,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   if (versionProblem) problems.push(`JOBBER_GRAPHQL_VERSION ${versionProblem}`);
   let authMode: AuthMode = DEFAULT_AUTH_MODE;
   if (isAuthMode(authModeRaw)) authMode = authModeRaw;
-  else problems.push(`JOBBER_AUTH_MODE must be "app-window" or "system-browser" (got "${authModeRaw.slice(0, 40)}").`);
+  else problems.push(`JOBBER_AUTH_MODE must be ${quotedChoices(AUTH_MODES)} (got "${authModeRaw.slice(0, 40)}").`);
   const modeProblem = redirectProblem ? null : checkRedirectForAuthMode(redirectUri, authMode);
   if (modeProblem) problems.push(`JOBBER_REDIRECT_URI ${modeProblem}`);
 
@@ -249,82 +174,4 @@ export function sandboxConfig(
     graphqlVersion: options.graphqlVersion,
     authMode: options.authMode,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Settings updates from the renderer (untrusted input).
-
-const MAX_CREDENTIAL_LENGTH = 512;
-
-function credential(label: string) {
-  return z
-    .string({ error: `${label} must be text.` })
-    .trim()
-    .max(MAX_CREDENTIAL_LENGTH, { error: `${label} is too long (at most ${MAX_CREDENTIAL_LENGTH} characters).` })
-    .refine((value) => !/\s/.test(value), { error: `${label} must not contain spaces; paste it exactly as shown in Jobber.` });
-}
-
-function withCheck(check: (value: string) => string | null, label: string) {
-  return z
-    .string({ error: `${label} is required.` })
-    .trim()
-    .min(1, { error: `${label} is required.` })
-    .superRefine((value, ctx) => {
-      const problem = check(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${problem}` });
-    });
-}
-
-const settingsUpdateSchema = z.object({
-  mode: z.enum(ENVIRONMENTS, { error: 'Choose either Jobber or Sandbox.' }),
-  clientId: credential('Client ID').default(''),
-  clientSecret: credential('Client secret').optional(),
-  redirectUri: withCheck(checkRedirectUri, 'Callback URL'),
-  authMode: z.enum(AUTH_MODES, { error: 'Choose where to sign in: the app window or your browser.' }),
-  graphqlVersion: withCheck(checkGraphqlVersion, 'GraphQL version'),
-  allowWeakStorage: z.boolean({ error: 'Choose whether to allow unencrypted token storage.' }),
-});
-
-function isFieldName(value: unknown): value is SettingsField {
-  return typeof value === 'string' && (SETTINGS_FIELDS as readonly string[]).includes(value);
-}
-
-/**
- * Validates a settings update from the renderer. A 'jobber'-mode update needs a client id, and a
- * client secret unless one is already saved (`hasSavedSecret`); an empty secret keeps the saved
- * one. Messages are human and keyed by field; they never repeat the submitted secret.
- */
-export function validateSettingsUpdate(
-  update: unknown,
-  hasSavedSecret: boolean,
-): { ok: true; value: SettingsUpdate } | { ok: false; fieldErrors: Partial<Record<SettingsField, string>> } {
-  // A non-object becomes {} so each field reports itself as missing rather than one anonymous error.
-  const input = typeof update === 'object' && update !== null && !Array.isArray(update) ? update : {};
-  const parsed = settingsUpdateSchema.safeParse(input);
-  const fieldErrors: Partial<Record<SettingsField, string>> = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if (isFieldName(field) && fieldErrors[field] === undefined) fieldErrors[field] = issue.message;
-    }
-    return { ok: false, fieldErrors };
-  }
-
-  const { clientSecret, ...rest } = parsed.data;
-  const value: SettingsUpdate = { ...rest };
-  if (clientSecret !== undefined && clientSecret !== '') value.clientSecret = clientSecret;
-
-  const modeProblem = checkRedirectForAuthMode(value.redirectUri, value.authMode);
-  if (modeProblem) fieldErrors.redirectUri = `Callback URL ${modeProblem}`;
-  if (value.mode === 'jobber') {
-    if (value.clientId === '') {
-      fieldErrors.clientId = "Client ID is required to connect to Jobber: copy it from your app in Jobber's Developer Center.";
-    }
-    if (value.clientSecret === undefined && !hasSavedSecret) {
-      fieldErrors.clientSecret =
-        "Client secret is required to connect to Jobber: copy it from your app in Jobber's Developer Center.";
-    }
-  }
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
-  return { ok: true, value };
 }

@@ -2,6 +2,10 @@
  * The connection states the person sees. Pure types, shared with the renderer through the IPC
  * contract: nothing here may ever carry a token, an authorization code, a `state` value or a secret.
  */
+import type { AuthMode } from '../ipc/settings-schema';
+import type { AuthErrorKind } from './errors';
+
+export type { AuthMode } from '../ipc/settings-schema';
 
 export interface AccountSummary {
   id: string;
@@ -37,9 +41,12 @@ export type RetryCause = 'unreachable' | 'jobber-trouble' | 'refused' | 'unreada
 
 export type StorageUnavailableReason = 'no-keyring' | 'basic-text' | 'store-unreadable';
 
+/** Every error kind the person can be shown: the engine's, plus the IPC wrapper's own two refusals. */
+export type UserFacingErrorKind = AuthErrorKind | 'invalid-input' | 'internal';
+
 /** A typed, redacted error the renderer can show: `kind` drives wording, `message` says what to do next. */
 export interface UserFacingError {
-  kind: string;
+  kind: UserFacingErrorKind;
   message: string;
 }
 
@@ -74,8 +81,6 @@ export type ConnectionState =
   | { status: 'storage-unavailable'; reason: StorageUnavailableReason; message: string };
 
 export type ConnectionStatus = ConnectionState['status'];
-
-export type AuthMode = 'app-window' | 'system-browser';
 
 /** One line of the activity list: already redacted, newest first when shown. */
 export interface ActivityEntry {

@@ -487,7 +487,7 @@ export class Session {
   private settleCancelled(resting: ConnectionState, reason: 'closed' | 'timeout' | 'cancelled' | 'load-failed', text: string): void {
     if (resting.status === 'disconnected') {
       const lastError =
-        reason === 'timeout' ? { kind: 'expired-state', message: text } : reason === 'load-failed' ? { kind: 'network', message: text } : null;
+        reason === 'timeout' ? { kind: 'expired-state' as const, message: text } : reason === 'load-failed' ? { kind: 'network' as const, message: text } : null;
       this.setState({ status: 'disconnected', lastError, notice: lastError ? null : text });
     } else {
       this.setState(resting);

@@ -4,7 +4,6 @@
  * version). Shared by the plain file store and the Electron vault.
  */
 import { z } from 'zod';
-import type { StoredConnection } from './token-model';
 
 const epochMs = z.number().nonnegative();
 
@@ -38,10 +37,8 @@ export const storedConnectionSchema = z.object({
   refreshInFlight: refreshInFlightSchema.nullable(),
 });
 
-// Compile-time guarantee that the schema and the shared type agree in both directions.
-type Parsed = z.infer<typeof storedConnectionSchema>;
-const _schemaMatchesType: [Parsed] extends [StoredConnection] ? ([StoredConnection] extends [Parsed] ? true : never) : never = true;
-void _schemaMatchesType;
+/** The persisted connection record: the schema's own type, so the two cannot drift. */
+export type StoredConnection = z.infer<typeof storedConnectionSchema>;
 
 export type ParseStoredResult = { ok: true; connection: StoredConnection } | { ok: false; message: string };
 

@@ -2,7 +2,6 @@
  * The token pair as the engine holds it, and the record persisted by a TokenStore.
  * Times are epoch milliseconds.
  */
-import type { AccountSummary, RefreshOutcome } from './connection-state';
 
 export type ExpirySource = 'jwt-exp' | 'expires-in' | 'expires-at' | 'default';
 
@@ -30,11 +29,5 @@ export interface RefreshInFlight {
   refreshTokenFingerprint: string;
 }
 
-export interface StoredConnection {
-  version: 1;
-  tokens: TokenSet;
-  account: AccountSummary | null;
-  connectedAt: number;
-  lastRefresh: RefreshOutcome | null;
-  refreshInFlight: RefreshInFlight | null;
-}
+/** The record a TokenStore persists: defined by its schema (stored-connection-schema.ts). */
+export type { StoredConnection } from './stored-connection-schema';

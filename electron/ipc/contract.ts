@@ -1,22 +1,24 @@
 /**
- * The one IPC contract: every channel between main and renderer, with its payload types.
- * Main, preload and renderer all import from here; no channel name is spelled anywhere else.
- * Type-only imports keep this file safe for the renderer's browser-only tsconfig.
+ * The one IPC contract: every invoke channel with its API method (channels.ts, zod-free for the
+ * preload), its input schema and how it answers a refusal (INVOKE_CONTRACT here). The preload, the
+ * handler registration, the typed wrapper's checks, the renderer's bridge check and
+ * `JobberConnectApi` are all derived from these two tables. Browser-safe: zod and type-only imports.
  */
-import type {
-  AccountSummary,
-  ActivityEntry,
-  AuthMode,
-  ConnectionState,
-  UserFacingError,
-} from '../auth/connection-state';
-import type { Environment, SettingsField, SettingsUpdate } from '../auth/config-types';
+import { z } from 'zod';
+import { INVOKE_CHANNELS, INVOKE_METHODS, type EventChannel, type InvokeChannel, type InvokeMethod } from './channels';
+import type { AccountSummary, ActivityEntry, ConnectionState, UserFacingError } from '../auth/connection-state';
 import type { QueryCost } from '../jobber/query-cost';
+import {
+  settingsFieldErrors,
+  settingsUpdateSchema,
+  type Environment,
+  type FieldErrors,
+  type StoredPlainSettings,
+} from './settings-schema';
 
 export type {
   AccountSummary,
   ActivityEntry,
-  AuthMode,
   ConnectionState,
   ConnectionStatus,
   GrantDetails,
@@ -25,10 +27,12 @@ export type {
   RefreshOutcome,
   StorageUnavailableReason,
   UserFacingError,
+  UserFacingErrorKind,
 } from '../auth/connection-state';
-export type { Environment, SettingsField, SettingsUpdate } from '../auth/config-types';
-export { SETTINGS_FIELDS } from '../auth/config-types';
 export type { QueryCost } from '../jobber/query-cost';
+export { CHANNEL_PREFIX, INVOKE_CHANNELS, INVOKE_METHODS, wireName } from './channels';
+export type { EventChannel, InvokeChannel, InvokeMethod } from './channels';
+export type { AuthMode, Environment, FieldErrors, SettingsField, SettingsInput, SettingsUpdate } from './settings-schema';
 
 /** Everything the renderer needs to draw the dashboard. Never holds a secret. */
 export interface AppSnapshot {
@@ -38,20 +42,10 @@ export interface AppSnapshot {
   activity: ActivityEntry[];
 }
 
-/** Settings as the renderer may see them: the client secret is write-only. */
-export interface SettingsView {
-  mode: Environment;
-  clientId: string;
-  clientSecretSaved: boolean;
-  redirectUri: string;
-  authMode: AuthMode;
-  graphqlVersion: string;
-  allowWeakStorage: boolean;
-}
+/** Settings as the renderer may see them: every stored field; the client secret is write-only. */
+export type SettingsView = Required<StoredPlainSettings> & { clientSecretSaved: boolean };
 
-export type SaveSettingsResult =
-  | { ok: true; settings: SettingsView }
-  | { ok: false; fieldErrors: Partial<Record<SettingsField, string>> };
+export type SaveSettingsResult = { ok: true; settings: SettingsView } | { ok: false; fieldErrors: FieldErrors };
 
 export type ActionResult = { ok: true } | { ok: false; error: UserFacingError };
 
@@ -59,85 +53,73 @@ export type DisconnectResult =
   | { ok: true; jobberNotified: boolean; message: string }
   | { ok: false; error: UserFacingError };
 
-
 export type TestApiResult =
   | { ok: true; account: AccountSummary; cost: QueryCost | null; durationMs: number }
   | { ok: false; error: UserFacingError };
 
-/** Request/response channels (renderer → main, `ipcRenderer.invoke`). */
-export interface InvokeContract {
-  'get-state': { request: void; response: AppSnapshot };
-  connect: { request: void; response: ActionResult };
-  cancel: { request: void; response: ActionResult };
-  disconnect: { request: void; response: DisconnectResult };
-  'refresh-now': { request: void; response: ActionResult };
-  'get-settings': { request: void; response: SettingsView };
-  'save-settings': { request: SettingsUpdate; response: SaveSettingsResult };
-  'test-api': { request: void; response: TestApiResult };
+/**
+ * How a channel answers a call it refuses (invalid input) or whose handler failed, and so which
+ * response type it has. `refuse` null: the call rejects (responses with no error form; our preload
+ * never sends those channels arguments).
+ */
+export interface Answer<Response> {
+  readonly refuse: ((error: UserFacingError, issues?: z.ZodError) => Response) | null;
 }
 
-/** Events (main → renderer, `webContents.send`). */
-export interface EventContract {
+const rejects = <Response>(): Answer<Response> => ({ refuse: null });
+
+/** A `{ ok: false, error }` result; the rest parameter makes a response without that form a compile error. */
+const errorResult = <Response>(
+  ..._check: [{ ok: false; error: UserFacingError }] extends [Response] ? [] : [never]
+): Answer<Response> => ({ refuse: (error) => ({ ok: false, error }) as Response });
+
+/** Channels whose request is `void`: the preload sends no arguments at all. */
+const noArguments = z.tuple([]);
+
+/** save-settings answers a refusal with a message per field, as the form shows them. */
+const fieldErrorsResult: Answer<SaveSettingsResult> = {
+  // Issue paths start with the argument's index in the tuple, then the field.
+  refuse: (_error, issues) => ({
+    ok: false,
+    fieldErrors: issues ? settingsFieldErrors(issues, 1) : { mode: 'The settings could not be saved.' },
+  }),
+};
+
+/** Request/response channels (renderer → main, `ipcRenderer.invoke`): each channel once. */
+export const INVOKE_CONTRACT = {
+  'get-state': { input: noArguments, answer: rejects<AppSnapshot>() },
+  connect: { input: noArguments, answer: errorResult<ActionResult>() },
+  cancel: { input: noArguments, answer: errorResult<ActionResult>() },
+  disconnect: { input: noArguments, answer: errorResult<DisconnectResult>() },
+  'refresh-now': { input: noArguments, answer: errorResult<ActionResult>() },
+  'get-settings': { input: noArguments, answer: rejects<SettingsView>() },
+  'save-settings': { input: z.tuple([settingsUpdateSchema]), answer: fieldErrorsResult },
+  'test-api': { input: noArguments, answer: errorResult<TestApiResult>() },
+} as const satisfies { [C in InvokeChannel]: { input: z.ZodType<readonly unknown[]>; answer: Answer<unknown> } };
+
+type Contract = typeof INVOKE_CONTRACT;
+/** The arguments a channel's caller sends, and what its handler receives after parsing. */
+export type RequestArgs<C extends InvokeChannel> = z.input<Contract[C]['input']>;
+export type ParsedArgs<C extends InvokeChannel> = z.output<Contract[C]['input']>;
+export type Response<C extends InvokeChannel> = Contract[C]['answer'] extends Answer<infer R> ? R : never;
+
+/** Events (main → renderer, `webContents.send`) and their payloads. */
+export interface EventContract extends Record<EventChannel, unknown> {
   'state-changed': AppSnapshot;
 }
 
-export type InvokeChannel = keyof InvokeContract;
-export type EventChannel = keyof EventContract;
+type ChannelOf<M extends InvokeMethod> = { [C in InvokeChannel]: (typeof INVOKE_METHODS)[C] extends M ? C : never }[InvokeChannel];
 
-/** Channel names on the wire: one prefix so our traffic is easy to recognise and filter. */
-export const CHANNEL_PREFIX = 'jobber-connect:';
-
-export const INVOKE_CHANNELS = [
-  'get-state',
-  'connect',
-  'cancel',
-  'disconnect',
-  'refresh-now',
-  'get-settings',
-  'save-settings',
-  'test-api',
-] as const satisfies readonly InvokeChannel[];
-
-export const EVENT_CHANNELS = ['state-changed'] as const satisfies readonly EventChannel[];
-
-export function wireName(channel: InvokeChannel | EventChannel): string {
-  return CHANNEL_PREFIX + channel;
-}
-
-/** Methods of the API that are one invoke each (every method but the event subscription). */
-export type InvokeMethod = Exclude<keyof JobberConnectApi, 'onStateChanged'>;
-
-/**
- * Which channel each API method invokes. The preload builds `window.jobberConnect` from this map
- * and the renderer's bridge check reads API_METHODS, so neither keeps its own list.
- */
-export const API_INVOKE_METHODS = {
-  getState: 'get-state',
-  connect: 'connect',
-  cancel: 'cancel',
-  disconnect: 'disconnect',
-  refreshNow: 'refresh-now',
-  getSettings: 'get-settings',
-  saveSettings: 'save-settings',
-  testApi: 'test-api',
-} as const satisfies { [M in InvokeMethod]: InvokeChannel };
-
-/** Every method name of JobberConnectApi. */
-export const API_METHODS: ReadonlyArray<keyof JobberConnectApi> = Object.freeze([
-  ...(Object.keys(API_INVOKE_METHODS) as InvokeMethod[]),
-  'onStateChanged',
-]);
-
-/** The API the preload exposes as `window.jobberConnect`. */
-export interface JobberConnectApi {
-  getState(): Promise<AppSnapshot>;
-  connect(): Promise<ActionResult>;
-  cancel(): Promise<ActionResult>;
-  disconnect(): Promise<DisconnectResult>;
-  refreshNow(): Promise<ActionResult>;
-  getSettings(): Promise<SettingsView>;
-  saveSettings(update: SettingsUpdate): Promise<SaveSettingsResult>;
-  testApi(): Promise<TestApiResult>;
+/** The API the preload exposes as `window.jobberConnect`: one method per invoke channel, plus the event. */
+export type JobberConnectApi = {
+  [M in InvokeMethod]: (...args: RequestArgs<ChannelOf<M>>) => Promise<Response<ChannelOf<M>>>;
+} & {
   /** Returns an unsubscribe function. The Electron event object is never passed on. */
   onStateChanged(listener: (snapshot: AppSnapshot) => void): () => void;
-}
+};
+
+/** Every method name of JobberConnectApi (the renderer's bridge check). */
+export const API_METHODS: ReadonlyArray<keyof JobberConnectApi> = Object.freeze([
+  ...INVOKE_CHANNELS.map((channel) => INVOKE_METHODS[channel]),
+  'onStateChanged' as const,
+]);

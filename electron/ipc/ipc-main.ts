@@ -1,24 +1,25 @@
 /**
  * The one typed wrapper over `ipcMain`: registers each contract channel with its input schema,
  * checks the sender in one place (our app window's main frame, loaded from our origin), and turns
- * every refusal or failure into a typed result. No other main-process module imports `ipcMain`.
+ * every refusal or failure into the channel's typed answer (INVOKE_CONTRACT). No other
+ * main-process module imports `ipcMain`.
  */
 import { ipcMain } from 'electron';
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import type { z } from 'zod';
 import { describeError } from '../auth/redact';
 import type { Logger } from '../auth/ports';
-import type {
-  EventChannel,
-  EventContract,
-  InvokeChannel,
-  InvokeContract,
-  SaveSettingsResult,
-  UserFacingError,
+import {
+  INVOKE_CONTRACT,
+  wireName,
+  type EventChannel,
+  type EventContract,
+  type InvokeChannel,
+  type ParsedArgs,
+  type Response,
+  type UserFacingError,
 } from './contract';
-import { wireName } from './contract';
 import { originOf } from '../windows/navigation-policy';
-import { INPUT_SCHEMAS, settingsFieldErrors } from './ipc-schemas';
 
 /** The parts of a WebFrameMain the sender check reads. */
 export interface FrameIdentity {
@@ -43,11 +44,11 @@ export function isTrustedSender(
   return originOf(frame.url) === expected.appOrigin.toLowerCase();
 }
 
-type Request<C extends InvokeChannel> = InvokeContract[C]['request'];
-type Response<C extends InvokeChannel> = InvokeContract[C]['response'];
-export type Handler<C extends InvokeChannel> = (
-  ...args: Request<C> extends void ? [] : [Request<C>]
-) => Promise<Response<C>> | Response<C>;
+/** A channel's handler: gets the parsed arguments, returns the channel's response. */
+export type Handler<C extends InvokeChannel> = (...args: ParsedArgs<C>) => Promise<Response<C>> | Response<C>;
+
+/** One handler per channel of the contract: a missing channel is a compile error. */
+export type Handlers = { [C in InvokeChannel]: Handler<C> };
 
 /** Thrown to a caller that is not our renderer, or for a void channel's bad input. Says nothing. */
 export class IpcRefusedError extends Error {
@@ -56,27 +57,6 @@ export class IpcRefusedError extends Error {
     this.name = 'IpcRefusedError';
   }
 }
-
-/**
- * How each channel answers a refusal: channels whose response has an error form get a typed error
- * result; `get-state`/`get-settings` (no error form, and our preload never sends them arguments)
- * reject with a bare IpcRefusedError.
- */
-const REFUSALS: {
-  [C in InvokeChannel]: ((error: UserFacingError, issues?: z.ZodError) => Response<C>) | null;
-} = {
-  'get-state': null,
-  'get-settings': null,
-  connect: (error) => ({ ok: false, error }),
-  cancel: (error) => ({ ok: false, error }),
-  disconnect: (error) => ({ ok: false, error }),
-  'refresh-now': (error) => ({ ok: false, error }),
-  'test-api': (error) => ({ ok: false, error }),
-  'save-settings': (_error, issues): SaveSettingsResult => ({
-    ok: false,
-    fieldErrors: issues ? settingsFieldErrors(issues) : { mode: 'The settings could not be saved.' },
-  }),
-};
 
 const INVALID_INPUT: UserFacingError = {
   kind: 'invalid-input',
@@ -89,6 +69,8 @@ const INTERNAL: UserFacingError = {
 
 export interface IpcMainWrapper {
   handle<C extends InvokeChannel>(channel: C, handler: Handler<C>): void;
+  /** Registers every channel of the contract. */
+  handleAll(handlers: Handlers): void;
   send<E extends EventChannel>(window: BrowserWindow | null, channel: E, payload: EventContract[E]): void;
   /** Removes every handler this wrapper registered (quit, tests). */
   dispose(): void;
@@ -108,16 +90,22 @@ export function createIpcMain(options: {
   const registered: string[] = [];
   const { logger } = options;
 
-  function refuse<C extends InvokeChannel>(channel: C, error: UserFacingError, issues?: z.ZodError): Response<C> {
-    const refusal = REFUSALS[channel];
+  function refuse(channel: InvokeChannel, error: UserFacingError, issues?: z.ZodError): unknown {
+    const refusal: ((error: UserFacingError, issues?: z.ZodError) => unknown) | null = INVOKE_CONTRACT[channel].answer.refuse;
     if (refusal === null) throw new IpcRefusedError();
     return refusal(error, issues);
   }
 
-  return {
+  const wrapper: IpcMainWrapper = {
+    handleAll(handlers) {
+      for (const channel of Object.keys(INVOKE_CONTRACT) as InvokeChannel[]) {
+        wrapper.handle(channel, handlers[channel] as Handler<typeof channel>);
+      }
+    },
+
     handle(channel, handler) {
       const name = wireName(channel);
-      const schema: z.ZodType<unknown[]> = INPUT_SCHEMAS[channel];
+      const schema: z.ZodType<readonly unknown[]> = INVOKE_CONTRACT[channel].input;
       ipcMain.handle(name, async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
         options.onTraffic?.({ direction: 'in', channel: name, payload: args });
         const window = options.getAppWindow();
@@ -164,6 +152,7 @@ export function createIpcMain(options: {
       for (const name of registered.splice(0)) ipcMain.removeHandler(name);
     },
   };
+  return wrapper;
 }
 
 /**

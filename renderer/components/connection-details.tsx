@@ -5,7 +5,7 @@
 import type { ReactNode } from 'react';
 import type { ConnectionState, GrantDetails } from '../../electron/ipc/contract';
 import { formatClock, formatCountdown, formatDateTime, formatRelative, isoTime } from '../time-format';
-import { REFRESH_RESULT_LABEL, RETRY_HEADLINE, describeError, describeNeedsReconnect, describeStorageUnavailable } from '../wording';
+import { REFRESH_RESULT_LABEL, RETRY_HEADLINE, describeError, describeStorageUnavailable } from '../wording';
 import { Notice } from './notice';
 import { TokenLife } from './token-life';
 
@@ -151,11 +151,8 @@ export function ConnectionDetails({ state, now }: { state: ConnectionState; now:
       return (
         <div className="details">
           {state.account ? <AccountBlock name={state.account.name} connectedAt={null} /> : null}
-          <Notice
-            tone="error"
-            headline={describeNeedsReconnect(state.reason, state.account?.name ?? null)}
-            detail={state.message}
-          />
+          {/* Main's one sentence for the situation: it names the reason, the account and any failure. */}
+          <Notice tone="error" headline={state.message} />
         </div>
       );
     case 'storage-unavailable':

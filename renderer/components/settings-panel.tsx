@@ -5,31 +5,23 @@
  * cleared after a successful save.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
-import { SETTINGS_FIELDS } from '../../electron/ipc/contract';
-import type {
-  AuthMode,
-  Environment,
-  JobberConnectApi,
-  SettingsField,
-  SettingsUpdate,
-  SettingsView,
-} from '../../electron/ipc/contract';
-import { validateSettings } from '../settings-validation';
-import type { FieldErrors } from '../settings-validation';
+import type { FormEvent, ReactNode, RefObject } from 'react';
+import type { FieldErrors, JobberConnectApi, SettingsField, SettingsView } from '../../electron/ipc/contract';
+import {
+  SETTINGS_CONTROLS,
+  SETTINGS_FIELDS,
+  SETTINGS_LABELS,
+  validateSettings,
+  type SettingsControl,
+} from '../../electron/ipc/settings-schema';
 import { BRIDGE_CALL_FAILED } from '../wording';
 import { Notice } from './notice';
 
-type Draft = Omit<SettingsUpdate, 'clientSecret'>;
+/** The form's values: every field but the write-only secret (kept in its uncontrolled input). */
+type Draft = Omit<SettingsView, 'clientSecretSaved'>;
+type DraftField = keyof Draft;
 
-const draftOf = (view: SettingsView): Draft => ({
-  mode: view.mode,
-  clientId: view.clientId,
-  redirectUri: view.redirectUri,
-  authMode: view.authMode,
-  graphqlVersion: view.graphqlVersion,
-  allowWeakStorage: view.allowWeakStorage,
-});
+const draftOf = ({ clientSecretSaved: _saved, ...draft }: SettingsView): Draft => draft;
 
 /** ids for aria-describedby: the hint (if any) and the error (if any). */
 function describedBy(field: SettingsField, errors: FieldErrors, hasHint: boolean): string | undefined {
@@ -54,20 +46,24 @@ function Hint({ field, children }: { field: SettingsField; children: ReactNode }
   );
 }
 
-type TextFieldName = 'clientId' | 'redirectUri' | 'graphqlVersion';
-
-/** A labelled text input with its hint and error, wired for aria-describedby. */
+/**
+ * A labelled text input with its hint and error, wired for aria-describedby. `value` is either the
+ * controlled text or, for the client secret, a ref: the input is then a password field that starts
+ * empty, is never prefilled and is uncontrolled, so React never mirrors the secret into the DOM.
+ */
 function TextField(props: {
-  field: TextFieldName;
+  field: SettingsField;
   label: string;
   hint: ReactNode;
-  value: string;
+  value: string | { secretRef: RefObject<HTMLInputElement | null> };
   errors: FieldErrors;
   onChange: (value: string) => void;
   short?: boolean;
   inputMode?: 'numeric';
 }) {
   const { field, errors } = props;
+  const secretRef = typeof props.value === 'string' ? null : props.value.secretRef;
+  const valueProps = typeof props.value === 'string' ? { value: props.value } : { ref: secretRef, defaultValue: '' };
   return (
     <div className="field">
       <label className="field__label" htmlFor={field}>
@@ -76,12 +72,12 @@ function TextField(props: {
       <input
         id={field}
         name={field}
-        type="text"
+        type={secretRef ? 'password' : 'text'}
         className={props.short ? 'input input--short' : 'input'}
-        autoComplete="off"
+        autoComplete={secretRef ? 'new-password' : 'off'}
         spellCheck={false}
         inputMode={props.inputMode}
-        value={props.value}
+        {...valueProps}
         aria-invalid={errors[field] ? true : undefined}
         aria-describedby={describedBy(field, errors, true)}
         onChange={(event) => props.onChange(event.target.value)}
@@ -93,19 +89,19 @@ function TextField(props: {
 }
 
 /** A radio group (fieldset + legend) with its hint and error. */
-function ChoiceField<T extends string>(props: {
-  field: 'mode' | 'authMode';
-  legend: string;
-  options: ReadonlyArray<{ value: T; label: string }>;
-  selected: T;
+function ChoiceField(props: {
+  field: SettingsField;
+  label: string;
+  options: ReadonlyArray<{ value: string; label: string }>;
+  selected: string;
   hint: ReactNode;
   errors: FieldErrors;
-  onChange: (value: T) => void;
+  onChange: (value: string) => void;
 }) {
   const { field, errors } = props;
   return (
     <fieldset className="field" aria-describedby={describedBy(field, errors, true)}>
-      <legend className="field__label">{props.legend}</legend>
+      <legend className="field__label">{props.label}</legend>
       <div className="choices">
         {props.options.map((option) => (
           <label key={option.value} className="choice">
@@ -126,15 +122,35 @@ function ChoiceField<T extends string>(props: {
   );
 }
 
-const MODE_OPTIONS: ReadonlyArray<{ value: Environment; label: string }> = [
-  { value: 'jobber', label: 'Jobber' },
-  { value: 'sandbox', label: 'Sandbox' },
-];
-
-const AUTH_MODE_OPTIONS: ReadonlyArray<{ value: AuthMode; label: string }> = [
-  { value: 'app-window', label: 'App window' },
-  { value: 'system-browser', label: 'System browser' },
-];
+/** A checkbox with its hint, and a warning while it is on. */
+function CheckboxField(props: {
+  field: SettingsField;
+  label: string;
+  checked: boolean;
+  hint: string;
+  warningWhenOn: string;
+  errors: FieldErrors;
+  onChange: (checked: boolean) => void;
+}) {
+  const { field, errors } = props;
+  return (
+    <div className="field">
+      <label className="choice choice--checkbox">
+        <input
+          type="checkbox"
+          name={field}
+          checked={props.checked}
+          aria-describedby={describedBy(field, errors, true)}
+          onChange={(event) => props.onChange(event.target.checked)}
+        />
+        {props.label}
+      </label>
+      <Hint field={field}>{props.hint}</Hint>
+      {props.checked ? <Notice tone="warning" headline={props.warningWhenOn} /> : null}
+      <FieldError field={field} errors={errors} />
+    </div>
+  );
+}
 
 interface SettingsPanelProps {
   bridge: JobberConnectApi;
@@ -171,7 +187,8 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
     };
   }, [bridge]);
 
-  const change = <K extends keyof Draft>(field: K, value: Draft[K]) => {
+  // Values are checked by the settings schema on submit; the controls only offer valid shapes.
+  const change = (field: DraftField, value: string | boolean) => {
     setDraft((prev) => (prev ? { ...prev, [field]: value } : prev));
     setErrors((prev) => {
       if (!prev[field]) return prev;
@@ -195,24 +212,17 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!draft || !view || saving) return;
-    const secret = secretRef.current?.value ?? '';
-    const update: SettingsUpdate = {
-      ...draft,
-      clientId: draft.clientId.trim(),
-      redirectUri: draft.redirectUri.trim(),
-      graphqlVersion: draft.graphqlVersion.trim(),
-      ...(secret ? { clientSecret: secret } : {}),
-    };
-    const found = validateSettings(update, view.clientSecretSaved);
-    setErrors(found);
+    // The same schema main applies: what passes here is sent trimmed, an empty secret left out.
+    const checked = validateSettings({ ...draft, clientSecret: secretRef.current?.value ?? '' }, view.clientSecretSaved);
+    setErrors(checked.ok ? {} : checked.fieldErrors);
     setStatus(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(found);
+    if (!checked.ok) {
+      focusFirstError(checked.fieldErrors);
       return;
     }
     setSaving(true);
     try {
-      const result = await bridge.saveSettings(update);
+      const result = await bridge.saveSettings(checked.value);
       if (result.ok) {
         if (secretRef.current) secretRef.current.value = '';
         setView(result.settings);
@@ -242,106 +252,55 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
   } else {
     body = (
       <form ref={formRef} className="settings-form" noValidate onSubmit={(event) => void onSubmit(event)}>
-        <ChoiceField
-          field="mode"
-          legend="Mode"
-          options={MODE_OPTIONS}
-          selected={draft.mode}
-          hint="Sandbox uses a local stand-in for Jobber on this computer: no real account or data."
-          errors={errors}
-          onChange={(mode) => change('mode', mode)}
-        />
-
-        <TextField
-          field="clientId"
-          label="Client ID"
-          hint="From your app’s page in Jobber’s Developer Center."
-          value={draft.clientId}
-          errors={errors}
-          onChange={(value) => change('clientId', value)}
-        />
-
-        <div className="field">
-          <label className="field__label" htmlFor="clientSecret">
-            Client secret
-          </label>
-          <input
-            id="clientSecret"
-            name="clientSecret"
-            type="password"
-            className="input"
-            autoComplete="new-password"
-            spellCheck={false}
-            ref={secretRef}
-            defaultValue=""
-            aria-invalid={errors.clientSecret ? true : undefined}
-            aria-describedby={describedBy('clientSecret', errors, true)}
-            onChange={() => {
-              if (errors.clientSecret) setErrors(({ clientSecret: _dropped, ...rest }) => rest);
-              setStatus(null);
-            }}
-          />
-          <Hint field="clientSecret">
-            {view.clientSecretSaved
-              ? 'A secret is saved. Leave this empty to keep it, or type a new one to replace it.'
-              : 'No secret is saved yet. It is stored encrypted and never shown again.'}
-          </Hint>
-          <FieldError field="clientSecret" errors={errors} />
-        </div>
-
-        <TextField
-          field="redirectUri"
-          label="Redirect URI"
-          hint="Must match the OAuth Callback URL registered for your app in Jobber exactly."
-          value={draft.redirectUri}
-          errors={errors}
-          onChange={(value) => change('redirectUri', value)}
-        />
-
-        <ChoiceField
-          field="authMode"
-          legend="Sign in with"
-          options={AUTH_MODE_OPTIONS}
-          selected={draft.authMode}
-          hint="The system browser can reuse your existing Jobber sign-in; it needs a custom-scheme or 127.0.0.1 redirect URI."
-          errors={errors}
-          onChange={(mode) => change('authMode', mode)}
-        />
-
-        <TextField
-          field="graphqlVersion"
-          label="GraphQL API version"
-          hint="Sent as X-JOBBER-GRAPHQL-VERSION, for example 2025-04-16."
-          value={draft.graphqlVersion}
-          errors={errors}
-          onChange={(value) => change('graphqlVersion', value)}
-          short
-          inputMode="numeric"
-        />
-
-        <div className="field">
-          <label className="choice choice--checkbox">
-            <input
-              type="checkbox"
-              name="allowWeakStorage"
-              checked={draft.allowWeakStorage}
-              aria-describedby={describedBy('allowWeakStorage', errors, true)}
-              onChange={(event) => change('allowWeakStorage', event.target.checked)}
-            />
-            Allow weak storage
-          </label>
-          <Hint field="allowWeakStorage">
-            Only for Linux without a keyring. Your Jobber sign-in is then saved without real encryption: anyone who can
-            read your files can use it.
-          </Hint>
-          {draft.allowWeakStorage ? (
-            <Notice
-              tone="warning"
-              headline="Weak storage is allowed. Turn this off as soon as a system keyring is available."
-            />
-          ) : null}
-          <FieldError field="allowWeakStorage" errors={errors} />
-        </div>
+        {SETTINGS_FIELDS.map((field) => {
+          const control: SettingsControl = SETTINGS_CONTROLS[field];
+          const common = { field, errors, label: SETTINGS_LABELS[field] };
+          if (control.kind === 'secret' || field === 'clientSecret') {
+            const hint = control.kind === 'secret' ? control.hint : { saved: '', unsaved: '' };
+            return (
+              <TextField
+                key={field}
+                {...common}
+                hint={view.clientSecretSaved ? hint.saved : hint.unsaved}
+                value={{ secretRef }}
+                onChange={() => {
+                  if (errors[field]) setErrors(({ [field]: _dropped, ...rest }) => rest);
+                  setStatus(null);
+                }}
+              />
+            );
+          }
+          const value = draft[field];
+          switch (control.kind) {
+            case 'choice':
+              return (
+                <ChoiceField key={field} {...common} options={control.options} selected={String(value)} hint={control.hint} onChange={(next) => change(field, next)} />
+              );
+            case 'text':
+              return (
+                <TextField
+                  key={field}
+                  {...common}
+                  hint={control.hint}
+                  value={String(value)}
+                  onChange={(next) => change(field, next)}
+                  short={control.short}
+                  inputMode={control.numeric ? 'numeric' : undefined}
+                />
+              );
+            case 'checkbox':
+              return (
+                <CheckboxField
+                  key={field}
+                  {...common}
+                  checked={value === true}
+                  hint={control.hint}
+                  warningWhenOn={control.warningWhenOn}
+                  onChange={(next) => change(field, next)}
+                />
+              );
+          }
+        })}
 
         {status ? <Notice tone={status.tone} headline={status.text} detail={status.detail} /> : null}
 

@@ -232,7 +232,7 @@ test('plays a whole connection lifecycle and shows every step', async () => {
     await emit(page, snapshot(states.needsReconnect(), { activity: activity() }));
     await expect(badge(page)).toHaveText('Needs reconnect');
     await expect(page.getByRole('alert')).toContainText(
-      `Jobber refused the saved sign-in for ${ACCOUNT.name}. Reconnect to continue.`,
+      `Jobber no longer accepts this app's sign-in for “${ACCOUNT.name}”; reconnect to continue.`,
     );
     await expect(actions(page).getByRole('button')).toHaveText(['Reconnect', 'Forget saved sign-in']);
     await shot(page, 'needs-reconnect');
@@ -316,7 +316,13 @@ test('storage unavailable', async () => {
 test('client ID or secret refused: Open settings first; Forget saved sign-in asks, then wipes', async () => {
   const { page, problems } = await open(
     fakeOptions(
-      snapshot(states.needsReconnect(T0, { reason: 'credentials-rejected', message: 'invalid_client' }), { activity: activity() }),
+      snapshot(
+        states.needsReconnect(T0, {
+          reason: 'credentials-rejected',
+          message: "Jobber refused this app's client ID or secret; check them in Settings. The saved sign-in is kept.",
+        }),
+        { activity: activity() },
+      ),
       { disconnectResult: { ok: true, jobberNotified: false, message: 'Removed the saved Jobber sign-in from this computer.' } },
     ),
   );

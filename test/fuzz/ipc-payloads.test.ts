@@ -1,17 +1,17 @@
 /**
- * Fuzzing the IPC input layer with 1,000 generated argument lists: every channel's schema in
- * INPUT_SCHEMAS (what the typed wrapper in electron/ipc/ipc-main.ts applies before any handler
- * runs), settingsFieldErrors (the typed refusal for save-settings), and the engine's
- * validateSettingsUpdate behind it. Arguments are structured-cloned first, as Electron's IPC does.
+ * Fuzzing the IPC input layer with 1,000 generated argument lists: every channel's input schema in
+ * INVOKE_CONTRACT (what the typed wrapper in electron/ipc/ipc-main.ts applies before any handler
+ * runs), the save-settings refusal (a message per field), and validateSettings (the same settings
+ * rules, as the form and the controller run them). Arguments are structured-cloned first, as Electron's IPC does.
  * The wrapper itself (sender check, refusals) is fuzzed in test/security/ipc-fuzz.test.ts, which
  * needs the stubbed `electron` module.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateSettingsUpdate } from '../../electron/auth/config';
-import { INPUT_SCHEMAS, settingsFieldErrors } from '../../electron/ipc/ipc-schemas';
+import { INVOKE_CONTRACT } from '../../electron/ipc/contract';
+import { validateSettings } from '../../electron/ipc/settings-schema';
 import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from './support/fuzz-run';
-import { engineAccepts, ipcCall, settingsRecipe, buildSettings, submittedSecret } from './support/ipc-payload-arbitraries';
+import { settingsAccepted, ipcCall, settingsRecipe, buildSettings, submittedSecret } from './support/ipc-payload-arbitraries';
 
 const SETTINGS_FIELDS = new Set(['mode', 'clientId', 'clientSecret', 'redirectUri', 'authMode', 'graphqlVersion', 'allowWeakStorage']);
 const NUM_RUNS = 1_000;
@@ -37,9 +37,9 @@ describe('fuzz: IPC payloads', () => {
         fc.property(ipcCall, (call) => {
           stats.cases += 1;
           const args = structuredClone(call.args);
-          let parsed: ReturnType<(typeof INPUT_SCHEMAS)[typeof call.channel]['safeParse']>;
+          let parsed: ReturnType<(typeof INVOKE_CONTRACT)[typeof call.channel]['input']['safeParse']>;
           try {
-            parsed = INPUT_SCHEMAS[call.channel].safeParse(args);
+            parsed = INVOKE_CONTRACT[call.channel].input.safeParse(args);
           } catch (error) {
             stats.crashes += 1;
             throw new Error(`the ${call.channel} schema threw: ${String(error)}`);
@@ -55,7 +55,9 @@ describe('fuzz: IPC payloads', () => {
           count(stats, parsed.success ? 'accepted' : 'refused');
           if (!parsed.success && call.channel === 'save-settings') {
             // The wrapper's typed refusal for this channel.
-            expectFieldErrors(settingsFieldErrors(parsed.error), submittedSecret(call.settings));
+            const refusal = INVOKE_CONTRACT['save-settings'].answer.refuse?.({ kind: 'invalid-input', message: 'refused' }, parsed.error);
+            expect(refusal?.ok).toBe(false);
+            if (refusal && !refusal.ok) expectFieldErrors(refusal.fieldErrors, submittedSecret(call.settings));
           }
         }),
         fuzzParameters(NUM_RUNS, seed),
@@ -68,7 +70,7 @@ describe('fuzz: IPC payloads', () => {
     expect(stats.tally.get('refused') ?? 0).toBeGreaterThan(NUM_RUNS / 20);
   });
 
-  it(`validateSettingsUpdate accepts exactly the valid updates among ${NUM_RUNS} generated ones, and any value at all without throwing`, () => {
+  it(`validateSettings accepts exactly the valid updates among ${NUM_RUNS} generated ones, and any value at all without throwing`, () => {
     const seed = fuzzSeed();
     const stats = newStats();
     const input = fc.oneof(
@@ -81,14 +83,14 @@ describe('fuzz: IPC payloads', () => {
         fc.property(input, fc.boolean(), ({ recipe, value }, savedSecret) => {
           stats.cases += 1;
           const hasSavedSecret = recipe?.hasSavedSecret ?? savedSecret;
-          let result: ReturnType<typeof validateSettingsUpdate>;
+          let result: ReturnType<typeof validateSettings>;
           try {
-            result = validateSettingsUpdate(value, hasSavedSecret);
+            result = validateSettings(value, hasSavedSecret);
           } catch (error) {
             stats.crashes += 1;
-            throw new Error(`validateSettingsUpdate threw: ${String(error)}`);
+            throw new Error(`validateSettings threw: ${String(error)}`);
           }
-          const expected = recipe !== null ? engineAccepts(recipe) : false;
+          const expected = recipe !== null ? settingsAccepted(recipe) : false;
           if (result.ok && !expected) {
             stats.acceptedInvalid += 1;
             throw new Error(`accepted ${JSON.stringify(value)?.slice(0, 300)}`);

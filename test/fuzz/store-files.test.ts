@@ -11,7 +11,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../electron/auth/config-types';
-import { FileTokenStore, MAX_TOKEN_FILE_BYTES } from '../../electron/auth/file-token-store';
+import { FileTokenStore, MAX_TOKEN_FILE_BYTES } from '../helpers/file-token-store';
 import { clearRegisteredSecrets } from '../../electron/auth/redact';
 import { Session } from '../../electron/auth/session';
 import { FakeClock } from '../helpers/fake-clock';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileTokenStore } from '../../electron/auth/file-token-store';
+import { FileTokenStore } from '../helpers/file-token-store';
 import type { StoreLoadResult, TokenStore } from '../../electron/auth/ports';
 import { INTERRUPTED_REFRESH_MESSAGE } from '../../electron/auth/session';
 import type { StoredConnection } from '../../electron/auth/token-model';

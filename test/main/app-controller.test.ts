@@ -383,7 +383,7 @@ describe('loopback listener binds the redirect URI\'s own host', () => {
 
   it('names the hosts to bind, and refuses portless loopback redirects with a reason', async () => {
     const { loopbackHosts } = await import('../../electron/app/loopback-listener');
-    const { checkRedirectForAuthMode } = await import('../../electron/auth/config');
+    const { checkRedirectForAuthMode } = await import('../../electron/ipc/settings-schema');
     const portlessLoopbackProblem = (uri: string) => checkRedirectForAuthMode(uri, 'system-browser');
     expect(loopbackHosts('http://127.0.0.1:1/x')).toEqual(['127.0.0.1']);
     expect(loopbackHosts('http://[::1]:1/x')).toEqual(['::1']);

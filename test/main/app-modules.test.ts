@@ -5,7 +5,8 @@ import type { ConnectionState } from '../../electron/auth/connection-state';
 import { silentLogger } from '../../electron/auth/ports';
 import { appMenuTemplate } from '../../electron/app/app-menu';
 import { callbackScheme, findCallbackUrl } from '../../electron/app/callback-args';
-import { loopbackPort } from '../../electron/app/loopback-listener';
+import { loopbackPort, type LoopbackListener } from '../../electron/app/loopback-listener';
+import { LoopbackReceiver } from '../../electron/app/loopback-receiver';
 import { createConnectionNotifier } from '../../electron/app/notifier';
 import { wireSystemEvents } from '../../electron/app/system-events';
 import { createAppWindow, hardenAppSession } from '../../electron/windows/app-window';
@@ -173,5 +174,36 @@ describe('app menu and DevTools', () => {
     expect(appWindowOptions('/p.js', null).webPreferences?.devTools).toBe(false);
     expect(authWindowOptions('auth-x', { devTools: true }).webPreferences?.devTools).toBe(true);
     expect(appWindowOptions('/p.js', null, { devTools: true }).webPreferences?.devTools).toBe(true);
+  });
+});
+
+describe('loopback receiver', () => {
+  it('LoopbackReceiver starts one listener for concurrent Connects and closes it on stop', async () => {
+    let starts = 0;
+    let closes = 0;
+    let release: () => void = () => {};
+    const bound = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const receiver = new LoopbackReceiver(
+      () => {},
+      async (options): Promise<LoopbackListener> => {
+        starts += 1;
+        await bound;
+        return { port: options.port, hosts: ['127.0.0.1'], close: async () => void (closes += 1) };
+      },
+    );
+    const first = receiver.ensure('http://127.0.0.1:4567/cb');
+    const second = receiver.ensure('http://127.0.0.1:4567/cb');
+    release();
+    await Promise.all([first, second]);
+    await receiver.ensure('http://127.0.0.1:4567/cb');
+    expect(starts).toBe(1);
+    await receiver.stop();
+    await receiver.stop();
+    expect(closes).toBe(1);
+    await receiver.ensure('com.jobberconnect.app:/oauth/callback');
+    expect(starts).toBe(1);
+    await expect(receiver.ensure('http://127.0.0.1/cb')).rejects.toMatchObject({ kind: 'misconfigured' });
   });
 });

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserWindow as ElectronBrowserWindow } from 'electron';
 import { silentLogger } from '../../electron/auth/ports';
-import { wireName } from '../../electron/ipc/contract';
+import { wireName, type AppSnapshot } from '../../electron/ipc/contract';
 import { createIpcMain, IpcRefusedError, isTrustedSender } from '../../electron/ipc/ipc-main';
+import { originOf } from '../../electron/windows/navigation-policy';
 import { BrowserWindow, FakeWebFrameMain, ipcMain, resetElectronStub } from '../helpers/electron-stub';
 
 const APP = 'app://jobber-connect';
@@ -18,15 +19,16 @@ function setup() {
   const calls: unknown[] = [];
   ipc.handle('connect', () => {
     calls.push('connect');
-    return { ok: true };
+    return { ok: true } as const;
   });
   ipc.handle('get-state', () => {
     calls.push('get-state');
-    return { environment: 'sandbox', connection: { status: 'disconnected', lastError: null, notice: null }, activity: [] };
+    const snapshot: AppSnapshot = { environment: 'sandbox', connection: { status: 'disconnected', lastError: null, notice: null }, activity: [] };
+    return snapshot;
   });
   ipc.handle('save-settings', (update) => {
     calls.push(update);
-    return { ok: false, fieldErrors: {} };
+    return { ok: false, fieldErrors: {} } as const;
   });
   ipc.handle('refresh-now', () => {
     throw new Error('boom with secret-ish text');
@@ -37,6 +39,14 @@ function setup() {
 beforeEach(() => resetElectronStub());
 
 describe('isTrustedSender', () => {
+  it('compares origins with navigation-policy’s originOf, with the same answers', () => {
+    const main = { url: 'app://jobber-connect/index.html', processId: 1, routingId: 2 };
+    for (const url of ['app://jobber-connect/x', 'APP://Jobber-Connect/y', 'app://evil/', 'http://127.0.0.1:5173/', 'nonsense', 'about:blank']) {
+      const expected = originOf(url) === 'app://jobber-connect';
+      expect(isTrustedSender({ ...main, url }, { mainFrame: main, appOrigin: 'app://jobber-connect' }), url).toBe(expected);
+    }
+  });
+
   const main = new FakeWebFrameMain(`${APP}/index.html`, { processId: 4, routingId: 1 });
   it('accepts the main frame at our origin', () => {
     expect(isTrustedSender(main, { mainFrame: main, appOrigin: APP })).toBe(true);
@@ -103,7 +113,15 @@ describe('typed IPC wrapper', () => {
       graphqlVersion: '2025-04-16',
       allowWeakStorage: false,
     });
-    expect(bad).toEqual({ ok: false, fieldErrors: { mode: expect.any(String), clientId: expect.any(String) } });
+    // The settings schema's own messages, field by field (the same the form shows).
+    expect(bad).toEqual({
+      ok: false,
+      fieldErrors: {
+        mode: 'Choose either Jobber or Sandbox.',
+        clientId: 'Client ID must be text.',
+        redirectUri: expect.stringMatching(/^Redirect URI is not a valid URL/),
+      },
+    });
     const extra = await ipcMain.invoke(wireName('save-settings'), { sender: window.webContents }, {
       mode: 'jobber', clientId: 'a', redirectUri: 'x', authMode: 'app-window', graphqlVersion: 'v', allowWeakStorage: false, evil: true,
     });

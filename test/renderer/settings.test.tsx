@@ -44,16 +44,25 @@ describe('settings form', () => {
     expect(fake.api.saveSettings).not.toHaveBeenCalled();
     const clientId = screen.getByLabelText('Client ID');
     expect(clientId).toHaveAttribute('aria-invalid', 'true');
-    expect(clientId).toHaveAccessibleDescription(/Enter the client ID from your app/);
+    expect(clientId).toHaveAccessibleDescription(/Client ID is required to connect to Jobber/);
     expect(clientId).toHaveFocus();
-    expect(screen.getByLabelText('Client secret')).toHaveAccessibleDescription(/Enter the client secret/);
-    expect(screen.getByLabelText('Redirect URI')).toHaveAccessibleDescription(/Plain http is only allowed for this computer/);
-    expect(screen.getByLabelText('GraphQL API version')).toHaveAccessibleDescription(/That is not a real date/);
+    expect(screen.getByLabelText('Client secret')).toHaveAccessibleDescription(/Client secret is required to connect to Jobber/);
+    expect(screen.getByLabelText('Redirect URI')).toHaveAccessibleDescription(/Redirect URI may only use http:\/\/ on this computer/);
+    expect(screen.getByLabelText('GraphQL API version')).toHaveAccessibleDescription(/GraphQL API version is not a real date/);
 
     // fixing a field clears its message
     await user.type(screen.getByLabelText('Client ID'), 'abc');
     expect(screen.getByLabelText('Client ID')).not.toHaveAttribute('aria-invalid');
-    expect(screen.queryByText(/Enter the client ID from your app/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/Client ID is required/)).not.toBeInTheDocument();
+  });
+
+  it('refuses what main refuses: a custom scheme that is not a reverse domain name', async () => {
+    const { fake, user } = await openSettings(settingsView({ clientSecretSaved: true }));
+    await user.clear(screen.getByLabelText('Redirect URI'));
+    await user.type(screen.getByLabelText('Redirect URI'), 'myapp:/cb');
+    await user.click(save());
+    expect(fake.api.saveSettings).not.toHaveBeenCalled();
+    expect(screen.getByLabelText('Redirect URI')).toHaveAccessibleDescription(/Redirect URI needs a custom scheme that is a reverse domain name/);
   });
 
   it('shows the field errors main returns', async () => {

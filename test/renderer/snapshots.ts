@@ -77,7 +77,8 @@ export const states = {
     status: 'needs-reconnect',
     reason: 'refresh-rejected',
     account: ACCOUNT,
-    message: 'The token endpoint answered invalid_grant.',
+    // Main's sentence for the reason (session-messages.ts), shown as it is.
+    message: "Jobber no longer accepts this app's sign-in for “Green Acres Lawn Care”; reconnect to continue.",
     ...o,
   }),
   storageUnavailable: (_now = T0, o: Partial<Of<'storage-unavailable'>> = {}): Of<'storage-unavailable'> => ({

@@ -1,7 +1,7 @@
 /** Each connection state renders its badge, its details and exactly the right action(s). */
 import { act, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppSnapshot, ConnectionState } from '../../electron/ipc/contract';
+import type { AppSnapshot, ConnectionState, UserFacingErrorKind } from '../../electron/ipc/contract';
 import { App } from '../../renderer/app';
 import { T0, createFakeBridge, snapshot, states } from './fixtures';
 
@@ -51,14 +51,14 @@ const cases: Array<{ name: string; state: ConnectionState; badge: string; action
     state: states.needsReconnect(),
     badge: 'Needs reconnect',
     actions: ['Reconnect', 'Forget saved sign-in'],
-    text: /Jobber refused the saved sign-in for Green Acres Lawn Care\. Reconnect to continue\./,
+    text: /Jobber no longer accepts this app's sign-in for “Green Acres Lawn Care”; reconnect to continue\./,
   },
   {
     name: 'needs reconnect (client ID or secret refused)',
-    state: states.needsReconnect(undefined, { reason: 'credentials-rejected', message: 'invalid_client' }),
+    state: states.needsReconnect(undefined, { reason: 'credentials-rejected', message: "Jobber refused this app's client ID or secret; check them in Settings. The saved sign-in is kept." }),
     badge: 'Needs reconnect',
     actions: ['Open settings', 'Reconnect', 'Forget saved sign-in'],
-    text: /Jobber refused this app's client ID or secret for Green Acres Lawn Care\. Check them in Settings; the saved sign-in is kept\./,
+    text: /Jobber refused this app's client ID or secret; check them in Settings\. The saved sign-in is kept\./,
   },
   {
     name: 'storage unavailable',
@@ -99,11 +99,13 @@ describe('connection card per state', () => {
     expect(screen.getByText(/Could not reach api.getjobber.com/)).toBeInTheDocument();
   });
 
-  it('needs reconnect: each reason has its own wording and main’s message is the detail', async () => {
-    await renderWith(states.needsReconnect(undefined, { reason: 'disconnected-in-jobber', message: 'User has disconnected this app.' }));
+  it('needs reconnect: one sentence, main’s, saying why (not a second one restating it)', async () => {
+    const message = 'This app was disconnected from “Green Acres Lawn Care” in Jobber; reconnect to use it again.';
+    await renderWith(states.needsReconnect(undefined, { reason: 'disconnected-in-jobber', message }));
     const alert = screen.getByRole('alert');
-    expect(alert).toHaveTextContent('This app was disconnected in Jobber for Green Acres Lawn Care. Reconnect to continue.');
-    expect(alert).toHaveTextContent('Detail: User has disconnected this app.');
+    expect(alert).toHaveTextContent(message);
+    expect(alert.textContent).toBe(message);
+    expect(screen.getAllByText(/reconnect/i, { selector: '[role="alert"] *' })).toHaveLength(1);
   });
 
   it('storage unavailable (basic_text) explains the weak-storage choice', async () => {
@@ -121,7 +123,7 @@ describe('connection card per state', () => {
   });
 
   it('an unknown error kind still gets a readable headline', async () => {
-    await renderWith(states.disconnected(undefined, { lastError: { kind: 'brand-new-kind', message: 'odd' } }));
+    await renderWith(states.disconnected(undefined, { lastError: { kind: 'brand-new-kind' as UserFacingErrorKind, message: 'odd' } }));
     expect(screen.getByRole('alert')).toHaveTextContent(/Something went wrong/);
   });
 

@@ -9,9 +9,8 @@ import type { BrowserWindow as ElectronBrowserWindow } from 'electron';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/auth/ports';
-import { wireName, type InvokeChannel } from '../../electron/ipc/contract';
+import { INVOKE_CONTRACT, wireName, type InvokeChannel } from '../../electron/ipc/contract';
 import { createIpcMain, IpcRefusedError } from '../../electron/ipc/ipc-main';
-import { INPUT_SCHEMAS } from '../../electron/ipc/ipc-schemas';
 import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../fuzz/support/fuzz-run';
 import { ipcCall, submittedSecret } from '../fuzz/support/ipc-payload-arbitraries';
 import { BrowserWindow, FakeWebFrameMain, ipcMain, resetElectronStub } from '../helpers/electron-stub';
@@ -161,7 +160,7 @@ describe('fuzz: IPC wrapper', () => {
             stats.rejectedValid += 1;
             throw new Error(`${call.channel} refused a well-formed call from the app window`);
           }
-          const parsed = INPUT_SCHEMAS[call.channel].parse(structuredClone(call.args));
+          const parsed = INVOKE_CONTRACT[call.channel].input.parse(structuredClone(call.args));
           expect(calls[0]?.args).toEqual(parsed);
           if (!failing) {
             count(stats, 'handled');

@@ -1,59 +1,55 @@
 /**
  * Generators for IPC request arguments as a compromised or buggy renderer could send them: any
  * structured-cloneable value (what Electron's IPC can carry), and settings updates built from
- * hand-labelled field values, so the oracle knows whether the IPC schema (types and sizes) and the
- * engine's validateSettingsUpdate (URL, date and credential rules) should accept them. Shared by
- * test/fuzz/ipc-payloads.test.ts (schemas) and test/security/ipc-fuzz.test.ts (the wrapper).
+ * hand-labelled field values, so the oracle knows whether the settings schema (the save-settings
+ * input) and validateSettings (the same rules plus "a secret is needed when none is saved") should
+ * accept them. Shared by test/fuzz/ipc-payloads.test.ts (schemas) and
+ * test/security/ipc-fuzz.test.ts (the wrapper).
  */
 import fc from 'fast-check';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../../electron/ipc/contract';
 
 const ABSENT = Symbol('absent');
 
-/** One candidate value for a settings field and what each layer should make of it. */
+/** One candidate value for a settings field and whether the field's rule accepts it. */
 export interface FieldChoice {
   value: unknown;
-  /** Passes the IPC schema (type and size). */
-  ipc: boolean;
-  /** Passes validateSettingsUpdate's rule for this field. */
-  engine: boolean;
+  /** Passes the settings schema's rule for this field. */
+  valid: boolean;
   /** Non-empty after trimming (client id and secret only). */
   filled: boolean;
 }
 
-const ok = (value: unknown, filled = true): FieldChoice => ({ value, ipc: true, engine: true, filled });
-const badBoth = (value: unknown): FieldChoice => ({ value, ipc: false, engine: false, filled: false });
-const badEngine = (value: unknown, filled = true): FieldChoice => ({ value, ipc: true, engine: false, filled });
+const ok = (value: unknown, filled = true): FieldChoice => ({ value, valid: true, filled });
+const bad = (value: unknown): FieldChoice => ({ value, valid: false, filled: false });
 
 const FIELDS = {
-  mode: { valid: [ok('jobber'), ok('sandbox')], invalid: [badBoth('Jobber'), badBoth('JOBBER'), badBoth(''), badBoth('prod'), badBoth(null), badBoth(1)] },
+  mode: { valid: [ok('jobber'), ok('sandbox')], invalid: [bad('Jobber'), bad('JOBBER'), bad(''), bad('prod'), bad(null), bad(1)] },
   clientId: {
-    valid: [ok(''), ok('abc123'), ok('  abc-123  '), ok('a'.repeat(256)), ok('Ü-id_42'), ok(ABSENT, false)].map((c) =>
-      c.value === '' ? { ...c, filled: false } : c,
-    ),
+    valid: [ok('', false), ok('abc123'), ok('  abc-123  '), ok('a'.repeat(512)), ok('Ü-id_42')],
     invalid: [
-      badEngine('a b'),
-      badEngine('a\tb'),
-      badEngine('a\u00a0b'),
-      badEngine('id\u2028line'),
-      // Engine allows 512 after trimming; the IPC schema stops at 256.
-      { value: 'a'.repeat(512), ipc: false, engine: true, filled: true },
-      badBoth('a'.repeat(513)),
-      badBoth(123),
-      badBoth(null),
-      badBoth(true),
-      badBoth(['abc']),
+      bad('a b'),
+      bad('a\tb'),
+      bad('a\u00a0b'),
+      bad('id\u2028line'),
+      // One cap of 512 for both credentials (the layers used to disagree: 256 and 512).
+      bad('a'.repeat(513)),
+      bad(ABSENT),
+      bad(123),
+      bad(null),
+      bad(true),
+      bad(['abc']),
     ],
   },
   clientSecret: {
     valid: [ok(ABSENT, false), ok(undefined, false), ok('', false), ok('   ', false), ok('secret-0123456789abcdef'), ok('s'.repeat(512))],
     invalid: [
-      badEngine('secret with spaces-0123'),
-      badEngine('s'.repeat(513)),
-      { value: 's'.repeat(1025), ipc: false, engine: false, filled: true },
-      badBoth(null),
-      badBoth(42),
-      badBoth({ secret: 'x' }),
+      bad('secret with spaces-0123'),
+      bad('s'.repeat(513)),
+      bad('s'.repeat(1025)),
+      bad(null),
+      bad(42),
+      bad({ secret: 'x' }),
     ],
   },
   redirectUri: {
@@ -65,54 +61,54 @@ const FIELDS = {
       ok('HTTP://LOCALHOST:3000/auth'),
       ok('http://[::1]:8080/x'),
       ok('  com.jobberconnect.app:/oauth/callback  '),
-      ok('myapp://callback'),
     ],
     invalid: [
-      badEngine(''),
-      badEngine('   '),
-      badEngine('not a url'),
-      badEngine('javascript:alert(1)'),
-      badEngine('data:text/html,<script>alert(1)</script>'),
-      badEngine('file:///etc/passwd'),
-      badEngine('http://example.com/cb'),
-      badEngine('https://user:pw@example.com/cb'),
-      badEngine('https://example.com/cb#frag'),
-      badEngine('com.jobberconnect.app:'),
-      badEngine('blob:https://example.com/x'),
-      badEngine('ws://127.0.0.1/x'),
-      badEngine('about:blank'),
-      badEngine('chrome://settings'),
-      // A usable URL, but longer than the IPC schema's 2,048 characters.
-      { value: `https://example.com/${'a'.repeat(2100)}`, ipc: false, engine: true, filled: true },
-      badBoth(null),
-      badBoth(7),
+      bad(''),
+      bad('   '),
+      bad('not a url'),
+      bad('javascript:alert(1)'),
+      bad('data:text/html,<script>alert(1)</script>'),
+      bad('file:///etc/passwd'),
+      bad('http://example.com/cb'),
+      bad('https://user:pw@example.com/cb'),
+      bad('https://example.com/cb#frag'),
+      bad('com.jobberconnect.app:'),
+      bad('blob:https://example.com/x'),
+      bad('ws://127.0.0.1/x'),
+      bad('about:blank'),
+      bad('chrome://settings'),
+      // RFC 8252 §7.1: a custom scheme must be a reverse domain name.
+      bad('myapp://callback'),
+      // A usable URL, but longer than 2,048 characters.
+      bad(`https://example.com/${'a'.repeat(2100)}`),
+      bad(null),
+      bad(7),
     ],
   },
-  authMode: { valid: [ok('app-window'), ok('system-browser')], invalid: [badBoth('browser'), badBoth(''), badBoth('APP-WINDOW'), badBoth(null), badBoth(0)] },
+  authMode: { valid: [ok('app-window'), ok('system-browser')], invalid: [bad('browser'), bad(''), bad('APP-WINDOW'), bad(null), bad(0)] },
   graphqlVersion: {
     valid: [ok('2025-04-16'), ok('2024-02-29'), ok(' 2025-01-01 ')],
     invalid: [
-      badEngine('2023-02-29'),
-      badEngine('2025-13-01'),
-      badEngine('2025-4-16'),
-      badEngine('latest'),
-      badEngine(''),
-      badEngine('２０２５-04-16'),
-      badEngine('2025-04-16T00:00:00.000Z'),
-      badBoth('2025-04-16'.padEnd(40, 'x')),
-      badBoth(20250416),
-      badBoth(null),
+      bad('2023-02-29'),
+      bad('2025-13-01'),
+      bad('2025-4-16'),
+      bad('latest'),
+      bad(''),
+      bad('２０２５-04-16'),
+      bad('2025-04-16T00:00:00.000Z'),
+      bad('2025-04-16'.padEnd(40, 'x')),
+      bad(20250416),
+      bad(null),
     ],
   },
-  allowWeakStorage: { valid: [ok(true), ok(false)], invalid: [badBoth('true'), badBoth(0), badBoth(1), badBoth(null), badBoth('')] },
+  allowWeakStorage: { valid: [ok(true), ok(false)], invalid: [bad('true'), bad(0), bad(1), bad(null), bad('')] },
 } as const satisfies Record<string, { valid: FieldChoice[]; invalid: FieldChoice[] }>;
 
 type FieldName = keyof typeof FIELDS;
 const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 
-/** Fields a correct value may omit: the IPC schema makes only clientSecret optional; the engine also defaults clientId. */
-const IPC_OPTIONAL: ReadonlySet<FieldName> = new Set(['clientSecret']);
-const ENGINE_OPTIONAL: ReadonlySet<FieldName> = new Set(['clientSecret', 'clientId']);
+/** The one field an update may omit (absent = keep the saved secret). */
+const OPTIONAL: ReadonlySet<FieldName> = new Set(['clientSecret']);
 
 /** A key a renderer should not send; `__proto__` is an own key (as JSON.parse makes it). */
 interface ExtraKey {
@@ -165,32 +161,25 @@ function present(choice: FieldChoice | null): choice is FieldChoice {
   return choice !== null && choice.value !== ABSENT;
 }
 
-/** Whether INPUT_SCHEMAS['save-settings'] should accept `[settings]`. */
-export function ipcAccepts(recipe: SettingsRecipe): boolean {
+/** Whether the settings schema (the save-settings input) should accept the settings object. */
+export function schemaAccepts(recipe: SettingsRecipe): boolean {
   if (recipe.extras.length > 0) return false;
-  return FIELD_NAMES.every((name) => {
-    const choice = recipe.choices[name];
-    // An explicit `undefined` for the optional secret counts as leaving it out.
-    if (!present(choice)) return IPC_OPTIONAL.has(name);
-    return choice.ipc;
-  });
-}
-
-/** Whether validateSettingsUpdate should accept the settings object. */
-export function engineAccepts(recipe: SettingsRecipe): boolean {
   const fieldsOk = FIELD_NAMES.every((name) => {
     const choice = recipe.choices[name];
-    if (!present(choice)) return ENGINE_OPTIONAL.has(name);
-    return choice.engine;
+    // An explicit `undefined` for the optional secret counts as leaving it out.
+    if (!present(choice)) return OPTIONAL.has(name);
+    return choice.valid;
   });
   if (!fieldsOk) return false;
-  const mode = recipe.choices.mode?.value;
-  if (mode === 'jobber') {
-    const idFilled = present(recipe.choices.clientId) && recipe.choices.clientId.filled;
-    const secretFilled = present(recipe.choices.clientSecret) && recipe.choices.clientSecret.filled;
-    if (!idFilled || !(secretFilled || recipe.hasSavedSecret)) return false;
-  }
-  return true;
+  // Jobber mode needs a client id.
+  return recipe.choices.mode?.value !== 'jobber' || (present(recipe.choices.clientId) && recipe.choices.clientId.filled);
+}
+
+/** Whether validateSettings should accept it: the schema, plus a secret in Jobber mode unless one is saved. */
+export function settingsAccepted(recipe: SettingsRecipe): boolean {
+  if (!schemaAccepts(recipe)) return false;
+  const secretFilled = present(recipe.choices.clientSecret) && recipe.choices.clientSecret.filled;
+  return recipe.choices.mode?.value !== 'jobber' || secretFilled || recipe.hasSavedSecret;
 }
 
 /** A value Electron's IPC could carry: anything structured clone accepts. */
@@ -255,7 +244,7 @@ export const ipcCall: fc.Arbitrary<IpcCall> = fc.oneof(
       .map(({ recipe, trailing }) => ({
         channel: 'save-settings' as const,
         args: [buildSettings(recipe), ...trailing],
-        valid: trailing.length === 0 && ipcAccepts(recipe),
+        valid: trailing.length === 0 && schemaAccepts(recipe),
         settings: recipe,
       })),
     weight: 3,

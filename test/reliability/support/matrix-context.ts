@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { NeedsReconnectReason } from '../../../electron/auth/connection-state';
 import { AuthError } from '../../../electron/auth/errors';
-import { MemoryTokenStore } from '../../../electron/auth/memory-token-store';
+import { MemoryTokenStore } from '../../helpers/memory-token-store';
 import type { TokenEndpoint } from '../../../electron/auth/ports';
 import { followConsent } from '../../../sandbox/consent-driver';
 import { SANDBOX_DEFAULT_ACCOUNT, type Fault, type SandboxEndpoint } from '../../../sandbox/server';

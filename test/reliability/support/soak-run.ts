@@ -9,7 +9,7 @@
  */
 import type { ConnectionState, ConnectionStatus } from '../../../electron/auth/connection-state';
 import { type AuthErrorKind, isAuthError, isTransient } from '../../../electron/auth/errors';
-import { MemoryTokenStore } from '../../../electron/auth/memory-token-store';
+import { MemoryTokenStore } from '../../helpers/memory-token-store';
 import type { Fault, SandboxEndpoint } from '../../../sandbox/server';
 import { startEngine, type EngineHarness } from '../../helpers/engine-harness';
 import { FakeClock, settle } from '../../helpers/fake-clock';

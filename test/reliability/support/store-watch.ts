@@ -6,7 +6,7 @@
  * no later write can slip in between the state and the snapshot. No vitest imports.
  */
 import type { ConnectionState } from '../../../electron/auth/connection-state';
-import type { MemoryTokenStore } from '../../../electron/auth/memory-token-store';
+import type { MemoryTokenStore } from '../../helpers/memory-token-store';
 import type { Session } from '../../../electron/auth/session';
 import type { StoredConnection } from '../../../electron/auth/token-model';
 

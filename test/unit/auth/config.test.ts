@@ -8,15 +8,10 @@ import {
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,
   checkApiBaseUrl,
-  checkRedirectForAuthMode,
-  checkGraphqlVersion,
-  checkRedirectUri,
   loadConfig,
   sandboxConfig,
-  validateSettingsUpdate,
   type ConfigResult,
 } from '../../../electron/auth/config';
-import type { SettingsUpdate } from '../../../electron/auth/config-types';
 
 const CREDS = { JOBBER_CLIENT_ID: 'env-id', JOBBER_CLIENT_SECRET: 'env-secret' };
 
@@ -127,11 +122,13 @@ describe('loadConfig: precedence', () => {
     expect(loadConfig({ env: CREDS, dotenvText: '' }).kind).toBe('jobber');
   });
 
-  it('takes apiBaseUrl from settings or JOBBER_API_BASE_URL and keeps only the origin', () => {
+  it('takes apiBaseUrl from JOBBER_API_BASE_URL only (it is not a setting) and keeps only the origin', () => {
     const fromEnv = loadConfig({ env: { ...CREDS, JOBBER_API_BASE_URL: 'http://127.0.0.1:9999/' } });
     expect(fromEnv.kind === 'jobber' && fromEnv.config.apiBaseUrl).toBe('http://127.0.0.1:9999');
-    const fromSettings = loadConfig({ env: CREDS, settings: { apiBaseUrl: 'https://staging.example.com' } });
-    expect(fromSettings.kind === 'jobber' && fromSettings.config.apiBaseUrl).toBe('https://staging.example.com');
+    // A settings file from an older version may still hold one: it is ignored.
+    const stale = { apiBaseUrl: 'https://evil.example' } as Record<string, string>;
+    const fromSettings = loadConfig({ env: CREDS, settings: stale });
+    expect(fromSettings.kind === 'jobber' && fromSettings.config.apiBaseUrl).toBe('https://api.getjobber.com');
   });
 });
 
@@ -165,65 +162,18 @@ describe('loadConfig: validation', () => {
   });
 });
 
-describe('checkRedirectUri', () => {
-  it.each([
-    'com.jobberconnect.app:/oauth/callback',
-    'com.jobberconnect.app://oauth/callback',
-    'jobberconnect:/cb',
-    'https://app.example.com/oauth/callback',
-    'https://app.example.com/cb?x=1',
-    'http://127.0.0.1:53682/callback',
-    'http://localhost:3000/auth',
-    'http://[::1]:8080/cb',
-  ])('accepts %s', (uri) => {
-    expect(checkRedirectUri(uri)).toBeNull();
-  });
-
-  it.each([
-    ['not a url', /not a valid URL/],
-    ['http://example.com/cb', /only use http:\/\/ on this computer/],
-    ['http://127.0.0.2/cb', /only use http:\/\//],
-    ['https://app.example.com/cb#frag', /fragment/],
-    ['https://user:pw@app.example.com/cb', /user name or password/],
-    ['javascript:/alert(1)', /cannot use the javascript: scheme/],
-    ['file:///etc/passwd', /cannot use the file: scheme/],
-    ['data:/text', /cannot use the data: scheme/],
-    ['com.jobberconnect.app:', /needs a path/],
-    ['com.jobberconnect.app:/', /needs a path/],
-  ])('rejects %s', (uri, message) => {
-    expect(checkRedirectUri(uri)).toMatch(message);
-  });
-});
-
-describe('checkRedirectForAuthMode', () => {
-  it('requires an explicit port for a loopback callback in system-browser mode only', () => {
-    expect(checkRedirectForAuthMode('http://127.0.0.1/callback', 'system-browser')).toMatch(/explicit port/);
-    expect(checkRedirectForAuthMode('http://localhost/callback', 'system-browser')).toMatch(/explicit port/);
-    expect(checkRedirectForAuthMode('http://[::1]/callback', 'system-browser')).toMatch(/explicit port/);
-    expect(checkRedirectForAuthMode('http://127.0.0.1:53682/callback', 'system-browser')).toBeNull();
-    expect(checkRedirectForAuthMode('com.jobberconnect.app:/oauth/callback', 'system-browser')).toBeNull();
-    expect(checkRedirectForAuthMode('http://127.0.0.1/callback', 'app-window')).toBeNull();
-  });
-
-  it('is reported by loadConfig and by validateSettingsUpdate', () => {
+describe('loadConfig uses the settings schema\'s rules', () => {
+  it('reports a portless loopback callback in system-browser mode', () => {
     const loaded = loadConfig({
       env: { JOBBER_CLIENT_ID: 'id', JOBBER_CLIENT_SECRET: 'secret-value', JOBBER_AUTH_MODE: 'system-browser', JOBBER_REDIRECT_URI: 'http://127.0.0.1/cb' },
     });
     expect(loaded.kind).toBe('invalid');
     expect(loaded.kind === 'invalid' && loaded.problems.join(' ')).toMatch(/JOBBER_REDIRECT_URI needs an explicit port/);
-    const saved = validateSettingsUpdate(
-      {
-        mode: 'jobber',
-        clientId: 'id',
-        clientSecret: 'secret-value',
-        redirectUri: 'http://localhost/cb',
-        authMode: 'system-browser',
-        graphqlVersion: '2025-04-16',
-        allowWeakStorage: false,
-      },
-      false,
-    );
-    expect(saved).toEqual({ ok: false, fieldErrors: { redirectUri: expect.stringMatching(/^Callback URL needs an explicit port/) } });
+  });
+
+  it('refuses a custom scheme that is not a reverse domain name, as the form does', () => {
+    const loaded = loadConfig({ env: { ...CREDS, JOBBER_REDIRECT_URI: 'myapp:/cb' } });
+    expect(loaded.kind === 'invalid' && loaded.problems.join(' ')).toMatch(/^JOBBER_REDIRECT_URI needs a custom scheme that is a reverse domain name/);
   });
 });
 
@@ -240,19 +190,6 @@ describe('checkApiBaseUrl', () => {
     ['https://api.getjobber.com/?x=1', /query or fragment/],
     ['https://u:p@api.getjobber.com', /user name/],
   ])('rejects %s', (url, message) => expect(checkApiBaseUrl(url)).toMatch(message));
-});
-
-describe('checkGraphqlVersion', () => {
-  it.each(['2025-04-16', '2024-02-29', '2000-01-01'])('accepts %s', (v) => expect(checkGraphqlVersion(v)).toBeNull());
-  it.each([
-    ['2025-4-16', /must look like/],
-    ['2025-04-16 ', /must look like/],
-    ['latest', /must look like/],
-    ['2023-02-29', /not a real date/],
-    ['2025-13-01', /not a real date/],
-    ['2025-04-31', /not a real date/],
-    ['2025-00-10', /not a real date/],
-  ])('rejects %s', (v, message) => expect(checkGraphqlVersion(v)).toMatch(message));
 });
 
 describe('sandboxConfig', () => {
@@ -274,116 +211,5 @@ describe('sandboxConfig', () => {
     });
     expect(SANDBOX_CLIENT_ID).toBe('sandbox-client-id');
     expect(SANDBOX_CLIENT_SECRET).toBe('sandbox-client-secret');
-  });
-});
-
-describe('validateSettingsUpdate', () => {
-  const valid: SettingsUpdate = {
-    mode: 'jobber',
-    clientId: ' my-client-id ',
-    clientSecret: ' my-secret ',
-    redirectUri: ' com.jobberconnect.app:/oauth/callback ',
-    authMode: 'app-window',
-    graphqlVersion: '2025-04-16',
-    allowWeakStorage: false,
-  };
-
-  it('accepts and trims a complete jobber update', () => {
-    expect(validateSettingsUpdate(valid, false)).toEqual({
-      ok: true,
-      value: {
-        mode: 'jobber',
-        clientId: 'my-client-id',
-        clientSecret: 'my-secret',
-        redirectUri: 'com.jobberconnect.app:/oauth/callback',
-        authMode: 'app-window',
-        graphqlVersion: '2025-04-16',
-        allowWeakStorage: false,
-      },
-    });
-  });
-
-  it('drops unknown keys', () => {
-    const result = validateSettingsUpdate({ ...valid, evil: true, apiBaseUrl: 'https://evil' }, false);
-    expect(result.ok && Object.keys(result.value)).not.toContain('evil');
-    expect(result.ok && Object.keys(result.value)).not.toContain('apiBaseUrl');
-  });
-
-  it('keeps the saved secret when the update leaves it empty or absent', () => {
-    for (const clientSecret of ['', '   ', undefined]) {
-      const result = validateSettingsUpdate({ ...valid, clientSecret }, true);
-      expect(result.ok).toBe(true);
-      if (result.ok) expect('clientSecret' in result.value).toBe(false);
-    }
-  });
-
-  it('requires a secret in jobber mode when none is saved', () => {
-    expect(validateSettingsUpdate({ ...valid, clientSecret: '' }, false)).toEqual({
-      ok: false,
-      fieldErrors: { clientSecret: expect.stringMatching(/^Client secret is required/) },
-    });
-  });
-
-  it('requires a client id in jobber mode', () => {
-    expect(validateSettingsUpdate({ ...valid, clientId: '' }, true)).toEqual({
-      ok: false,
-      fieldErrors: { clientId: expect.stringMatching(/^Client ID is required/) },
-    });
-  });
-
-  it('needs no credentials in sandbox mode', () => {
-    const result = validateSettingsUpdate({ ...valid, mode: 'sandbox', clientId: '', clientSecret: undefined }, false);
-    expect(result.ok).toBe(true);
-  });
-
-  it('gives one human message per invalid field', () => {
-    const result = validateSettingsUpdate(
-      {
-        mode: 'prod',
-        clientId: 'has space',
-        clientSecret: 42,
-        redirectUri: 'http://example.com/cb',
-        authMode: 'popup',
-        graphqlVersion: '2025-02-30',
-        allowWeakStorage: 'yes',
-      },
-      false,
-    );
-    expect(result).toEqual({
-      ok: false,
-      fieldErrors: {
-        mode: 'Choose either Jobber or Sandbox.',
-        clientId: 'Client ID must not contain spaces; paste it exactly as shown in Jobber.',
-        clientSecret: 'Client secret must be text.',
-        redirectUri: expect.stringMatching(/^Callback URL may only use http:\/\/ on this computer/),
-        authMode: 'Choose where to sign in: the app window or your browser.',
-        graphqlVersion: expect.stringMatching(/^GraphQL version is not a real date/),
-        allowWeakStorage: 'Choose whether to allow unencrypted token storage.',
-      },
-    });
-  });
-
-  it('reports each field as missing for a non-object', () => {
-    for (const input of [null, 'x', 3, [1]]) {
-      const result = validateSettingsUpdate(input, true);
-      expect(result.ok).toBe(false);
-      if (!result.ok) {
-        expect(Object.keys(result.fieldErrors).sort()).toEqual(
-          ['allowWeakStorage', 'authMode', 'graphqlVersion', 'mode', 'redirectUri'].sort(),
-        );
-        expect(result.fieldErrors.redirectUri).toBe('Callback URL is required.');
-      }
-    }
-  });
-
-  it('never echoes the submitted secret in an error', () => {
-    const result = validateSettingsUpdate({ ...valid, clientSecret: 'leaky secret value' }, false);
-    expect(result.ok).toBe(false);
-    expect(JSON.stringify(result)).not.toContain('leaky');
-  });
-
-  it('rejects an over-long credential', () => {
-    const result = validateSettingsUpdate({ ...valid, clientSecret: 'x'.repeat(600) }, false);
-    expect(result.ok === false && result.fieldErrors.clientSecret).toMatch(/too long/);
   });
 });

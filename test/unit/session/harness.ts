@@ -4,7 +4,7 @@
  */
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import type { ConnectionState } from '../../../electron/auth/connection-state';
-import { MemoryTokenStore } from '../../../electron/auth/memory-token-store';
+import { MemoryTokenStore } from '../../helpers/memory-token-store';
 import type { Logger, RandomSource } from '../../../electron/auth/ports';
 import type { RefreshPolicy } from '../../../electron/auth/refresh-policy';
 import { Session } from '../../../electron/auth/session';

@@ -6,7 +6,7 @@
 import type { AxiosInstance } from 'axios';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../electron/auth/errors';
-import { MemoryTokenStore } from '../../../electron/auth/memory-token-store';
+import { MemoryTokenStore } from '../../helpers/memory-token-store';
 import { Session } from '../../../electron/auth/session';
 import { createTokenClient } from '../../../electron/auth/token-client';
 import { FakeClock } from '../../helpers/fake-clock';

@@ -8,11 +8,11 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AuthError } from './errors';
-import type { StoreLoadResult, TokenStore } from './ports';
-import { describeError } from './redact';
-import { parseStoredConnection } from './stored-connection-schema';
-import type { StoredConnection } from './token-model';
+import { AuthError } from '../../electron/auth/errors';
+import type { StoreLoadResult, TokenStore } from '../../electron/auth/ports';
+import { describeError } from '../../electron/auth/redact';
+import { parseStoredConnection } from '../../electron/auth/stored-connection-schema';
+import type { StoredConnection } from '../../electron/auth/token-model';
 
 const FILE_MODE = 0o600;
 let tempCounter = 0;

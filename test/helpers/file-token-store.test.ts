@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileTokenStore, MAX_TOKEN_FILE_BYTES } from '../../../electron/auth/file-token-store';
-import type { StoredConnection } from '../../../electron/auth/token-model';
+import { FileTokenStore, MAX_TOKEN_FILE_BYTES } from './file-token-store';
+import type { StoredConnection } from '../../electron/auth/token-model';
 
 const record: StoredConnection = {
   version: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../../electron/auth/memory-token-store';
-import { parseStoredConnection, storedConnectionSchema } from '../../../electron/auth/stored-connection-schema';
-import type { StoredConnection } from '../../../electron/auth/token-model';
+import { MemoryTokenStore } from './memory-token-store';
+import { parseStoredConnection, storedConnectionSchema } from '../../electron/auth/stored-connection-schema';
+import type { StoredConnection } from '../../electron/auth/token-model';
 
 const record: StoredConnection = {
   version: 1,

@@ -3,9 +3,9 @@
  * that report unreadable data) and a history of operations so tests can assert ordering.
  * Stores deep copies so callers cannot mutate what was "persisted".
  */
-import { AuthError } from './errors';
-import type { StoreLoadResult, TokenStore } from './ports';
-import type { StoredConnection } from './token-model';
+import { AuthError } from '../../electron/auth/errors';
+import type { StoreLoadResult, TokenStore } from '../../electron/auth/ports';
+import type { StoredConnection } from '../../electron/auth/token-model';
 
 export type StoreOperation = { op: 'save'; connection: StoredConnection } | { op: 'clear' } | { op: 'load' };
 

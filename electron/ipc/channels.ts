@@ -1,0 +1,32 @@
+/**
+ * The invoke channels and the API method each one backs: the zod-free half of the IPC contract,
+ * so the sandboxed preload (which bundles what it imports) stays a few kilobytes. contract.ts adds
+ * each channel's input schema and refusal, keyed by these names (a missing or extra one is a
+ * compile error there).
+ */
+export const INVOKE_METHODS = {
+  'get-state': 'getState',
+  connect: 'connect',
+  cancel: 'cancel',
+  disconnect: 'disconnect',
+  'refresh-now': 'refreshNow',
+  'get-settings': 'getSettings',
+  'save-settings': 'saveSettings',
+  'test-api': 'testApi',
+} as const;
+
+export type InvokeChannel = keyof typeof INVOKE_METHODS;
+export type InvokeMethod = (typeof INVOKE_METHODS)[InvokeChannel];
+
+export const INVOKE_CHANNELS = Object.freeze(Object.keys(INVOKE_METHODS)) as readonly InvokeChannel[];
+
+/** Events (main → renderer, `webContents.send`). */
+export const STATE_CHANGED = 'state-changed';
+export type EventChannel = typeof STATE_CHANGED;
+
+/** Channel names on the wire: one prefix so our traffic is easy to recognise and filter. */
+export const CHANNEL_PREFIX = 'jobber-connect:';
+
+export function wireName(channel: InvokeChannel | EventChannel): string {
+  return CHANNEL_PREFIX + channel;
+}

@@ -1,0 +1,52 @@
+/**
+ * The layer rules in eslint.config.mjs fail `npm run lint` (`eslint .`, the same config) on a
+ * wrong-way import. Each case lints a small fixture as if it were a file in a room, through ESLint's
+ * Node API (lintText: nothing is written into the tree), and checks that the boundaries rule speaks.
+ */
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../../..');
+const eslint = new ESLint({ cwd: root });
+
+/** The boundaries messages for `code` placed at `file` (a path inside the repository). */
+async function layerErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'boundaries/dependencies' && m.severity === 2).map((m) => m.message);
+}
+
+describe('layer rules (eslint-plugin-boundaries)', () => {
+  it.each([
+    ['the engine importing the app room', 'electron/auth/fixture.ts', "import { AppController } from '../app/app-controller';\nvoid AppController;\n"],
+    ['the engine importing electron', 'electron/auth/fixture.ts', "import { app } from 'electron';\nvoid app;\n"],
+    ['the GraphQL client importing the IPC wrapper', 'electron/jobber/fixture.ts', "import { createIpcMain } from '../ipc/ipc-main';\nvoid createIpcMain;\n"],
+    ['the GraphQL client importing the session', 'electron/jobber/fixture.ts', "import { Session } from '../auth/session';\nvoid Session;\n"],
+    ['the contract importing engine code (not a type)', 'electron/ipc/fixture.ts', "import { Session } from '../auth/session';\nvoid Session;\n"],
+    ['the renderer importing the engine', 'renderer/fixture.ts', "import { Session } from '../electron/auth/session';\nvoid Session;\n"],
+    ['the renderer importing the IPC wrapper', 'renderer/fixture.ts', "import { createIpcMain } from '../electron/ipc/ipc-main';\nvoid createIpcMain;\n"],
+    ['the renderer importing a Node built-in', 'renderer/fixture.ts', "import fs from 'node:fs';\nvoid fs;\n"],
+    ['the sandbox importing the app', 'sandbox/fixture.ts', "import { AuthError } from '../electron/auth/errors';\nvoid AuthError;\n"],
+  ])('fails on %s', async (_name, file, code) => {
+    const errors = await layerErrors(file, code);
+    expect(errors.length).toBe(1);
+    expect(errors[0]).toMatch(/There is no policy allowing|are not allowed/);
+  }, 60_000);
+
+  it('the app controller may not build the engine itself', async () => {
+    const [result] = await eslint.lintText("import { Session } from '../auth/session';\nvoid Session;\n", {
+      filePath: path.join(root, 'electron/app/app-controller.ts'),
+    });
+    expect(result?.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)).toEqual([
+      expect.stringMatching(/The controller delegates/),
+    ]);
+  }, 60_000);
+
+  it.each([
+    ['the renderer importing the contract', 'renderer/fixture.ts', "import { API_METHODS } from '../electron/ipc/contract';\nvoid API_METHODS;\n"],
+    ['the engine importing the contract’s settings schema', 'electron/auth/fixture.ts', "import { DEFAULT_REDIRECT_URI } from '../ipc/settings-schema';\nvoid DEFAULT_REDIRECT_URI;\n"],
+    ['the contract importing a data-model type', 'electron/ipc/fixture.ts', "import type { ConnectionState } from '../auth/connection-state';\nexport type S = ConnectionState;\n"],
+  ])('allows %s', async (_name, file, code) => {
+    expect(await layerErrors(file, code)).toEqual([]);
+  }, 60_000);
+});
