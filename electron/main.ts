@@ -47,13 +47,14 @@ import { restoreBounds } from './windows/window-state';
 const ENV = {
   /** Vite dev server URL, set by scripts/dev.mjs; ignored in a packaged app. */
   devServerUrl: process.env.VITE_DEV_SERVER_URL,
-  /** A separate userData folder (tests, several profiles). */
+  /** A separate userData folder (tests, several profiles); development builds only. */
   userData: process.env.JOBBER_CONNECT_USER_DATA,
   /** Sandbox access-token lifetime in seconds (sandbox mode only; e2e uses a short one). */
   sandboxTokenLifetime: process.env.JOBBER_SANDBOX_TOKEN_LIFETIME_SEC,
 };
 
-if (ENV.userData) app.setPath('userData', path.resolve(ENV.userData));
+// A shipped app keeps its tokens where the OS expects them: no variable may move them elsewhere.
+if (ENV.userData && !app.isPackaged) app.setPath('userData', path.resolve(ENV.userData));
 
 // Must happen before `ready`.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -149,6 +150,7 @@ async function onReady(): Promise<void> {
   const created = new AppController({
     userDataDir,
     env: process.env,
+    packaged: app.isPackaged,
     dotenvText: readDotenv(),
     settings,
     safeStorage: vaultPort,

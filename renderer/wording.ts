@@ -85,6 +85,8 @@ export function describeNeedsReconnect(reason: NeedsReconnectReason, accountName
       return `This app was disconnected in Jobber${who}. Reconnect to continue.`;
     case 'storage-changed':
       return `The saved sign-in${who} can no longer be read on this computer because its secure storage changed. Reconnect to continue.`;
+    case 'endpoint-changed':
+      return `The saved sign-in${who} belongs to another Jobber server or app, so it was not used. Reconnect to continue.`;
     case 'interrupted-refresh':
       return `A token refresh${who} was interrupted, so the saved sign-in may be out of date. Reconnect to continue.`;
     case 'credentials-rejected':

@@ -22,6 +22,8 @@ export type NeedsReconnectReason =
   | 'credentials-rejected'
   | 'disconnected-in-jobber'
   | 'storage-changed'
+  /** The saved sign-in belongs to another token endpoint or client id: never sent there, reconnect. */
+  | 'endpoint-changed'
   | 'interrupted-refresh';
 
 export type StorageUnavailableReason = 'no-keyring' | 'basic-text' | 'store-unreadable';

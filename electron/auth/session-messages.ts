@@ -66,6 +66,8 @@ export function rejectedMessage(reason: NeedsReconnectReason, account: AccountSu
       return `Jobber no longer accepts this app's sign-in for ${name}; reconnect to continue.`;
     case 'credentials-rejected':
       return "Jobber refused this app's client ID or secret; check them in Settings. The saved sign-in is kept.";
+    case 'endpoint-changed':
+      return 'The saved Jobber sign-in belongs to another Jobber server or app, so it was not used; reconnect to continue.';
   }
 }
 
@@ -105,6 +107,8 @@ export const MESSAGES = {
           : 'The saved Jobber sign-in is damaged';
     return `${what} (${detail}). The old data is kept until you reconnect.`;
   },
+  endpointChanged: (saved: string, configured: string) =>
+    `The saved sign-in was issued by ${saved}, but the app is now set up for ${configured}. It was not sent anywhere; reconnect to sign in again.`,
   refusedEarlier: (message: string) => `The saved Jobber sign-in was refused by Jobber earlier: ${message}`,
   loaded: (account: AccountSummary | null) => `Loaded the saved connection to ${accountName(account)}.`,
   crashMarkerFound: 'The app was closed while renewing the Jobber sign-in; checking it now.',

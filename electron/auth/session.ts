@@ -40,6 +40,7 @@ import { ActivityLog } from './activity-log';
 import { buildAuthorizeUrl } from './authorize-request';
 import { parseCallback } from './callback-parser';
 import { DeadlineTimer } from './deadline-timer';
+import { describeEndpoint, endpointBindingFor, sameEndpoint } from './endpoint-binding';
 import { AuthError, isAuthError } from './errors';
 import { PendingRequests } from './pending-requests';
 import {
@@ -60,7 +61,7 @@ import { RefreshRunner } from './refresh-runner';
 import { notifyJobberOfDisconnect, type NotifyJobberOutcome } from './session-disconnect';
 import { MESSAGES, rejectedMessage } from './session-messages';
 import { TokenClockNotes, storable, toAuthError } from './token-answers';
-import type { StoredConnection, TokenSet } from './token-model';
+import type { EndpointBinding, StoredConnection, TokenSet } from './token-model';
 
 // Kept exported from here for existing importers; session-messages.ts is their home.
 export { INTERRUPTED_REFRESH_MESSAGE, LOST_ANSWER_MESSAGE, UNKNOWN_ACCOUNT } from './session-messages';
@@ -132,6 +133,8 @@ export class Session {
   private readonly policy: RefreshPolicy;
   private readonly activity: ActivityLog;
   private readonly pending: PendingRequests;
+  /** The only token endpoint this session sends a saved refresh token to (endpoint-binding.ts). */
+  private readonly endpoint: EndpointBinding;
   private readonly listeners = new Set<(state: ConnectionState) => void>();
 
   private state: ConnectionState = { status: 'disconnected', lastError: null, notice: null };
@@ -167,6 +170,7 @@ export class Session {
     this.policy = resolvePolicy(options.policy);
     this.activity = new ActivityLog({ clock: this.clock, logger: this.logger, onChange: () => this.emit() });
     this.pending = new PendingRequests(this.clock);
+    this.endpoint = endpointBindingFor(this.config);
     this.connectTimer = new DeadlineTimer(this.clock, this.policy.maxTimerMs);
     this.tokenClock = new TokenClockNotes(this.activity);
     this.refresher = new RefreshRunner({
@@ -271,6 +275,13 @@ export class Session {
 
   private async settleLoaded(connection: StoredConnection): Promise<void> {
     this.pinTokens(connection.tokens);
+    if (connection.endpoint && !sameEndpoint(connection.endpoint, this.endpoint)) {
+      // Never spent: the record stays as it is, for the endpoint that issued it.
+      const message = MESSAGES.endpointChanged(describeEndpoint(connection.endpoint), describeEndpoint(this.endpoint));
+      this.setState({ status: 'needs-reconnect', reason: 'endpoint-changed', account: connection.account, message });
+      this.activity.warning(message);
+      return;
+    }
     if (connection.lastRefresh?.result === 'rejected') {
       const message = connection.lastRefresh.message ?? rejectedMessage('refresh-rejected', connection.account);
       this.setState({ status: 'needs-reconnect', reason: 'refresh-rejected', account: connection.account, message });
@@ -395,6 +406,7 @@ export class Session {
       connectedAt: now,
       lastRefresh: null,
       refreshInFlight: null,
+      endpoint: this.endpoint,
     };
     let saved: boolean;
     try {
@@ -728,7 +740,8 @@ export class Session {
   private persist(gen: number, record: StoredConnection, completion?: Completion): Promise<boolean> {
     return this.enqueue(async () => {
       if (gen !== this.generation || completion?.abandoned) return false;
-      await this.store.save(record);
+      // Binds records from before endpoints were recorded (only a matching record is ever live).
+      await this.store.save({ ...record, endpoint: this.endpoint });
       return true;
     });
   }

@@ -29,6 +29,11 @@ export const refreshInFlightSchema = z.object({
   refreshTokenFingerprint: z.string().min(1),
 });
 
+export const endpointBindingSchema = z.discriminatedUnion('via', [
+  z.object({ via: z.literal('jobber'), origin: z.string().min(1), clientId: z.string().min(1) }),
+  z.object({ via: z.literal('broker'), origin: z.string().min(1) }),
+]);
+
 export const storedConnectionSchema = z.object({
   version: z.literal(1),
   tokens: tokenSetSchema,
@@ -36,6 +41,8 @@ export const storedConnectionSchema = z.object({
   connectedAt: epochMs,
   lastRefresh: refreshOutcomeSchema.nullable(),
   refreshInFlight: refreshInFlightSchema.nullable(),
+  // Optional: records from before endpoints were recorded are accepted and bound at their next save.
+  endpoint: endpointBindingSchema.optional(),
 });
 
 // Compile-time guarantee that the schema and the shared type agree in both directions.

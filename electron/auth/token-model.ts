@@ -30,6 +30,13 @@ export interface RefreshInFlight {
   refreshTokenFingerprint: string;
 }
 
+/**
+ * The token endpoint a record's refresh credential may be sent to (endpoint-binding.ts). 'jobber':
+ * straight to Jobber's token endpoint at `origin` as the app `clientId`; 'broker': through the
+ * broker at `origin`, which holds the client secret (not produced yet).
+ */
+export type EndpointBinding = { via: 'jobber'; origin: string; clientId: string } | { via: 'broker'; origin: string };
+
 export interface StoredConnection {
   version: 1;
   tokens: TokenSet;
@@ -37,4 +44,9 @@ export interface StoredConnection {
   connectedAt: number;
   lastRefresh: RefreshOutcome | null;
   refreshInFlight: RefreshInFlight | null;
+  /**
+   * Absent only in records written before endpoints were recorded: such a record is accepted and
+   * bound to the session's endpoint at its next save.
+   */
+  endpoint?: EndpointBinding;
 }

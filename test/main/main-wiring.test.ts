@@ -72,6 +72,21 @@ describe('main.ts', () => {
     await ready(stub);
   });
 
+  it('JOBBER_CONNECT_USER_DATA moves userData only in an unpackaged build', async () => {
+    const elsewhere = path.join(userData, 'elsewhere');
+    process.env.JOBBER_CONNECT_USER_DATA = elsewhere;
+    try {
+      const packaged = await loadMain((s) => {
+        s.app.isPackaged = true;
+      });
+      expect(packaged.app.getPath('userData')).toBe(userData);
+      const development = await loadMain();
+      expect(development.app.getPath('userData')).toBe(elsewhere);
+    } finally {
+      delete process.env.JOBBER_CONNECT_USER_DATA;
+    }
+  });
+
   it('quits at once when another instance holds the lock', async () => {
     const stub = await loadMain((s) => {
       s.app.singleInstanceLock = false;

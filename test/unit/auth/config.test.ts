@@ -127,11 +127,9 @@ describe('loadConfig: precedence', () => {
     expect(loadConfig({ env: CREDS, dotenvText: '' }).kind).toBe('jobber');
   });
 
-  it('takes apiBaseUrl from settings or JOBBER_API_BASE_URL and keeps only the origin', () => {
+  it('takes apiBaseUrl from JOBBER_API_BASE_URL (unpackaged) and keeps only the origin', () => {
     const fromEnv = loadConfig({ env: { ...CREDS, JOBBER_API_BASE_URL: 'http://127.0.0.1:9999/' } });
     expect(fromEnv.kind === 'jobber' && fromEnv.config.apiBaseUrl).toBe('http://127.0.0.1:9999');
-    const fromSettings = loadConfig({ env: CREDS, settings: { apiBaseUrl: 'https://staging.example.com' } });
-    expect(fromSettings.kind === 'jobber' && fromSettings.config.apiBaseUrl).toBe('https://staging.example.com');
   });
 });
 
