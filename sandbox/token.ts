@@ -33,6 +33,7 @@ const CODE_MESSAGES = {
   expired: 'The authorization code has expired',
   'client-mismatch': 'The authorization code was issued to another client',
   'redirect-mismatch': 'The redirect_uri does not match the one used in the authorization request',
+  'verifier-mismatch': 'The code_verifier does not match the code_challenge of the authorization request',
 } as const;
 
 /** POST /api/oauth/token */
@@ -78,7 +79,7 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ctx
     const redirectUri = form.get('redirect_uri');
     if (!code) return reject(res, ctx, 400, 'invalid_request', 'The code parameter is required');
     if (!redirectUri) return reject(res, ctx, 400, 'invalid_request', 'The redirect_uri parameter is required');
-    const redeemed = ctx.grants.redeemCode(code, clientId, redirectUri, ctx.now());
+    const redeemed = ctx.grants.redeemCode(code, clientId, redirectUri, ctx.now(), form.get('code_verifier'));
     if (!redeemed.ok) return reject(res, ctx, 400, 'invalid_grant', CODE_MESSAGES[redeemed.reason]);
     const access = issueAccessToken(ctx, redeemed.grant);
     return sendJson(res, 200, { access_token: access.token, refresh_token: redeemed.refreshToken });

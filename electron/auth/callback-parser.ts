@@ -69,7 +69,7 @@ export function matchesRedirectUri(candidate: string, redirectUri: string): bool
   return customSchemeKey(actual) === customSchemeKey(target);
 }
 
-export type CallbackResult = { ok: true; code: string } | { ok: false; error: AuthError };
+export type CallbackResult = { ok: true; code: string; codeVerifier: string } | { ok: false; error: AuthError };
 
 function fail(kind: ConstructorParameters<typeof AuthError>[0], message: string): CallbackResult {
   return { ok: false, error: new AuthError(kind, message) };
@@ -141,5 +141,5 @@ export function parseCallback(rawUrl: string, redirectUri: string, pending: Pend
     return fail('missing-code', 'Jobber sent the sign-in response back without an authorization code. Click Connect to try again.');
   }
   registerSecret(code);
-  return { ok: true, code };
+  return { ok: true, code, codeVerifier: consumed.codeVerifier };
 }

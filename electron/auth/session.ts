@@ -327,8 +327,8 @@ export class Session {
     const resting: ConnectionState =
       current?.resting ??
       (this.state.status === 'needs-reconnect' && this.reconnectBase ? this.reconnectBase : this.state);
-    const { state, expiresAt } = this.pending.create();
-    const authorizeUrl = buildAuthorizeUrl(this.config, state);
+    const { state, codeChallenge, expiresAt } = this.pending.create();
+    const authorizeUrl = buildAuthorizeUrl(this.config, state, codeChallenge);
     const startedAt = this.clock.now();
     this.connectAttempt = { authorizeUrl, startedAt, expiresAt, resting: structuredClone(resting) };
     this.connectTimer.arm(expiresAt, () => this.cancelConnect('timeout'));
@@ -372,20 +372,24 @@ export class Session {
     const completion: Completion = { abandoned: this.stopped ? 'stop' : null, resting: attempt.resting };
     this.completion = completion;
     try {
-      await this.finishConnect(parsed.code, attempt, completion);
+      await this.finishConnect(parsed, attempt, completion);
     } finally {
       if (this.completion === completion) this.completion = null;
     }
   }
 
-  private async finishConnect(code: string, attempt: ConnectAttempt, completion: Completion): Promise<void> {
+  private async finishConnect(
+    { code, codeVerifier }: { code: string; codeVerifier: string },
+    attempt: ConnectAttempt,
+    completion: Completion,
+  ): Promise<void> {
     // The state stays 'connecting'; this entry says the wait is now on Jobber's answer, and Cancel
     // still works (it abandons the answer).
     this.activity.info(MESSAGES.finishingSignIn);
 
     let tokens: TokenSet;
     try {
-      tokens = await this.tokenEndpoint.exchangeCode(code);
+      tokens = await this.tokenEndpoint.exchangeCode(code, codeVerifier);
     } catch (error) {
       const failure = toAuthError(error);
       if (completion.abandoned) throw new AuthError('cancelled', MESSAGES.signInCancelled);

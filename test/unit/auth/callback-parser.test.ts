@@ -103,14 +103,14 @@ describe('parseCallback', () => {
   it.each([CUSTOM, HTTPS, LOOPBACK])('returns the code for a valid callback to %s', (redirect) => {
     const { pending, state } = setup();
     const result = parseCallback(`${redirect}?code=the-code-123&state=${state}`, redirect, pending);
-    expect(result).toEqual({ ok: true, code: 'the-code-123' });
+    expect(result).toMatchObject({ ok: true, code: 'the-code-123' });
     expect(pending.hasPending()).toBe(false);
   });
 
   it('accepts the // form of a custom-scheme callback and decodes the code', () => {
     const { pending, state } = setup();
     const result = parseCallback(`com.jobberconnect.app://oauth/callback?state=${state}&code=a%2Fb%2Bc`, CUSTOM, pending);
-    expect(result).toEqual({ ok: true, code: 'a/b+c' });
+    expect(result).toMatchObject({ ok: true, code: 'a/b+c' });
   });
 
   it('registers the code with the redactor', () => {
