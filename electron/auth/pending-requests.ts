@@ -93,6 +93,18 @@ export class PendingRequests {
     return { ok: true, codeVerifier: match.codeVerifier };
   }
 
+  /**
+   * True when `state` belongs to a pending, unexpired request. Does not use it up: the loopback
+   * receiver asks this to answer a foreign request with 400 before the session sees anything.
+   */
+  recognises(state: string): boolean {
+    const candidate = Buffer.from(state, 'utf8');
+    const now = this.clock.now();
+    let found = false;
+    for (const request of this.requests) if (sameState(request.state, candidate) && now < request.expiresAt) found = true;
+    return found;
+  }
+
   /** True while at least one request is pending and not yet expired. */
   hasPending(): boolean {
     const now = this.clock.now();

@@ -38,7 +38,7 @@ import type { ActivityEntry, ConnectionState } from './connection-state';
 import type { JobberConfig } from './config-types';
 import { ActivityLog } from './activity-log';
 import { buildAuthorizeUrl } from './authorize-request';
-import { parseCallback } from './callback-parser';
+import { parseCallback, type CallbackSource } from './callback-parser';
 import { DeadlineTimer } from './deadline-timer';
 import { describeEndpoint, endpointBindingFor, sameEndpoint } from './endpoint-binding';
 import { AuthError, isAuthError } from './errors';
@@ -338,16 +338,31 @@ export class Session {
   }
 
   /**
+   * True when `callbackUrl` carries exactly one `state` and it is a pending Connect's. Uses nothing
+   * up (completeConnect does the real check); lets the loopback receiver refuse foreign requests.
+   */
+  expectsCallback(callbackUrl: string): boolean {
+    let states: string[];
+    try {
+      states = new URL(callbackUrl).searchParams.getAll('state');
+    } catch {
+      return false;
+    }
+    return states.length === 1 && this.pending.recognises(states[0] ?? '');
+  }
+
+  /**
    * Finishes a Connect from the callback URL: validates it, exchanges the code, persists the
    * tokens, fetches the account, persists again, then says connected. On failure returns to the
    * resting state (disconnected with lastError, or needs-reconnect with the old record kept) and
    * rethrows the AuthError. A callback failing state validation leaves a still-valid pending
    * request alone (a forged callback must not kill the real sign-in). Cancel, Disconnect or stop
-   * arriving meanwhile win: throws 'cancelled' and keeps nothing (see the module header).
+   * arriving meanwhile win: throws 'cancelled' and keeps nothing (see the module header). `source`
+   * says who delivered it (see CallbackSource): only the auth window's bare redirect means Deny.
    */
-  async completeConnect(callbackUrl: string): Promise<void> {
+  async completeConnect(callbackUrl: string, source: CallbackSource = 'auth-window'): Promise<void> {
     const attempt = this.connectAttempt;
-    const parsed = parseCallback(callbackUrl, this.config.redirectUri, this.pending);
+    const parsed = parseCallback(callbackUrl, this.config.redirectUri, this.pending, source);
     if (!parsed.ok) {
       const error = parsed.error;
       if (attempt && STATE_VALIDATION_FAILURES.has(error.kind) && this.pending.hasPending()) {

@@ -124,21 +124,42 @@ describe('main.ts', () => {
     await expect(stub.ipcMain.invoke('jobber-connect:get-state', { sender: other.webContents })).rejects.toThrow();
   });
 
-  it('routes OS callbacks (open-url before ready, second-instance argv) to the session, which refuses strays', async () => {
+  it('system-browser mode: registers the scheme and routes OS callbacks (open-url before ready, second-instance argv) to the session, which refuses strays', async () => {
+    process.env.JOBBER_AUTH_MODE = 'system-browser';
+    try {
+      const stub = await loadMain();
+      const early = new stub.FakeEvent();
+      stub.app.emit('open-url', early, 'com.jobberconnect.app:/oauth/callback?code=early-code');
+      expect(early.defaultPrevented).toBe(true);
+      const win = await ready(stub);
+      expect(stub.app.defaultProtocolClients.map((c) => c.scheme)).toEqual(['com.jobberconnect.app']);
+      const activity = async () =>
+        ((await stub.ipcMain.invoke('jobber-connect:get-state', { sender: win.webContents })) as { activity: Array<{ message: string }> }).activity;
+      await until(() => win.webContents.sent.some((m) => JSON.stringify(m).includes('Ignored a sign-in response')), 'early callback handled');
+      const before = (await activity()).length;
+      stub.app.emit('second-instance', new stub.FakeEvent(), ['/usr/bin/jobber-connect', '--flag', 'com.jobberconnect.app:/oauth/callback?code=second-code'], '/');
+      await until(() => win.webContents.sent.filter((m) => JSON.stringify(m).includes('Ignored a sign-in response')).length >= 2, 'second callback');
+      expect((await activity()).length).toBeGreaterThan(before);
+      expect(win.focusCount).toBeGreaterThan(0);
+      expect(JSON.stringify(win.webContents.sent)).not.toMatch(/early-code|second-code/);
+    } finally {
+      delete process.env.JOBBER_AUTH_MODE;
+    }
+  });
+
+  it('app-window mode: the scheme is not registered and OS callbacks (open-url, second-instance, argv) are ignored entirely', async () => {
     const stub = await loadMain();
-    const early = new stub.FakeEvent();
-    stub.app.emit('open-url', early, 'com.jobberconnect.app:/oauth/callback?code=early-code');
-    expect(early.defaultPrevented).toBe(true);
+    stub.app.emit('open-url', new stub.FakeEvent(), 'com.jobberconnect.app:/oauth/callback?error=access_denied');
     const win = await ready(stub);
+    expect(stub.app.defaultProtocolClients).toEqual([]);
     const activity = async () =>
       ((await stub.ipcMain.invoke('jobber-connect:get-state', { sender: win.webContents })) as { activity: Array<{ message: string }> }).activity;
-    await until(() => win.webContents.sent.some((m) => JSON.stringify(m).includes('Ignored a sign-in response')), 'early callback handled');
-    const before = (await activity()).length;
-    stub.app.emit('second-instance', new stub.FakeEvent(), ['/usr/bin/jobber-connect', '--flag', 'com.jobberconnect.app:/oauth/callback?code=second-code'], '/');
-    await until(() => win.webContents.sent.filter((m) => JSON.stringify(m).includes('Ignored a sign-in response')).length >= 2, 'second callback');
-    expect((await activity()).length).toBeGreaterThan(before);
-    expect(win.focusCount).toBeGreaterThan(0);
-    expect(JSON.stringify(win.webContents.sent)).not.toMatch(/early-code|second-code/);
+    const before = await activity();
+    stub.app.emit('open-url', new stub.FakeEvent(), 'com.jobberconnect.app:/oauth/callback?code=late-code');
+    stub.app.emit('second-instance', new stub.FakeEvent(), ['/usr/bin/jobber-connect', 'com.jobberconnect.app:/oauth/callback'], '/');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await activity()).toEqual(before);
+    expect(JSON.stringify(before)).not.toMatch(/sign-in response/i);
   });
 
   it('does not quit while a sign-in completes with no window left: reopens the app window instead', async () => {

@@ -113,6 +113,7 @@ describe('app controller delegates', () => {
     });
     const receiver = new LoopbackReceiver(
       () => {},
+      () => true,
       async (options): Promise<LoopbackListener> => {
         starts += 1;
         await bound;
