@@ -26,6 +26,7 @@ import { findCallbackUrl } from './app/callback-args';
 import { registerIpcHandlers } from './app/ipc-handlers';
 import { createAppLogger, logsFolder } from './app/logging';
 import { createConnectionNotifier } from './app/notifier';
+import { makePrivateDir } from './app/private-paths';
 import { SettingsStore } from './app/settings-store';
 import { wireSystemEvents } from './app/system-events';
 import { matchesRedirectUri } from './auth/callback-parser';
@@ -119,6 +120,7 @@ function readDotenv(): string | null {
 
 async function onReady(): Promise<void> {
   const userDataDir = app.getPath('userData');
+  makePrivateDir(userDataDir);
   logger = createAppLogger(userDataDir);
   const devServerUrl = !app.isPackaged && ENV.devServerUrl ? ENV.devServerUrl : null;
   const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;

@@ -96,8 +96,10 @@ describe('main.ts', () => {
   });
 
   it('on ready: hardened app window on app://, CSP on the session, menu, typed IPC in sandbox mode', async () => {
+    fs.chmodSync(userData, 0o755);
     const stub = await loadMain();
     const win = await ready(stub);
+    if (process.platform !== 'win32') expect(fs.statSync(userData).mode & 0o777).toBe(0o700);
     expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
     expect(String(win.options.webPreferences?.preload)).toMatch(/preload[\\/]preload\.js$/);
     expect(win.webContents.loadedUrls).toEqual(['app://jobber-connect/index.html']);
