@@ -37,7 +37,6 @@ import { createIpcMain, removeForeignIpcChannels, type IpcMainWrapper } from './
 import { openJsonFile } from './storage/json-file';
 import { electronSafeStorage } from './storage/safe-storage-port';
 import { SETTINGS_FILE } from './storage/store-names';
-import { startSandbox } from '../sandbox/server';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME_PRIVILEGES, serveRenderer } from './windows/app-protocol';
 import { createAppWindow, hardenAppSession } from './windows/app-window';
 import { AuthWindowController } from './windows/auth-window';
@@ -165,7 +164,8 @@ async function onReady(): Promise<void> {
       devTools,
     }),
     openExternal,
-    startSandbox: (options) => startSandbox(options),
+    // Sandbox mode only: the sandbox is its own chunk (dist/main/sandbox.js), never in main.js.
+    startSandbox: async (options) => (await import('../sandbox/embedded')).startEmbeddedSandbox(options),
     sandboxTokenLifetimeSec: positiveInt(ENV.sandboxTokenLifetime),
     registerScheme: registerProtocolClient,
     onSnapshot: (snapshot) => wrapper.send(appWindow, 'state-changed', snapshot),
