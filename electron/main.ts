@@ -26,6 +26,7 @@ import { findCallbackUrl } from './app/callback-args';
 import { registerIpcHandlers } from './app/ipc-handlers';
 import { createAppLogger, logsFolder } from './app/logging';
 import { createConnectionNotifier } from './app/notifier';
+import { makePrivateDir } from './app/private-paths';
 import { SettingsStore } from './app/settings-store';
 import { wireSystemEvents } from './app/system-events';
 import { matchesRedirectUri } from './auth/callback-parser';
@@ -36,7 +37,6 @@ import { createIpcMain, removeForeignIpcChannels, type IpcMainWrapper } from './
 import { openJsonFile } from './storage/json-file';
 import { electronSafeStorage } from './storage/safe-storage-port';
 import { SETTINGS_FILE } from './storage/store-names';
-import { startSandbox } from '../sandbox/server';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME_PRIVILEGES, serveRenderer } from './windows/app-protocol';
 import { createAppWindow, hardenAppSession } from './windows/app-window';
 import { AuthWindowController } from './windows/auth-window';
@@ -47,13 +47,14 @@ import { restoreBounds } from './windows/window-state';
 const ENV = {
   /** Vite dev server URL, set by scripts/dev.mjs; ignored in a packaged app. */
   devServerUrl: process.env.VITE_DEV_SERVER_URL,
-  /** A separate userData folder (tests, several profiles). */
+  /** A separate userData folder (tests, several profiles); development builds only. */
   userData: process.env.JOBBER_CONNECT_USER_DATA,
   /** Sandbox access-token lifetime in seconds (sandbox mode only; e2e uses a short one). */
   sandboxTokenLifetime: process.env.JOBBER_SANDBOX_TOKEN_LIFETIME_SEC,
 };
 
-if (ENV.userData) app.setPath('userData', path.resolve(ENV.userData));
+// A shipped app keeps its tokens where the OS expects them: no variable may move them elsewhere.
+if (ENV.userData && !app.isPackaged) app.setPath('userData', path.resolve(ENV.userData));
 
 // Must happen before `ready`.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -118,6 +119,7 @@ function readDotenv(): string | null {
 
 async function onReady(): Promise<void> {
   const userDataDir = app.getPath('userData');
+  makePrivateDir(userDataDir);
   logger = createAppLogger(userDataDir);
   const devServerUrl = !app.isPackaged && ENV.devServerUrl ? ENV.devServerUrl : null;
   const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
@@ -149,6 +151,7 @@ async function onReady(): Promise<void> {
   const created = new AppController({
     userDataDir,
     env: process.env,
+    packaged: app.isPackaged,
     dotenvText: readDotenv(),
     settings,
     safeStorage: vaultPort,
@@ -161,7 +164,8 @@ async function onReady(): Promise<void> {
       devTools,
     }),
     openExternal,
-    startSandbox: (options) => startSandbox(options),
+    // Sandbox mode only: the sandbox is its own chunk (dist/main/sandbox.js), never in main.js.
+    startSandbox: async (options) => (await import('../sandbox/embedded')).startEmbeddedSandbox(options),
     sandboxTokenLifetimeSec: positiveInt(ENV.sandboxTokenLifetime),
     registerScheme: registerProtocolClient,
     onSnapshot: (snapshot) => wrapper.send(appWindow, 'state-changed', snapshot),

@@ -1,6 +1,7 @@
 /**
  * The authorize endpoint and the consent decision: validates the request like Jobber (known
- * client, exactly registered redirect URI, response_type=code, state optional), shows the consent
+ * client, exactly registered redirect URI, response_type=code, state optional, PKCE optional but
+ * S256 only when present), shows the consent
  * page, and on the decision redirects with a code (Allow) or with no parameters at all (Deny).
  * Bad requests get an HTML error page and are never redirected.
  */
@@ -56,8 +57,13 @@ export async function handleAuthorize(res: ServerResponse, ctx: SandboxContext, 
   if (responseType !== 'code') {
     return errorPage(res, 'Invalid response_type', 'The authorize request must have response_type=code.');
   }
+  const codeChallenge = params.get('code_challenge') ?? undefined;
+  // RFC 7636 §4.3 defaults to "plain", which protects nothing: a challenge must say S256.
+  if (codeChallenge !== undefined && params.get('code_challenge_method') !== 'S256') {
+    return errorPage(res, 'Invalid code_challenge_method', 'A code_challenge must use code_challenge_method=S256.');
+  }
   const state = params.get('state') ?? undefined;
-  const ticketId = ctx.tickets.open({ clientId, redirectUri, state }, ctx.now());
+  const ticketId = ctx.tickets.open({ clientId, redirectUri, state, codeChallenge }, ctx.now());
   const html = renderConsentPage({ appName: SANDBOX_APP_NAME, accountName: ctx.account.name, scopes: SANDBOX_SCOPES, ticketId });
   const sources = ctx.redirectUris.map(formActionSource).filter((s): s is string => s !== undefined);
   sendHtml(res, 200, html, pageHeaders(sources));
@@ -82,6 +88,7 @@ export async function handleDecision(req: IncomingMessage, res: ServerResponse, 
   const code = ctx.grants.issueCode({
     clientId: ticket.clientId,
     redirectUri: ticket.redirectUri,
+    codeChallenge: ticket.codeChallenge,
     accountId: ctx.account.id,
     now: ctx.now(),
     lifetimeMs: ctx.codeLifetimeSec * 1000,

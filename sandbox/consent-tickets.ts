@@ -10,6 +10,8 @@ export interface ConsentTicket {
   redirectUri: string;
   /** Absent when the request carried none (Jobber does not require it). */
   state: string | undefined;
+  /** The PKCE S256 challenge, when the request carried one (Jobber does not document PKCE). */
+  codeChallenge: string | undefined;
   expiresAt: number;
 }
 

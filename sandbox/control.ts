@@ -2,7 +2,9 @@
  * The control surface: the in-process SandboxControl object and the same operations over HTTP
  * under /__sandbox/ (JSON in and out) for another process (a crash-test child, a dev tool).
  * Control requests must not come from a web page: a request with an Origin header is refused and
- * bodies must be application/json, which a cross-site form cannot send without a preflight.
+ * bodies must be application/json, which a cross-site form cannot send without a preflight (and
+ * server.ts refuses any Host but the sandbox's own, against DNS rebinding). The live refresh tokens
+ * are served only with the test-only option.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -85,9 +87,13 @@ const lifetimeSchema = z.object({ seconds: z.number().int().min(1) });
 
 type Route = (body: unknown) => unknown;
 
-function routes(ctx: SandboxContext, control: SandboxControl): Record<string, Route> {
+function routes(ctx: SandboxContext, control: SandboxControl, serveRefreshTokens: boolean): Record<string, Route> {
   const ok = { ok: true };
+  const tokenRoute: Record<string, Route> = serveRefreshTokens
+    ? { 'GET /refresh-tokens': () => ({ tokens: control.liveRefreshTokens() }) }
+    : {};
   return {
+    ...tokenRoute,
     'GET /health': () => ({ ok: true, now: ctx.now() }),
     'GET /counters': () => control.counters(),
     'POST /counters/reset': () => (control.resetCounters(), ok),
@@ -105,7 +111,6 @@ function routes(ctx: SandboxContext, control: SandboxControl): Record<string, Ro
       return { ok: true, offsetMs: ctx.clockOffsetMs, now: ctx.now() };
     },
     'POST /access-token-lifetime': (body) => (control.setAccessTokenLifetime(lifetimeSchema.parse(body).seconds), ok),
-    'GET /refresh-tokens': () => ({ tokens: control.liveRefreshTokens() }),
     'POST /refusal-shape': (body) => (control.setRefusalShape(z.object({ shape: refusalShapeSchema }).parse(body).shape), ok),
     'POST /refresh-extras': (body) => (control.setRefreshExtras(refreshExtrasSchema.parse(body)), ok),
     'POST /guesses': (body) => (control.setGuesses(guessesSchema.parse(body)), ok),
@@ -119,11 +124,12 @@ export async function handleControl(
   ctx: SandboxContext,
   control: SandboxControl,
   pathname: string,
+  serveRefreshTokens: boolean,
 ): Promise<void> {
   if (req.headers.origin !== undefined) {
     return sendJson(res, 403, { error: 'forbidden', message: 'The control API does not serve web pages' });
   }
-  const route = routes(ctx, control)[`${req.method ?? 'GET'} ${pathname.slice(CONTROL_PREFIX.length)}`];
+  const route = routes(ctx, control, serveRefreshTokens)[`${req.method ?? 'GET'} ${pathname.slice(CONTROL_PREFIX.length)}`];
   if (!route) return sendJson(res, 404, { error: 'not_found', message: 'Unknown control operation' });
   const raw = await readBody(req);
   let body: unknown = {};

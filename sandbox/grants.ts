@@ -3,7 +3,7 @@
  * which code or refresh token is still good; it knows nothing of HTTP. Every change that must
  * survive a restart is reported through `onChange` so the server can persist it.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /**
  * - live: tokens work.
@@ -36,6 +36,8 @@ function tokenHash(token: string): string {
 interface CodeRecord {
   clientId: string;
   redirectUri: string;
+  /** The PKCE S256 challenge of the authorize request, when it carried one. */
+  codeChallenge: string | undefined;
   accountId: string;
   expiresAt: number;
   used: boolean;
@@ -45,12 +47,20 @@ interface CodeRecord {
 
 export type CodeRedemption =
   | { ok: true; grant: Grant; refreshToken: string }
-  | { ok: false; reason: 'unknown' | 'reused' | 'expired' | 'client-mismatch' | 'redirect-mismatch' };
+  | { ok: false; reason: 'unknown' | 'reused' | 'expired' | 'client-mismatch' | 'redirect-mismatch' | 'verifier-mismatch' };
 
 export type Rotation = { ok: true; grant: Grant; refreshToken: string } | { ok: false };
 
 /** How long a used or expired code is remembered so that a replay is recognised. */
 const CODE_MEMORY_MS = 60 * 60 * 1000;
+
+/** RFC 7636 §4.6: BASE64URL(SHA256(verifier)) equals the challenge (compared in constant time). */
+function verifierMatches(verifier: string | null, challenge: string): boolean {
+  if (verifier === null) return false;
+  const computed = Buffer.from(createHash('sha256').update(verifier, 'ascii').digest('base64url'));
+  const expected = Buffer.from(challenge);
+  return computed.length === expected.length && timingSafeEqual(computed, expected);
+}
 
 function opaqueToken(): string {
   return randomBytes(32).toString('base64url');
@@ -65,12 +75,20 @@ export class GrantRegistry {
   constructor(private readonly onChange: () => void = () => {}) {}
 
   /** Issues a single-use code for the account, bound to the client and redirect URI. */
-  issueCode(input: { clientId: string; redirectUri: string; accountId: string; now: number; lifetimeMs: number }): string {
+  issueCode(input: {
+    clientId: string;
+    redirectUri: string;
+    codeChallenge: string | undefined;
+    accountId: string;
+    now: number;
+    lifetimeMs: number;
+  }): string {
     this.forgetOldCodes(input.now);
     const code = opaqueToken();
     this.codes.set(code, {
       clientId: input.clientId,
       redirectUri: input.redirectUri,
+      codeChallenge: input.codeChallenge,
       accountId: input.accountId,
       expiresAt: input.now + input.lifetimeMs,
       used: false,
@@ -82,7 +100,8 @@ export class GrantRegistry {
   /**
    * Spends a code. Guesses (Jobber documents neither): a replay kills the grant the code created
    * (OAuth 2.1 §4.1.3 advice) when `replayRevokesGrant`; `redirectUri` must repeat the authorization
-   * request's when `checkRedirectUri` (Jobber's own template sends none).
+   * request's when `checkRedirectUri` (Jobber's own template sends none). A code whose request
+   * carried a PKCE challenge needs the matching verifier; a wrong one spends it.
    */
   redeemCode(
     code: string,
@@ -90,6 +109,7 @@ export class GrantRegistry {
     redirectUri: string | null,
     now: number,
     guesses: { replayRevokesGrant: boolean; checkRedirectUri: boolean },
+    codeVerifier: string | null = null,
   ): CodeRedemption {
     const record = this.codes.get(code);
     if (!record) return { ok: false, reason: 'unknown' };
@@ -104,6 +124,9 @@ export class GrantRegistry {
     if (record.clientId !== clientId) return { ok: false, reason: 'client-mismatch' };
     if (guesses.checkRedirectUri && record.redirectUri !== redirectUri) return { ok: false, reason: 'redirect-mismatch' };
     record.used = true;
+    if (record.codeChallenge !== undefined && !verifierMatches(codeVerifier, record.codeChallenge)) {
+      return { ok: false, reason: 'verifier-mismatch' };
+    }
     const refreshToken = opaqueToken();
     const grant: Grant = {
       id: randomUUID(),

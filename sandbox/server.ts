@@ -51,7 +51,7 @@ export const SANDBOX_PATHS = {
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
-function router(ctx: SandboxContext, control: SandboxControl): Handler {
+function router(ctx: SandboxContext, control: SandboxControl, options: SandboxOptions): Handler {
   const table: Record<string, { method: string; handle: Handler }> = {
     [SANDBOX_PATHS.authorize]: { method: 'GET', handle: (_req, res, url) => handleAuthorize(res, ctx, url) },
     [SANDBOX_PATHS.decision]: { method: 'POST', handle: (req, res) => handleDecision(req, res, ctx) },
@@ -59,8 +59,9 @@ function router(ctx: SandboxContext, control: SandboxControl): Handler {
     [SANDBOX_PATHS.graphql]: { method: 'POST', handle: (req, res) => handleGraphql(req, res, ctx) },
   };
   return async (req, res, url) => {
-    if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
-      return handleControl(req, res, ctx, control, url.pathname);
+    const isControl = url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`);
+    if (isControl && options.controlRoutes !== false) {
+      return handleControl(req, res, ctx, control, url.pathname, options.testOnlyServeRefreshTokens === true);
     }
     const route = table[url.pathname];
     if (!route) return sendJson(res, 404, { error: 'not_found', message: 'No such endpoint' });
@@ -116,13 +117,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sleep,
   });
   const control = createControl(ctx);
-  const route = router(ctx, control);
+  const route = router(ctx, control, options);
 
   const sockets = new Set<Socket>();
+  let ownHost = '';
   const server = createServer((req, res) => {
     // Every answer is dated by the sandbox's own (possibly shifted) clock, as Jobber's are by its
     // clock: the app judges clock skew from this header, since Jobber's tokens carry no `iat`.
     res.setHeader('Date', new Date(ctx.now()).toUTCString());
+    // DNS rebinding: a web page whose host name now resolves to 127.0.0.1 still sends its own name.
+    if (req.headers.host !== ownHost) {
+      return sendJson(res, 421, { error: 'misdirected_request', message: `This sandbox answers only to ${ownHost}` });
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     route(req, res, url).catch((error: unknown) => {
       if (res.headersSent) {
@@ -146,6 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   });
   const port = (server.address() as AddressInfo).port;
+  ownHost = `127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -66,6 +66,7 @@ const CODE_MESSAGES = {
   expired: 'The authorization code has expired',
   'client-mismatch': 'The provided authorization code is not valid for this client',
   'redirect-mismatch': 'The redirect_uri does not match the one used in the authorization request',
+  'verifier-mismatch': 'The code_verifier does not match the code_challenge of the authorization request',
 } as const;
 
 /** What Jobber would answer, doing the work (redeeming a code, rotating a pair) on the way. */
@@ -85,7 +86,7 @@ function decide(form: URLSearchParams | undefined, ctx: SandboxContext): TokenAn
     const code = form.get('code');
     if (!code) return refusal(ctx, 'invalid_request', 'The code parameter is required');
     const { replayRevokesGrant, checkRedirectUriAtExchange: checkRedirectUri } = ctx.guesses;
-    const redeemed = ctx.grants.redeemCode(code, clientId, form.get('redirect_uri'), ctx.now(), { replayRevokesGrant, checkRedirectUri });
+    const redeemed = ctx.grants.redeemCode(code, clientId, form.get('redirect_uri'), ctx.now(), { replayRevokesGrant, checkRedirectUri }, form.get('code_verifier'));
     if (!redeemed.ok) return refusal(ctx, 'invalid_grant', CODE_MESSAGES[redeemed.reason]);
     const access = issueAccessToken(ctx, redeemed.grant);
     return jsonAnswer(200, { access_token: access.token, refresh_token: redeemed.refreshToken });

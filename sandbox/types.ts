@@ -114,6 +114,13 @@ export interface SandboxOptions {
   statePath?: string;
   /** Epoch ms; default Date.now (plus the control clock offset). */
   clock?: () => number;
+  /** Serve the HTTP control API under /__sandbox/ (default true; the app's embedded sandbox: false). */
+  controlRoutes?: boolean;
+  /**
+   * Test-only: let GET /__sandbox/refresh-tokens answer with the live refresh tokens. Off by
+   * default, so no sandbox outside a test serves tokens over HTTP.
+   */
+  testOnlyServeRefreshTokens?: boolean;
 }
 
 export interface Sandbox {

@@ -2,7 +2,9 @@
 // Bundles the main process (electron/main.ts → dist/main/main.js) and the preload
 // (electron/preload.ts → dist/preload/preload.js) with esbuild. CommonJS for both: a sandboxed
 // preload may only require('electron'), and everything else (electron-store, electron-log, zod,
-// axios, the sandbox) is bundled in. No source maps: nothing extra ships in the asar.
+// axios) is bundled in. The embedded sandbox is its own chunk (dist/main/sandbox.js), which main.js
+// loads with require('./sandbox.js') only in sandbox mode: the production main bundle carries none
+// of it. No source maps: nothing extra ships in the asar.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +28,17 @@ const common = {
   logLevel: 'warning',
 };
 
+/** main.ts's `import('../sandbox/embedded')` stays a run-time require of the separate chunk. */
+const sandboxAsChunk = {
+  name: 'sandbox-as-chunk',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/sandbox\/embedded$/ }, () => ({ path: './sandbox.js', external: true }));
+  },
+};
+
 const targets = [
-  { ...common, entryPoints: ['electron/main.ts'], outfile: `${outDir}/main/main.js` },
+  { ...common, entryPoints: ['electron/main.ts'], outfile: `${outDir}/main/main.js`, plugins: [sandboxAsChunk] },
+  { ...common, entryPoints: ['sandbox/embedded.ts'], outfile: `${outDir}/main/sandbox.js` },
   { ...common, entryPoints: ['electron/preload.ts'], outfile: `${outDir}/preload/preload.js` },
 ];
 

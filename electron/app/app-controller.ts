@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_REDIRECT_URI, SETTINGS_DEFAULTS, missingSecret, type Environment, type SettingsUpdate } from '../ipc/settings-schema';
 import { ActivityLog, MAX_ACTIVITY_ENTRIES } from '../auth/activity-log';
+import { matchesRedirectUri, type CallbackSource } from '../auth/callback-parser';
 import type { ActivityEntry, ConnectionState } from '../auth/connection-state';
 import { isAuthError } from '../auth/errors';
 import { describeError, redact, registerSecret } from '../auth/redact';
@@ -83,7 +84,10 @@ export class AppController {
   private completions = 0;
 
   constructor(private readonly deps: AppControllerDeps) {
-    this.loopback = new LoopbackReceiver((url) => void this.completeExternalCallback(url));
+    this.loopback = new LoopbackReceiver(
+      (url) => void this.completeExternalCallback(url),
+      (url) => this.runtime?.session.expectsCallback(url) ?? false,
+    );
     this.shellActivity = new ActivityLog({ clock: deps.clock, logger: deps.logger, maxEntries: 10 });
   }
 
@@ -204,7 +208,7 @@ export class AppController {
             authorizeUrl,
             expiresAt,
             rules,
-            onCallback: (url) => void this.completeCallback(url),
+            onCallback: (url) => void this.completeCallback(url, 'auth-window'),
             onCancel: (reason, detail) => session.cancelConnect(reason, detail),
             onBlocked: (host) => this.noteBlockedSignIn(host),
           });
@@ -312,13 +316,24 @@ export class AppController {
   }
 
   /**
-   * A callback URL from the OS (custom scheme via argv/open-url) or the loopback listener. With no
-   * pending request it still goes to the session, which refuses it with a typed error (stateless
-   * Marketplace callback, unknown state) that the activity list shows.
+   * A callback URL from the OS (custom scheme via argv, second-instance, open-url). Ignored
+   * entirely unless the app signs in through the system browser: the installer registers the scheme
+   * in every mode, and in app-window mode the auth window catches its own redirect, so anything the
+   * OS delivers is someone else's. Ignored too when it is not our redirect URI. Otherwise it goes to
+   * the session, which refuses a stray one with a typed error that the activity list shows.
    */
   async handleExternalCallback(url: string): Promise<void> {
-    if (this.runtime === null) {
+    const config = this.runtime?.config;
+    if (config === undefined) {
       this.deps.logger.warn('A sign-in response arrived but the app is not configured; ignored');
+      return;
+    }
+    if (config.authMode !== 'system-browser') {
+      this.deps.logger.warn('Ignored a sign-in link from the OS: this app signs in in its own window');
+      return;
+    }
+    if (!matchesRedirectUri(url, config.redirectUri)) {
+      this.deps.logger.warn('Ignored an app link that is not our sign-in callback');
       return;
     }
     await this.completeExternalCallback(url);
@@ -340,7 +355,7 @@ export class AppController {
       this.emit();
       return;
     }
-    await this.completeCallback(url);
+    await this.completeCallback(url, 'external');
   }
 
   /** True while Jobber's answer to a sign-in is being exchanged and saved. */
@@ -348,12 +363,12 @@ export class AppController {
     return this.completions > 0;
   }
 
-  private async completeCallback(url: string): Promise<void> {
+  private async completeCallback(url: string, source: CallbackSource): Promise<void> {
     const runtime = this.runtime;
     if (runtime === null) return;
     this.completions += 1;
     try {
-      await runtime.session.completeConnect(url);
+      await runtime.session.completeConnect(url, source);
     } catch (error) {
       this.deps.logger.warn('Sign-in response not accepted', { error: describeError(error) });
     } finally {

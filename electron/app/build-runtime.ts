@@ -40,6 +40,8 @@ export interface RuntimeDeps {
   clock: Clock;
   logger: Logger;
   startSandbox: StartSandbox;
+  /** A packaged build (app.isPackaged): development overrides such as JOBBER_API_BASE_URL are off. */
+  packaged?: boolean;
   /** Sandbox access-token lifetime override (honoured only in sandbox mode; e2e uses it). */
   sandboxTokenLifetimeSec?: number;
 }
@@ -59,7 +61,12 @@ export type BuildResult =
 /** Reads settings and builds the engine, or says what is missing. Starts the sandbox when used. */
 export async function buildRuntime(deps: RuntimeDeps): Promise<BuildResult> {
   const loaded = await deps.settings.load();
-  const result = loadConfig({ env: deps.env, dotenvText: deps.dotenvText, settings: loaded.settings });
+  const result = loadConfig({
+    env: deps.env,
+    dotenvText: deps.dotenvText,
+    settings: loaded.settings,
+    packaged: deps.packaged === true,
+  });
   const allowWeak = loaded.settings.allowWeakStorage === true;
 
   if (result.kind === 'invalid') {

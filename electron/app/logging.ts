@@ -1,9 +1,11 @@
 /**
  * Logging: electron-log's file transport in userData/logs, behind the engine's redacting logger so
- * no token, code, state or secret reaches the file. The console transport is kept for development.
+ * no token, code, state or secret reaches the file. The folder is 0700 and the file 0600 (POSIX).
+ * The console transport is kept for development.
  */
 import path from 'node:path';
 import log from 'electron-log/main';
+import { PRIVATE_FILE_MODE, makePrivateDir, makePrivateFile } from './private-paths';
 import { createRedactingLogger } from '../auth/redact';
 import type { Logger } from '../auth/ports';
 
@@ -15,6 +17,11 @@ export function logsFolder(userDataDir: string): string {
 /** Configures electron-log (file in `logsFolder`, 5 MB rotation) and returns a redacting Logger. */
 export function createAppLogger(userDataDir: string): Logger {
   const file = path.join(logsFolder(userDataDir), 'main.log');
+  makePrivateDir(logsFolder(userDataDir));
+  // Created here, so an existing file from an older version is made private too; the transport's
+  // own mode covers the file it recreates after rotating.
+  makePrivateFile(file);
+  log.transports.file.writeOptions = { ...log.transports.file.writeOptions, mode: PRIVATE_FILE_MODE };
   log.transports.file.resolvePathFn = () => file;
   log.transports.file.maxSize = 5 * 1024 * 1024;
   return createRedactingLogger({

@@ -1,7 +1,9 @@
 /**
  * The system-browser mode's loopback receiver (RFC 8252 §7.3): HTTP on the redirect URI's own
  * loopback host and port, alive only while a Connect is pending. It answers the callback path with
- * a short "return to the app" page and hands the full URL to the session. Which hosts to bind and
+ * a short "return to the app" page when the request carries the pending Connect's state, and with
+ * 400 otherwise (any web page can send the browser here), and hands the URL to the session either
+ * way: the session notes a foreign one and keeps waiting. Which hosts to bind and
  * whether a redirect URI can be listened on at all are pure functions, so they are testable alone.
  */
 import http from 'node:http';
@@ -50,6 +52,10 @@ export function loopbackPort(redirectUri: string): number | null {
   return Number(url.port);
 }
 
+const FOREIGN_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Jobber Connect</title></head>
+<body style="font-family:system-ui,sans-serif;margin:3rem"><h1>Not a sign-in Jobber Connect is waiting for</h1>
+<p>If you chose Deny in Jobber, return to Jobber Connect and press Cancel.</p></body></html>`;
+
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Jobber Connect</title></head>
 <body style="font-family:system-ui,sans-serif;margin:3rem"><h1>You can close this tab</h1>
 <p>Return to Jobber Connect to see the result.</p></body></html>`;
@@ -90,6 +96,8 @@ export async function startLoopbackListener(options: {
   redirectUri: string;
   port: number;
   onCallback: (callbackUrl: string) => void;
+  /** True when the callback URL carries the pending Connect's state. */
+  expects: (callbackUrl: string) => boolean;
 }): Promise<LoopbackListener> {
   const redirect = new URL(options.redirectUri);
   const handler: http.RequestListener = (req, res) => {
@@ -99,14 +107,15 @@ export async function startLoopbackListener(options: {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
       return;
     }
+    const expected = options.expects(url);
     res
-      .writeHead(200, {
+      .writeHead(expected ? 200 : 400, {
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',
         'Referrer-Policy': 'no-referrer',
         'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
       })
-      .end(PAGE);
+      .end(expected ? PAGE : FOREIGN_PAGE);
     options.onCallback(url);
   };
 

@@ -15,10 +15,12 @@ export class LoopbackReceiver {
 
   /**
    * @param onCallback receives each callback URL the listener answers.
+   * @param expects true when a callback URL carries the pending Connect's state (else 400).
    * @param start the listener factory (tests may pass their own).
    */
   constructor(
     private readonly onCallback: (url: string) => void,
+    private readonly expects: (url: string) => boolean,
     private readonly start: StartLoopbackListener = startLoopbackListener,
   ) {}
 
@@ -32,7 +34,7 @@ export class LoopbackReceiver {
     if (problem !== null) throw new AuthError('misconfigured', `Callback URL ${problem}`);
     const port = loopbackPort(redirectUri);
     if (port === null || this.listener !== null) return;
-    this.starting ??= this.start({ redirectUri, port, onCallback: (url) => this.onCallback(url) })
+    this.starting ??= this.start({ redirectUri, port, onCallback: (url) => this.onCallback(url), expects: (url) => this.expects(url) })
       .then((listener) => {
         this.listener = listener;
       })

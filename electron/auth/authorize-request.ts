@@ -1,6 +1,6 @@
 /**
- * Builds the URL of Jobber's consent page for one Connect. Pure: the `state` comes from
- * PendingRequests, everything else from the validated config.
+ * Builds the URL of Jobber's consent page for one Connect. Pure: the `state` and the PKCE challenge
+ * come from PendingRequests, everything else from the validated config.
  */
 import { apiUrl } from './api-url';
 import type { JobberConfig } from './config-types';
@@ -9,15 +9,18 @@ import type { JobberConfig } from './config-types';
 export { apiUrl } from './api-url';
 
 /**
- * `${apiBaseUrl}/api/oauth/authorize?response_type=code&client_id=…&redirect_uri=…&state=…`.
- * No `scope` parameter: Jobber configures scopes on the app itself.
+ * `${apiBaseUrl}/api/oauth/authorize?response_type=code&client_id=…&redirect_uri=…&state=…
+ * &code_challenge=…&code_challenge_method=S256`. No `scope` parameter: Jobber configures scopes on
+ * the app itself. The PKCE challenge comes from the pending request that keeps its verifier.
  */
-export function buildAuthorizeUrl(config: JobberConfig, state: string): string {
+export function buildAuthorizeUrl(config: JobberConfig, state: string, codeChallenge: string): string {
   const query = new URLSearchParams({
     response_type: 'code',
     client_id: config.clientId,
     redirect_uri: config.redirectUri,
     state,
+    code_challenge: codeChallenge,
+    code_challenge_method: 'S256',
   });
   return `${apiUrl(config, '/api/oauth/authorize')}?${query.toString()}`;
 }

@@ -69,7 +69,7 @@ export function matchesRedirectUri(candidate: string, redirectUri: string): bool
   return customSchemeKey(actual) === customSchemeKey(target);
 }
 
-export type CallbackResult = { ok: true; code: string } | { ok: false; error: AuthError };
+export type CallbackResult = { ok: true; code: string; codeVerifier: string } | { ok: false; error: AuthError };
 
 function fail(kind: ConstructorParameters<typeof AuthError>[0], message: string): CallbackResult {
   return { ok: false, error: new AuthError(kind, message) };
@@ -91,14 +91,28 @@ function safeErrorName(value: string): string {
 }
 
 /**
- * Parses the URL the browser was sent to after Jobber's consent. Checks, in order: parseable and
- * matching the redirect URI (else 'malformed-callback'); no query parameters at all → 'denied'
- * (Jobber's deny sends none); an `error` parameter → 'denied' for access_denied, otherwise
- * 'malformed-callback'; a duplicate `state` → 'malformed-callback'; the state via
- * `pending.consume` (which uses it up); a missing or empty `code` → 'missing-code', a duplicate
- * one → 'malformed-callback'. Messages never contain the code or state.
+ * Where a callback came from. 'auth-window': the app's own sign-in window caught Jobber's top-level
+ * redirect before it loaded, so only Jobber's pages can have produced it. 'external': the OS (argv,
+ * second-instance, open-url) or the loopback receiver, which any web page or local process can reach.
  */
-export function parseCallback(rawUrl: string, redirectUri: string, pending: PendingRequests): CallbackResult {
+export type CallbackSource = 'auth-window' | 'external';
+
+/**
+ * Parses the URL the browser was sent to after Jobber's consent. State first: checks, in order,
+ * parseable and matching the redirect URI (else 'malformed-callback'); no query parameters at all →
+ * 'denied' when the auth window caught it (Jobber's deny sends none); otherwise exactly one `state`
+ * that a pending request recognises (`pending.consume`, which uses it up): a missing, duplicate or
+ * unknown state is a state failure whatever else the URL carries, so a forged `error=` or bare
+ * callback can never end a sign-in. Only then an `error` parameter → 'denied' for access_denied,
+ * otherwise 'malformed-callback'; a missing or empty `code` → 'missing-code', a duplicate one →
+ * 'malformed-callback'. Messages never contain the code or state.
+ */
+export function parseCallback(
+  rawUrl: string,
+  redirectUri: string,
+  pending: PendingRequests,
+  source: CallbackSource = 'auth-window',
+): CallbackResult {
   const url = tryParse(rawUrl);
   if (url === null) {
     return fail('malformed-callback', "The sign-in finished at an address that isn't a valid URL, so it was ignored.");
@@ -110,9 +124,20 @@ export function parseCallback(rawUrl: string, redirectUri: string, pending: Pend
     );
   }
   const params = url.searchParams;
-  if ([...params.keys()].length === 0) {
+  if ([...params.keys()].length === 0 && source === 'auth-window') {
     return fail('denied', 'Access was not granted in Jobber. Click Connect when you are ready to try again.');
   }
+
+  const states = params.getAll('state');
+  if (states.length > 1) {
+    // Never consumed: one of them may be ours, copied by someone who must not end the sign-in.
+    return fail('state-mismatch', 'The sign-in response carried more than one state value, so it was refused.');
+  }
+  if (states.length === 0 && !params.has('code')) {
+    return fail('stateless-callback', 'A sign-in response without a state value arrived, so it cannot be for this app and was ignored.');
+  }
+  const consumed = pending.consume(states[0] ?? null);
+  if (!consumed.ok) return fail(consumed.kind, STATE_MESSAGES[consumed.kind]);
 
   const errors = params.getAll('error');
   if (errors.length > 0) {
@@ -125,13 +150,6 @@ export function parseCallback(rawUrl: string, redirectUri: string, pending: Pend
     );
   }
 
-  const states = params.getAll('state');
-  if (states.length > 1) {
-    return fail('malformed-callback', 'The sign-in response carried more than one state value, so it was refused.');
-  }
-  const consumed = pending.consume(states[0] ?? null);
-  if (!consumed.ok) return fail(consumed.kind, STATE_MESSAGES[consumed.kind]);
-
   const codes = params.getAll('code');
   if (codes.length > 1) {
     return fail('malformed-callback', 'The sign-in response carried more than one authorization code, so it was refused.');
@@ -141,5 +159,5 @@ export function parseCallback(rawUrl: string, redirectUri: string, pending: Pend
     return fail('missing-code', 'Jobber sent the sign-in response back without an authorization code. Click Connect to try again.');
   }
   registerSecret(code);
-  return { ok: true, code };
+  return { ok: true, code, codeVerifier: consumed.codeVerifier };
 }

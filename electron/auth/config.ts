@@ -29,6 +29,11 @@ export interface ConfigSources {
   env: Record<string, string | undefined>;
   dotenvText?: string | null;
   settings?: Partial<StoredSettings> | null;
+  /**
+   * A packaged (shipped) build: Jobber mode then talks to JOBBER_API_BASE_URL's default,
+   * https://api.getjobber.com, only. The override exists for development against a local server.
+   */
+  packaged?: boolean;
 }
 
 export type ConfigResult =
@@ -84,7 +89,8 @@ function firstValue(...candidates: unknown[]): string | undefined {
 /**
  * Builds the engine's configuration. Precedence per field: saved settings > process env > `.env`
  * text. Env names: JOBBER_CLIENT_ID, JOBBER_CLIENT_SECRET, JOBBER_REDIRECT_URI,
- * JOBBER_API_BASE_URL, JOBBER_GRAPHQL_VERSION, JOBBER_AUTH_MODE, JOBBER_MODE. With no client id
+ * JOBBER_GRAPHQL_VERSION, JOBBER_AUTH_MODE, JOBBER_MODE; JOBBER_API_BASE_URL (env or `.env` only,
+ * and only when not packaged). With no client id
  * (and no explicit 'jobber' mode) or mode 'sandbox', the result is 'sandbox'. Every invalid field is
  * reported at once, each problem naming its variable.
  */
@@ -94,6 +100,9 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const dotenv = parseDotenv(sources.dotenvText);
   const pick = (settingsKey: keyof StoredSettings, envName: string): string | undefined =>
     firstValue(settings[settingsKey], env[envName], dotenv[envName]);
+  // Never from settings.json: any process running as this user can write that file, and the token
+  // endpoint receives the client secret and the refresh token. Never in a shipped build either.
+  const apiBaseUrlOverride = sources.packaged === true ? undefined : firstValue(env.JOBBER_API_BASE_URL, dotenv.JOBBER_API_BASE_URL);
 
   const problems: string[] = [];
   const modeRaw = pick('mode', 'JOBBER_MODE');
@@ -102,8 +111,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const redirectUri = pick('redirectUri', 'JOBBER_REDIRECT_URI') ?? DEFAULT_REDIRECT_URI;
   const graphqlVersion = pick('graphqlVersion', 'JOBBER_GRAPHQL_VERSION') ?? DEFAULT_GRAPHQL_VERSION;
   const authModeRaw = pick('authMode', 'JOBBER_AUTH_MODE') ?? DEFAULT_AUTH_MODE;
-  // Not a setting: a saved value could send the client secret to any host. Environment only.
-  const apiBaseUrlRaw = firstValue(env.JOBBER_API_BASE_URL, dotenv.JOBBER_API_BASE_URL) ?? JOBBER_API_BASE_URL;
+  const apiBaseUrlRaw = apiBaseUrlOverride ?? JOBBER_API_BASE_URL;
 
   let mode: Environment | undefined;
   if (modeRaw !== undefined) {

@@ -26,6 +26,8 @@ export type NeedsReconnectReason =
   | 'credentials-rejected'
   | 'disconnected-in-jobber'
   | 'storage-changed'
+  /** The saved sign-in belongs to another token endpoint or client id: never sent there, reconnect. */
+  | 'endpoint-changed'
   | 'interrupted-refresh'
   /** A renewal's answer was lost on the way back and Jobber had already replaced the sign-in. */
   | 'renewal-answer-lost'

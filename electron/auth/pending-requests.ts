@@ -1,9 +1,11 @@
 /**
  * Pending authorize requests: the CSRF `state` values this app has sent to Jobber and not yet seen
- * come back. Each is single use and expires; comparison is constant time. Pure: time comes from the
- * Clock port and randomness from an injectable source.
+ * come back, each with its PKCE verifier (pkce.ts). Each is single use and expires; comparison is
+ * constant time; the verifier is handed out only to the callback carrying its own state. Pure: time
+ * comes from the Clock port and randomness from an injectable source.
  */
 import { randomBytes as nodeRandomBytes, timingSafeEqual } from 'node:crypto';
+import { VERIFIER_BYTES, codeChallengeS256 } from './pkce';
 import type { Clock } from './ports';
 import { registerSecret } from './redact';
 
@@ -14,11 +16,12 @@ export const PENDING_REQUEST_TTL_MS = 10 * 60 * 1000;
 export const STATE_BYTES = 32;
 
 export type ConsumeResult =
-  | { ok: true }
+  | { ok: true; codeVerifier: string }
   | { ok: false; kind: 'state-mismatch' | 'unknown-state' | 'expired-state' | 'stateless-callback' };
 
 interface PendingRequest {
   state: Buffer;
+  codeVerifier: string;
   expiresAt: number;
 }
 
@@ -41,21 +44,29 @@ export class PendingRequests {
     this.randomBytes = options.randomBytes ?? ((size) => nodeRandomBytes(size));
   }
 
-  /** Starts a pending request: a fresh `state` (32 random bytes, base64url) and its expiry time. */
-  create(): { state: string; expiresAt: number } {
-    const bytes = this.randomBytes(STATE_BYTES);
-    if (bytes.length !== STATE_BYTES) {
-      throw new Error(`The random source returned ${bytes.length} bytes instead of ${STATE_BYTES}.`);
-    }
-    const state = Buffer.from(bytes).toString('base64url');
-    registerSecret(state);
+  /**
+   * Starts a pending request: a fresh `state` (32 random bytes, base64url), the S256 challenge of a
+   * fresh PKCE verifier (32 more bytes) kept here, and the expiry time.
+   */
+  create(): { state: string; codeChallenge: string; expiresAt: number } {
+    const state = this.randomText(STATE_BYTES);
+    const codeVerifier = this.randomText(VERIFIER_BYTES);
     const now = this.clock.now();
     // Expired entries are kept for one more TTL so a late callback is reported as 'expired-state'
     // rather than a mismatch; after that they are dropped so the list stays small.
     this.requests = this.requests.filter((request) => now < request.expiresAt + this.ttlMs);
     const expiresAt = now + this.ttlMs;
-    this.requests.push({ state: Buffer.from(state, 'utf8'), expiresAt });
-    return { state, expiresAt };
+    this.requests.push({ state: Buffer.from(state, 'utf8'), codeVerifier, expiresAt });
+    return { state, codeChallenge: codeChallengeS256(codeVerifier), expiresAt };
+  }
+
+  /** `size` random bytes as base64url, registered with the redactor (both values are secrets). */
+  private randomText(size: number): string {
+    const bytes = this.randomBytes(size);
+    if (bytes.length !== size) throw new Error(`The random source returned ${bytes.length} bytes instead of ${size}.`);
+    const text = Buffer.from(bytes).toString('base64url');
+    registerSecret(text);
+    return text;
   }
 
   /**
@@ -79,7 +90,19 @@ export class PendingRequests {
     const now = this.clock.now();
     const [match] = this.requests.splice(matchIndex, 1);
     if (match === undefined || now >= match.expiresAt) return { ok: false, kind: 'expired-state' };
-    return { ok: true };
+    return { ok: true, codeVerifier: match.codeVerifier };
+  }
+
+  /**
+   * True when `state` belongs to a pending, unexpired request. Does not use it up: the loopback
+   * receiver asks this to answer a foreign request with 400 before the session sees anything.
+   */
+  recognises(state: string): boolean {
+    const candidate = Buffer.from(state, 'utf8');
+    const now = this.clock.now();
+    let found = false;
+    for (const request of this.requests) if (sameState(request.state, candidate) && now < request.expiresAt) found = true;
+    return found;
   }
 
   /** True while at least one request is pending and not yet expired. */

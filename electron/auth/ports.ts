@@ -61,7 +61,11 @@ export interface TokenStore {
 
 /** The OAuth token endpoint (token-client.ts implements it with axios). Throws AuthError. */
 export interface TokenEndpoint {
-  exchangeCode(code: string): Promise<TokenSet>;
+  /**
+   * Exchanges an authorization code, proving the request with its PKCE verifier (RFC 7636). The
+   * Session always passes one; it is optional only so tests can drive the form without a request.
+   */
+  exchangeCode(code: string, codeVerifier?: string): Promise<TokenSet>;
   refresh(refreshToken: string): Promise<TokenSet>;
 }
 

@@ -77,6 +77,8 @@ export function rejectedMessage(reason: NeedsReconnectReason, account: AccountSu
       return LOST_ANSWER_MESSAGE;
     case 'refusing-to-renew':
       return keepsRefusingMessage(undefined);
+    case 'endpoint-changed':
+      return 'The saved Jobber sign-in belongs to another Jobber server or app, so it was not used; reconnect to continue.';
   }
 }
 
@@ -125,6 +127,8 @@ export const MESSAGES = {
           : 'The saved Jobber sign-in is damaged';
     return `${what} (${detail}). The old data is kept until you reconnect.`;
   },
+  endpointChanged: (saved: string, configured: string) =>
+    `The saved sign-in was issued by ${saved}, but the app is now set up for ${configured}. It was not sent anywhere; reconnect to sign in again.`,
   refusedEarlier: (message: string) => `The saved Jobber sign-in was refused by Jobber earlier: ${message}`,
   loaded: (account: AccountSummary | null) => `Loaded the saved connection to ${accountName(account)}.`,
   crashMarkerFound: 'The app was closed while renewing the Jobber sign-in; checking it now.',

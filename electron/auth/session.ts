@@ -38,8 +38,9 @@ import type { ActivityEntry, ConnectionState } from './connection-state';
 import type { JobberConfig } from './config-types';
 import { ActivityLog } from './activity-log';
 import { buildAuthorizeUrl } from './authorize-request';
-import { parseCallback } from './callback-parser';
+import { parseCallback, type CallbackSource } from './callback-parser';
 import { DeadlineTimer } from './deadline-timer';
+import { describeEndpoint, endpointBindingFor, sameEndpoint } from './endpoint-binding';
 import { AuthError, isAuthError } from './errors';
 import { PendingRequests } from './pending-requests';
 import {
@@ -60,7 +61,7 @@ import { RefreshRunner } from './refresh-runner';
 import { notifyJobberOfDisconnect, type NotifyJobberOutcome } from './session-disconnect';
 import { MESSAGES, rejectedMessage } from './session-messages';
 import { TokenClockNotes, storable, toAuthError } from './token-answers';
-import type { StoredConnection, TokenSet } from './token-model';
+import type { EndpointBinding, StoredConnection, TokenSet } from './token-model';
 
 // Kept exported from here for existing importers; session-messages.ts is their home.
 export { INTERRUPTED_REFRESH_MESSAGE, LOST_ANSWER_MESSAGE, UNKNOWN_ACCOUNT } from './session-messages';
@@ -132,6 +133,8 @@ export class Session {
   private readonly policy: RefreshPolicy;
   private readonly activity: ActivityLog;
   private readonly pending: PendingRequests;
+  /** The only token endpoint this session sends a saved refresh token to (endpoint-binding.ts). */
+  private readonly endpoint: EndpointBinding;
   private readonly listeners = new Set<(state: ConnectionState) => void>();
 
   private state: ConnectionState = { status: 'disconnected', lastError: null, notice: null };
@@ -167,6 +170,7 @@ export class Session {
     this.policy = resolvePolicy(options.policy);
     this.activity = new ActivityLog({ clock: this.clock, logger: this.logger, onChange: () => this.emit() });
     this.pending = new PendingRequests(this.clock);
+    this.endpoint = endpointBindingFor(this.config);
     this.connectTimer = new DeadlineTimer(this.clock, this.policy.maxTimerMs);
     this.tokenClock = new TokenClockNotes(this.activity);
     this.refresher = new RefreshRunner({
@@ -271,6 +275,13 @@ export class Session {
 
   private async settleLoaded(connection: StoredConnection): Promise<void> {
     this.pinTokens(connection.tokens);
+    if (connection.endpoint && !sameEndpoint(connection.endpoint, this.endpoint)) {
+      // Never spent: the record stays as it is, for the endpoint that issued it.
+      const message = MESSAGES.endpointChanged(describeEndpoint(connection.endpoint), describeEndpoint(this.endpoint));
+      this.setState({ status: 'needs-reconnect', reason: 'endpoint-changed', account: connection.account, message });
+      this.activity.warning(message);
+      return;
+    }
     if (connection.lastRefresh?.result === 'rejected') {
       const message = connection.lastRefresh.message ?? rejectedMessage('refresh-rejected', connection.account);
       this.setState({ status: 'needs-reconnect', reason: 'refresh-rejected', account: connection.account, message });
@@ -316,8 +327,8 @@ export class Session {
     const resting: ConnectionState =
       current?.resting ??
       (this.state.status === 'needs-reconnect' && this.reconnectBase ? this.reconnectBase : this.state);
-    const { state, expiresAt } = this.pending.create();
-    const authorizeUrl = buildAuthorizeUrl(this.config, state);
+    const { state, codeChallenge, expiresAt } = this.pending.create();
+    const authorizeUrl = buildAuthorizeUrl(this.config, state, codeChallenge);
     const startedAt = this.clock.now();
     this.connectAttempt = { authorizeUrl, startedAt, expiresAt, resting: structuredClone(resting) };
     this.connectTimer.arm(expiresAt, () => this.cancelConnect('timeout'));
@@ -327,16 +338,31 @@ export class Session {
   }
 
   /**
+   * True when `callbackUrl` carries exactly one `state` and it is a pending Connect's. Uses nothing
+   * up (completeConnect does the real check); lets the loopback receiver refuse foreign requests.
+   */
+  expectsCallback(callbackUrl: string): boolean {
+    let states: string[];
+    try {
+      states = new URL(callbackUrl).searchParams.getAll('state');
+    } catch {
+      return false;
+    }
+    return states.length === 1 && this.pending.recognises(states[0] ?? '');
+  }
+
+  /**
    * Finishes a Connect from the callback URL: validates it, exchanges the code, persists the
    * tokens, fetches the account, persists again, then says connected. On failure returns to the
    * resting state (disconnected with lastError, or needs-reconnect with the old record kept) and
    * rethrows the AuthError. A callback failing state validation leaves a still-valid pending
    * request alone (a forged callback must not kill the real sign-in). Cancel, Disconnect or stop
-   * arriving meanwhile win: throws 'cancelled' and keeps nothing (see the module header).
+   * arriving meanwhile win: throws 'cancelled' and keeps nothing (see the module header). `source`
+   * says who delivered it (see CallbackSource): only the auth window's bare redirect means Deny.
    */
-  async completeConnect(callbackUrl: string): Promise<void> {
+  async completeConnect(callbackUrl: string, source: CallbackSource = 'auth-window'): Promise<void> {
     const attempt = this.connectAttempt;
-    const parsed = parseCallback(callbackUrl, this.config.redirectUri, this.pending);
+    const parsed = parseCallback(callbackUrl, this.config.redirectUri, this.pending, source);
     if (!parsed.ok) {
       const error = parsed.error;
       if (attempt && STATE_VALIDATION_FAILURES.has(error.kind) && this.pending.hasPending()) {
@@ -361,20 +387,24 @@ export class Session {
     const completion: Completion = { abandoned: this.stopped ? 'stop' : null, resting: attempt.resting };
     this.completion = completion;
     try {
-      await this.finishConnect(parsed.code, attempt, completion);
+      await this.finishConnect(parsed, attempt, completion);
     } finally {
       if (this.completion === completion) this.completion = null;
     }
   }
 
-  private async finishConnect(code: string, attempt: ConnectAttempt, completion: Completion): Promise<void> {
+  private async finishConnect(
+    { code, codeVerifier }: { code: string; codeVerifier: string },
+    attempt: ConnectAttempt,
+    completion: Completion,
+  ): Promise<void> {
     // The state stays 'connecting'; this entry says the wait is now on Jobber's answer, and Cancel
     // still works (it abandons the answer).
     this.activity.info(MESSAGES.finishingSignIn);
 
     let tokens: TokenSet;
     try {
-      tokens = await this.tokenEndpoint.exchangeCode(code);
+      tokens = await this.tokenEndpoint.exchangeCode(code, codeVerifier);
     } catch (error) {
       const failure = toAuthError(error);
       if (completion.abandoned) throw new AuthError('cancelled', MESSAGES.signInCancelled);
@@ -395,6 +425,7 @@ export class Session {
       connectedAt: now,
       lastRefresh: null,
       refreshInFlight: null,
+      endpoint: this.endpoint,
     };
     let saved: boolean;
     try {
@@ -729,7 +760,8 @@ export class Session {
   private persist(gen: number, record: StoredConnection, completion?: Completion): Promise<boolean> {
     return this.enqueue(async () => {
       if (gen !== this.generation || completion?.abandoned) return false;
-      await this.store.save(record);
+      // Binds records from before endpoints were recorded (only a matching record is ever live).
+      await this.store.save({ ...record, endpoint: this.endpoint });
       return true;
     });
   }

@@ -28,6 +28,16 @@ export const refreshInFlightSchema = z.object({
   refreshTokenFingerprint: z.string().min(1),
 });
 
+/**
+ * The token endpoint a record's refresh credential may be sent to (endpoint-binding.ts). 'jobber':
+ * straight to Jobber's token endpoint at `origin` as the app `clientId`; 'broker': through the
+ * broker at `origin`, which holds the client secret.
+ */
+export const endpointBindingSchema = z.discriminatedUnion('via', [
+  z.object({ via: z.literal('jobber'), origin: z.string().min(1), clientId: z.string().min(1) }),
+  z.object({ via: z.literal('broker'), origin: z.string().min(1) }),
+]);
+
 export const storedConnectionSchema = z.object({
   version: z.literal(1),
   tokens: tokenSetSchema,
@@ -35,7 +45,11 @@ export const storedConnectionSchema = z.object({
   connectedAt: epochMs,
   lastRefresh: refreshOutcomeSchema.nullable(),
   refreshInFlight: refreshInFlightSchema.nullable(),
+  // Optional: records from before endpoints were recorded are accepted and bound at their next save.
+  endpoint: endpointBindingSchema.optional(),
 });
+
+export type EndpointBinding = z.infer<typeof endpointBindingSchema>;
 
 /** The persisted connection record: the schema's own type, so the two cannot drift. */
 export type StoredConnection = z.infer<typeof storedConnectionSchema>;

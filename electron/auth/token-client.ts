@@ -281,18 +281,17 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
   }
 
   return {
-    exchangeCode(code: string): Promise<TokenSet> {
+    exchangeCode(code: string, codeVerifier?: string): Promise<TokenSet> {
       registerSecret(code);
-      return request(
-        'exchange',
-        new URLSearchParams({
-          client_id: config.clientId,
-          client_secret: config.clientSecret,
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: config.redirectUri,
-        }),
-      );
+      const form = new URLSearchParams({
+        client_id: config.clientId,
+        client_secret: config.clientSecret,
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: config.redirectUri,
+      });
+      if (codeVerifier !== undefined) form.set('code_verifier', codeVerifier);
+      return request('exchange', form);
     },
     refresh(refreshToken: string): Promise<TokenSet> {
       registerSecret(refreshToken);

@@ -29,5 +29,5 @@ export interface RefreshInFlight {
   refreshTokenFingerprint: string;
 }
 
-/** The record a TokenStore persists: defined by its schema (stored-connection-schema.ts). */
-export type { StoredConnection } from './stored-connection-schema';
+/** The record a TokenStore persists and its endpoint binding: defined by their schema (stored-connection-schema.ts). */
+export type { EndpointBinding, StoredConnection } from './stored-connection-schema';

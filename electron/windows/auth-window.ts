@@ -6,11 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { BrowserWindow, session } from 'electron';
-import type { Event as ElectronEvent } from 'electron';
+import type { Certificate, Event as ElectronEvent } from 'electron';
 import type { Clock, Logger, TimerHandle } from '../auth/ports';
 import { redact } from '../auth/redact';
 import { callbackScheme } from '../app/callback-args';
-import { decideNavigation, isJobberHelpLink, type NavigationRules } from './navigation-policy';
+import { decideNavigation, decideSubframeNavigation, isJobberHelpLink, type NavigationRules } from './navigation-policy';
 import { authWindowOptions } from './window-options';
 
 export type AuthWindowCancelReason = 'closed' | 'timeout' | 'load-failed';
@@ -64,6 +64,11 @@ function hostOf(url: string): string | null {
   }
 }
 
+/** A top-level navigation, by its Fetch metadata (Sec-Fetch-Dest / Sec-Fetch-Mode). */
+function isTopLevelDocument(req: Request): boolean {
+  return req.headers.get('Sec-Fetch-Dest') === 'document' && req.headers.get('Sec-Fetch-Mode') === 'navigate';
+}
+
 export class AuthWindowController {
   private window: BrowserWindow | null = null;
 
@@ -110,6 +115,11 @@ export class AuthWindowController {
     const ses = session.fromPartition(partition);
     ses.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
+    // No page of a sign-in has anything to download; any frame could otherwise raise a save dialog.
+    ses.on('will-download', (event) => {
+      event.preventDefault();
+      logger.warn('Auth window: a download was refused');
+    });
 
     let settled = false;
     let timer: TimerHandle | null = null;
@@ -134,10 +144,16 @@ export class AuthWindowController {
     };
 
     // Safety net: if a custom-scheme callback ever slips past the navigation events, the request
-    // still ends here instead of at the OS handler.
+    // still ends here instead of at the OS handler. Only for a top-level document (Fetch metadata
+    // says so): an iframe or an image pointing at the callback must not end the sign-in. Where
+    // Chromium sends no such headers, nothing is caught here and the navigation events remain.
     const scheme = callbackScheme(request.rules.redirectUri);
     if (scheme !== null) {
       ses.protocol.handle(scheme, (req) => {
+        if (!isTopLevelDocument(req)) {
+          logger.warn('Auth window: a non-document request for the sign-in callback was ignored');
+          return new Response(null, { status: 404 });
+        }
         catchCallback(req.url);
         return new Response('<!doctype html><title>Signed in</title><p>You can close this window.</p>', {
           headers: { 'Content-Type': 'text/html; charset=utf-8' },
@@ -145,11 +161,23 @@ export class AuthWindowController {
       });
     }
 
+    // Electron would otherwise pick the first matching certificate for any server that asks.
+    contents.on('select-client-certificate', (event, _url, _certificates, callback) => {
+      event.preventDefault();
+      (callback as (certificate?: Certificate) => void)();
+      logger.warn('Auth window: a client certificate request was answered with none');
+    });
+
     const reportedHosts = new Set<string>();
     const onNavigation = (kind: string) => (details: NavigationDetails) => {
       const url = details.url;
       // will-navigate has always meant the main frame; the others say which frame they are about.
       const mainFrame = details.isMainFrame !== false;
+      if (!mainFrame && decideNavigation(url, request.rules) !== 'callback' && decideSubframeNavigation(url, request.rules) === 'block') {
+        details.preventDefault();
+        logger.warn('Auth window: a subframe navigation to a non-https address was blocked', { event: kind });
+        return;
+      }
       const decision = decideNavigation(url, request.rules);
       if (decision === 'callback' && mainFrame) {
         details.preventDefault();
@@ -160,8 +188,8 @@ export class AuthWindowController {
         details.preventDefault();
         logger.warn('Auth window: a subframe tried to load the sign-in callback; blocked', { event: kind });
       } else if (decision === 'block' && mainFrame) {
-        // Subframes (captcha, analytics) are left alone: they cannot replace the page, have no
-        // preload and run sandboxed. Only top-level navigation is held to the allowlist.
+        // https subframes (captcha, analytics) are left alone: they cannot replace the page, have
+        // no preload and run sandboxed. Only top-level navigation is held to the allowlist.
         details.preventDefault();
         logger.warn('Auth window navigation blocked', { event: kind, url: redact(url) });
         const host = hostOf(url);

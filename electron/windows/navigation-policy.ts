@@ -51,6 +51,22 @@ export function decideNavigation(url: string, rules: NavigationRules): Navigatio
 }
 
 /**
+ * Decides one subframe navigation of the auth window: https anywhere (captcha, Jobber's own
+ * frames), the empty documents a page builds frames from (about:blank, about:srcdoc), and the
+ * window's own allowed origins (the sandbox's loopback http in sandbox mode). Anything else
+ * (http, file:, data:, javascript:, custom schemes) is blocked. Never 'callback': only the main
+ * frame's redirect is the answer.
+ */
+export function decideSubframeNavigation(url: string, rules: NavigationRules): 'allow' | 'block' {
+  if (url === 'about:blank' || url === 'about:srcdoc') return 'allow';
+  const parsed = safeParse(url);
+  if (parsed === null || parsed.username !== '' || parsed.password !== '') return 'block';
+  if (parsed.protocol === 'https:') return 'allow';
+  const origin = httpOrigin(url);
+  return origin !== null && rules.allowedOrigins.includes(origin) ? 'allow' : 'block';
+}
+
+/**
  * What the person reads when the auth window refused a page (typically Google or Apple single sign-on,
  * deliberately not on the allowlist). Names the host only, and the way out: the system-browser mode.
  */

@@ -42,7 +42,11 @@ function manualClock(start: number): Clock & { advance(ms: number): void } {
 function pendingFor(recipe: CallbackRecipe): PendingRequests {
   const clock = manualClock(Date.UTC(2025, 5, 2, 9, 0, 0));
   const queue = [...recipe.stateBytes];
-  const pending = new PendingRequests(clock, { randomBytes: () => queue.shift() ?? new Uint8Array(32) });
+  // Each request draws its state, then its PKCE verifier: only the states come from the recipe.
+  let draws = 0;
+  const pending = new PendingRequests(clock, {
+    randomBytes: (size) => ((draws++ % 2 === 0 ? queue.shift() : undefined) ?? new Uint8Array(size)),
+  });
   for (let i = 0; i < recipe.pendingCount; i += 1) pending.create();
   if (recipe.pending === 'expired') clock.advance(PENDING_REQUEST_TTL_MS + 1);
   if (recipe.pending === 'cancelled') pending.cancelAll();

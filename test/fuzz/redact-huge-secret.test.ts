@@ -30,11 +30,13 @@ describe('one very long secret does not break redaction', () => {
   it('parseCallback never throws, even after accepting a callback with a 32 KiB code', () => {
     const pending = new PendingRequests(clock);
     const { state } = pending.create();
-    expect(parseCallback(`${REDIRECT}?code=${LONG}&state=${state}`, REDIRECT, pending)).toEqual({ ok: true, code: LONG });
-    // Any later callback whose message goes through redact(): here Jobber's error parameter.
+    expect(parseCallback(`${REDIRECT}?code=${LONG}&state=${state}`, REDIRECT, pending)).toMatchObject({ ok: true, code: LONG });
+    // Any later callback whose message goes through redact(): here Jobber's error parameter, with a
+    // pending state (state first: without one the error name is never read).
+    const second = pending.create();
     let thrown: unknown = null;
     try {
-      parseCallback(`${REDIRECT}?error=server_error`, REDIRECT, pending);
+      parseCallback(`${REDIRECT}?error=server_error&state=${second.state}`, REDIRECT, pending);
     } catch (error) {
       thrown = error;
     }

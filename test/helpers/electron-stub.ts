@@ -49,12 +49,12 @@ export class FakeProtocol {
   registerSchemesAsPrivileged(records: unknown[]): void {
     this.privileged.push(...records);
   }
-  /** Test helper: performs a request through a registered handler. */
-  async request(url: string): Promise<Response> {
+  /** Test helper: performs a request through a registered handler (headers as Chromium would send them). */
+  async request(url: string, headers: Record<string, string> = {}): Promise<Response> {
     const scheme = url.slice(0, url.indexOf(':'));
     const handler = this.handlers.get(scheme);
     if (!handler) throw new Error(`no handler for ${scheme}`);
-    return handler(new Request(url));
+    return handler(new Request(url, { headers }));
   }
 }
 
@@ -70,7 +70,8 @@ type HeadersListener = (
   callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
 ) => void;
 
-export class FakeSession {
+/** Session events used: 'will-download' (event, item, webContents, frame). */
+export class FakeSession extends EventEmitter {
   readonly protocol = new FakeProtocol();
   permissionRequestHandler: PermissionRequestHandler | null = null;
   permissionCheckHandler: PermissionCheckHandler | null = null;
@@ -82,7 +83,15 @@ export class FakeSession {
       this.headersListener = listener;
     },
   };
-  constructor(readonly partition: string) {}
+  constructor(readonly partition: string) {
+    super();
+  }
+  /** Test helper: a frame starts a download; says whether a listener cancelled it. */
+  download(url: string): FakeEvent {
+    const event = new FakeEvent();
+    this.emit('will-download', event, { getURL: () => url }, null, null);
+    return event;
+  }
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
     this.permissionRequestHandler = handler;
   }
@@ -158,6 +167,19 @@ export class FakeWebContents extends EventEmitter {
     if (kind === 'will-frame-navigate') this.emit(kind, event);
     else this.emit(kind, event, url, false, options.isMainFrame ?? true);
     return event as FakeEvent<{ url: string }>;
+  }
+  /**
+   * Test helper: a server asks for a client certificate ('select-client-certificate': event, url,
+   * certificateList, callback). Returns whether the default (first certificate) was prevented and
+   * what the callback was given.
+   */
+  requestClientCertificate(url: string, certificates: unknown[]): { prevented: boolean; answered: unknown[] | null } {
+    const event = new FakeEvent();
+    let answered: unknown[] | null = null;
+    this.emit('select-client-certificate', event, url, certificates, (...args: unknown[]) => {
+      answered = args;
+    });
+    return { prevented: event.defaultPrevented, answered };
   }
   /** Test helper: asks the window-open handler. */
   openWindow(url: string): { action: 'deny' | 'allow' } | null {

@@ -139,7 +139,7 @@ describe('main process wiring (sandbox, stubbed electron)', () => {
   });
 
   it('a callback with no pending request is refused with a typed error, never accepted', async () => {
-    const h = await harness();
+    const h = await harness({ env: { JOBBER_AUTH_MODE: 'system-browser' } });
     await h.controller.start();
     await h.controller.handleExternalCallback('com.jobberconnect.app:/oauth/callback?code=marketplace-code');
     const snapshot = h.controller.snapshot();
@@ -355,7 +355,7 @@ describe('loopback listener binds the redirect URI\'s own host', () => {
     const port = await freePort('::1');
     const seen: string[] = [];
     const redirect = `http://[::1]:${port}/oauth/callback`;
-    const listener = await startLoopbackListener({ redirectUri: redirect, port, onCallback: (url) => seen.push(url) });
+    const listener = await startLoopbackListener({ redirectUri: redirect, port, onCallback: (url) => seen.push(url), expects: () => true });
     try {
       expect((await fetch(`${redirect}?code=c&state=s`)).status).toBe(200);
       await expect(fetch(`http://127.0.0.1:${port}/oauth/callback?code=c&state=s`)).rejects.toThrow();
@@ -370,7 +370,7 @@ describe('loopback listener binds the redirect URI\'s own host', () => {
     const port = await freePort('127.0.0.1');
     const seen: string[] = [];
     const redirect = `http://localhost:${port}/cb`;
-    const listener = await startLoopbackListener({ redirectUri: redirect, port, onCallback: (url) => seen.push(url) });
+    const listener = await startLoopbackListener({ redirectUri: redirect, port, onCallback: (url) => seen.push(url), expects: () => true });
     try {
       expect((await fetch(`http://127.0.0.1:${port}/cb?code=a&state=s`)).status).toBe(200);
       if (hasIpv6) expect((await fetch(`http://[::1]:${port}/cb?code=b&state=s`)).status).toBe(200);

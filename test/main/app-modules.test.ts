@@ -187,6 +187,7 @@ describe('loopback receiver', () => {
     });
     const receiver = new LoopbackReceiver(
       () => {},
+      () => true,
       async (options): Promise<LoopbackListener> => {
         starts += 1;
         await bound;

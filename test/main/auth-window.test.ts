@@ -88,11 +88,11 @@ describe('auth window', () => {
     expect(events).toEqual([`callback ${redirect}?code=abc&state=xyz`]);
   });
 
-  it('claims the custom scheme on the partition as a safety net', async () => {
+  it('claims the custom scheme on the partition as a safety net, for top-level document requests', async () => {
     const win = openWindow();
     const ses = win.webContents.session;
     expect(ses.protocol.isProtocolHandled('com.jobberconnect.app')).toBe(true);
-    const response = await ses.protocol.request(`${REDIRECT}?code=abc&state=xyz`);
+    const response = await ses.protocol.request(`${REDIRECT}?code=abc&state=xyz`, { 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' });
     expect(response.status).toBe(200);
     expect(events).toEqual([`callback ${REDIRECT}?code=abc&state=xyz`]);
     expect(ses.protocol.isProtocolHandled('com.jobberconnect.app')).toBe(false);
@@ -134,10 +134,48 @@ describe('auth window', () => {
     expect(events[0]).toMatch(/^cancel load-failed/);
   });
 
-  it('leaves subframe navigations to non-allowlisted origins alone', () => {
+  it('leaves https subframes (captcha) alone', () => {
     const win = openWindow();
     expect(win.webContents.navigate('will-frame-navigate', 'https://www.google.com/recaptcha/api2/anchor', { isMainFrame: false }).defaultPrevented).toBe(false);
+    expect(win.webContents.navigate('will-frame-navigate', 'about:blank', { isMainFrame: false }).defaultPrevented).toBe(false);
     expect(events).toEqual([]);
+  });
+
+  it.each(['http://tracker.example/frame', 'http://127.0.0.1:8080/', 'file:///etc/passwd', 'data:text/html,<b>x</b>', 'javascript:alert(1)', 'ftp://x.example/'])(
+    'blocks a subframe navigating to a non-https address (%s) without ending the request',
+    (url) => {
+      const win = openWindow();
+      expect(win.webContents.navigate('will-frame-navigate', url, { isMainFrame: false }).defaultPrevented).toBe(true);
+      expect(events).toEqual([]);
+      expect(controller.isOpen()).toBe(true);
+    },
+  );
+
+  it('the safety net ignores anything but a top-level document request (an iframe, an image, no Fetch metadata)', async () => {
+    const win = openWindow();
+    const ses = win.webContents.session;
+    const cases: Array<Record<string, string>> = [
+      { 'Sec-Fetch-Dest': 'iframe', 'Sec-Fetch-Mode': 'navigate' },
+      { 'Sec-Fetch-Dest': 'image', 'Sec-Fetch-Mode': 'no-cors' },
+      {},
+    ];
+    for (const headers of cases) {
+      const response = await ses.protocol.request(`${REDIRECT}?error=access_denied`, headers);
+      expect(response.status).toBe(404);
+    }
+    expect(events).toEqual([]);
+    expect(controller.isOpen()).toBe(true);
+  });
+
+  it('refuses every download on the auth partition', () => {
+    const win = openWindow();
+    expect(win.webContents.session.download('https://api.getjobber.com/file.exe').defaultPrevented).toBe(true);
+  });
+
+  it('answers a client-certificate request with no certificate (instead of the first one)', () => {
+    const win = openWindow();
+    const answer = win.webContents.requestClientCertificate('https://api.getjobber.com/', [{ subjectName: 'me' }]);
+    expect(answer).toEqual({ prevented: true, answered: [] });
   });
 
   it.each(['will-frame-navigate', 'will-redirect'] as const)(

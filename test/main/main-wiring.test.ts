@@ -72,6 +72,21 @@ describe('main.ts', () => {
     await ready(stub);
   });
 
+  it('JOBBER_CONNECT_USER_DATA moves userData only in an unpackaged build', async () => {
+    const elsewhere = path.join(userData, 'elsewhere');
+    process.env.JOBBER_CONNECT_USER_DATA = elsewhere;
+    try {
+      const packaged = await loadMain((s) => {
+        s.app.isPackaged = true;
+      });
+      expect(packaged.app.getPath('userData')).toBe(userData);
+      const development = await loadMain();
+      expect(development.app.getPath('userData')).toBe(elsewhere);
+    } finally {
+      delete process.env.JOBBER_CONNECT_USER_DATA;
+    }
+  });
+
   it('quits at once when another instance holds the lock', async () => {
     const stub = await loadMain((s) => {
       s.app.singleInstanceLock = false;
@@ -81,8 +96,10 @@ describe('main.ts', () => {
   });
 
   it('on ready: hardened app window on app://, CSP on the session, menu, typed IPC in sandbox mode', async () => {
+    fs.chmodSync(userData, 0o755);
     const stub = await loadMain();
     const win = await ready(stub);
+    if (process.platform !== 'win32') expect(fs.statSync(userData).mode & 0o777).toBe(0o700);
     expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
     expect(String(win.options.webPreferences?.preload)).toMatch(/preload[\\/]preload\.js$/);
     expect(win.webContents.loadedUrls).toEqual(['app://jobber-connect/index.html']);
@@ -109,21 +126,42 @@ describe('main.ts', () => {
     await expect(stub.ipcMain.invoke('jobber-connect:get-state', { sender: other.webContents })).rejects.toThrow();
   });
 
-  it('routes OS callbacks (open-url before ready, second-instance argv) to the session, which refuses strays', async () => {
+  it('system-browser mode: registers the scheme and routes OS callbacks (open-url before ready, second-instance argv) to the session, which refuses strays', async () => {
+    process.env.JOBBER_AUTH_MODE = 'system-browser';
+    try {
+      const stub = await loadMain();
+      const early = new stub.FakeEvent();
+      stub.app.emit('open-url', early, 'com.jobberconnect.app:/oauth/callback?code=early-code');
+      expect(early.defaultPrevented).toBe(true);
+      const win = await ready(stub);
+      expect(stub.app.defaultProtocolClients.map((c) => c.scheme)).toEqual(['com.jobberconnect.app']);
+      const activity = async () =>
+        ((await stub.ipcMain.invoke('jobber-connect:get-state', { sender: win.webContents })) as { activity: Array<{ message: string }> }).activity;
+      await until(() => win.webContents.sent.some((m) => JSON.stringify(m).includes('Ignored a sign-in response')), 'early callback handled');
+      const before = (await activity()).length;
+      stub.app.emit('second-instance', new stub.FakeEvent(), ['/usr/bin/jobber-connect', '--flag', 'com.jobberconnect.app:/oauth/callback?code=second-code'], '/');
+      await until(() => win.webContents.sent.filter((m) => JSON.stringify(m).includes('Ignored a sign-in response')).length >= 2, 'second callback');
+      expect((await activity()).length).toBeGreaterThan(before);
+      expect(win.focusCount).toBeGreaterThan(0);
+      expect(JSON.stringify(win.webContents.sent)).not.toMatch(/early-code|second-code/);
+    } finally {
+      delete process.env.JOBBER_AUTH_MODE;
+    }
+  });
+
+  it('app-window mode: the scheme is not registered and OS callbacks (open-url, second-instance, argv) are ignored entirely', async () => {
     const stub = await loadMain();
-    const early = new stub.FakeEvent();
-    stub.app.emit('open-url', early, 'com.jobberconnect.app:/oauth/callback?code=early-code');
-    expect(early.defaultPrevented).toBe(true);
+    stub.app.emit('open-url', new stub.FakeEvent(), 'com.jobberconnect.app:/oauth/callback?error=access_denied');
     const win = await ready(stub);
+    expect(stub.app.defaultProtocolClients).toEqual([]);
     const activity = async () =>
       ((await stub.ipcMain.invoke('jobber-connect:get-state', { sender: win.webContents })) as { activity: Array<{ message: string }> }).activity;
-    await until(() => win.webContents.sent.some((m) => JSON.stringify(m).includes('Ignored a sign-in response')), 'early callback handled');
-    const before = (await activity()).length;
-    stub.app.emit('second-instance', new stub.FakeEvent(), ['/usr/bin/jobber-connect', '--flag', 'com.jobberconnect.app:/oauth/callback?code=second-code'], '/');
-    await until(() => win.webContents.sent.filter((m) => JSON.stringify(m).includes('Ignored a sign-in response')).length >= 2, 'second callback');
-    expect((await activity()).length).toBeGreaterThan(before);
-    expect(win.focusCount).toBeGreaterThan(0);
-    expect(JSON.stringify(win.webContents.sent)).not.toMatch(/early-code|second-code/);
+    const before = await activity();
+    stub.app.emit('open-url', new stub.FakeEvent(), 'com.jobberconnect.app:/oauth/callback?code=late-code');
+    stub.app.emit('second-instance', new stub.FakeEvent(), ['/usr/bin/jobber-connect', 'com.jobberconnect.app:/oauth/callback'], '/');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await activity()).toEqual(before);
+    expect(JSON.stringify(before)).not.toMatch(/sign-in response/i);
   });
 
   it('does not quit while a sign-in completes with no window left: reopens the app window instead', async () => {

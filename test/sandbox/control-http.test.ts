@@ -6,7 +6,8 @@ import { ACCOUNT_QUERY, connect, graphql, jwtClaims, refresh, startTestSandbox, 
 let sandbox: Sandbox;
 let remote: SandboxControlClient;
 beforeEach(async () => {
-  sandbox = await startTestSandbox();
+  // The refresh-token route exists only with this test-only option (host-check.test.ts).
+  sandbox = await startTestSandbox({ testOnlyServeRefreshTokens: true });
   remote = connectSandboxControl(sandbox.url);
 });
 afterEach(() => sandbox.close());

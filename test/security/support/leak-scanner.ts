@@ -52,6 +52,10 @@ function mask(text: string, index: number, length: number): string {
 function variants(value: string): string[] {
   const out = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]);
   out.add(Buffer.from(value, 'utf8').toString('base64'));
+  out.add(Buffer.from(value, 'utf8').toString('base64url'));
+  // Hex, both cases: a buffer dumped by a debug line or a file written as hex.
+  out.add(Buffer.from(value, 'utf8').toString('hex'));
+  out.add(Buffer.from(value, 'utf8').toString('hex').toUpperCase());
   return [...out];
 }
 
@@ -63,7 +67,7 @@ function fragments(value: string): string[] {
 }
 
 /**
- * Every place a known secret (whole, URL- or form-encoded, base64, or a 16-character piece of it)
+ * Every place a known secret (whole, URL- or form-encoded, base64, base64url, hex, or a 16-character piece of it)
  * or a JWT-/Bearer-shaped string appears in `corpus`. An empty result means no leak was found.
  */
 export function scanForLeaks(corpus: readonly CorpusEntry[], secrets: readonly KnownSecret[]): LeakFinding[] {

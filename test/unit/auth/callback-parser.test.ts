@@ -103,14 +103,14 @@ describe('parseCallback', () => {
   it.each([CUSTOM, HTTPS, LOOPBACK])('returns the code for a valid callback to %s', (redirect) => {
     const { pending, state } = setup();
     const result = parseCallback(`${redirect}?code=the-code-123&state=${state}`, redirect, pending);
-    expect(result).toEqual({ ok: true, code: 'the-code-123' });
+    expect(result).toMatchObject({ ok: true, code: 'the-code-123' });
     expect(pending.hasPending()).toBe(false);
   });
 
   it('accepts the // form of a custom-scheme callback and decodes the code', () => {
     const { pending, state } = setup();
     const result = parseCallback(`com.jobberconnect.app://oauth/callback?state=${state}&code=a%2Fb%2Bc`, CUSTOM, pending);
-    expect(result).toEqual({ ok: true, code: 'a/b+c' });
+    expect(result).toMatchObject({ ok: true, code: 'a/b+c' });
   });
 
   it('registers the code with the redactor', () => {
@@ -144,26 +144,31 @@ describe('parseCallback', () => {
     expect(errorOf(parseCallback(`${CUSTOM}?error=access_denied&state=${state}`, CUSTOM, pending)).kind).toBe('denied');
   });
 
-  it('reports other errors as malformed, naming a plain error but never echoing odd text', () => {
-    const { pending } = setup();
-    const plain = errorOf(parseCallback(`${CUSTOM}?error=server_error`, CUSTOM, pending));
+  it('reports other errors (with our state) as malformed, naming a plain error but never echoing odd text', () => {
+    const { pending, state } = setup();
+    const plain = errorOf(parseCallback(`${CUSTOM}?error=server_error&state=${state}`, CUSTOM, pending));
     expect(plain.kind).toBe('malformed-callback');
     expect(plain.message).toContain('server_error');
-    const odd = errorOf(parseCallback(`${CUSTOM}?error=${encodeURIComponent('<script>alert(1)</script>')}`, CUSTOM, pending));
+    const again = setup();
+    const odd = errorOf(
+      parseCallback(`${CUSTOM}?error=${encodeURIComponent('<script>alert(1)</script>')}&state=${again.state}`, CUSTOM, again.pending),
+    );
     expect(odd.kind).toBe('malformed-callback');
     expect(odd.message).not.toContain('script');
   });
 
   it('redacts a registered secret that comes back as the error name', () => {
     const { pending, state } = setup();
-    const result = errorOf(parseCallback(`${CUSTOM}?error=${state}`, CUSTOM, pending));
+    const result = errorOf(parseCallback(`${CUSTOM}?error=${state}&state=${state}`, CUSTOM, pending));
     expect(result.message).not.toContain(state);
     expect(result.message).toContain('[redacted]');
   });
 
-  it('reports a duplicate error parameter as malformed even when one is access_denied', () => {
-    const { pending } = setup();
-    expect(errorOf(parseCallback(`${CUSTOM}?error=access_denied&error=x`, CUSTOM, pending)).kind).toBe('malformed-callback');
+  it('reports a duplicate error parameter (with our state) as malformed even when one is access_denied', () => {
+    const { pending, state } = setup();
+    expect(errorOf(parseCallback(`${CUSTOM}?error=access_denied&error=x&state=${state}`, CUSTOM, pending)).kind).toBe(
+      'malformed-callback',
+    );
   });
 
   it('refuses a stateless (Marketplace) callback with a message pointing at the Connect button', () => {
@@ -201,7 +206,7 @@ describe('parseCallback', () => {
   it('refuses a duplicate state before consuming it', () => {
     const { pending, state } = setup();
     const result = errorOf(parseCallback(`${CUSTOM}?code=c&state=${state}&state=${state}`, CUSTOM, pending));
-    expect(result.kind).toBe('malformed-callback');
+    expect(result.kind).toBe('state-mismatch');
     expect(result.message).toMatch(/more than one state/);
     expect(pending.hasPending()).toBe(true);
   });

@@ -122,7 +122,7 @@ describe('loadConfig: precedence', () => {
     expect(loadConfig({ env: CREDS, dotenvText: '' }).kind).toBe('jobber');
   });
 
-  it('takes apiBaseUrl from JOBBER_API_BASE_URL only (it is not a setting) and keeps only the origin', () => {
+  it('takes apiBaseUrl from JOBBER_API_BASE_URL only (it is not a setting; unpackaged builds only) and keeps only the origin', () => {
     const fromEnv = loadConfig({ env: { ...CREDS, JOBBER_API_BASE_URL: 'http://127.0.0.1:9999/' } });
     expect(fromEnv.kind === 'jobber' && fromEnv.config.apiBaseUrl).toBe('http://127.0.0.1:9999');
     // A settings file from an older version may still hold one: it is ignored.

@@ -35,7 +35,7 @@ describe('PendingRequests.create', () => {
       },
     });
     const { state, expiresAt } = pending.create();
-    expect(sizes).toEqual([32]);
+    expect(sizes).toEqual([32, 32]); // the state, then the PKCE verifier
     expect(state).toBe(Buffer.alloc(32, 0xfb).toString('base64url'));
     expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(expiresAt).toBe(clock.now() + PENDING_REQUEST_TTL_MS);
@@ -63,7 +63,7 @@ describe('PendingRequests.consume', () => {
   it('accepts the matching state once (single use)', () => {
     const pending = new PendingRequests(fakeClock(), { randomBytes: countingBytes() });
     const { state } = pending.create();
-    expect(pending.consume(state)).toEqual({ ok: true });
+    expect(pending.consume(state)).toMatchObject({ ok: true, codeVerifier: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     expect(pending.consume(state)).toEqual({ ok: false, kind: 'unknown-state' });
     expect(pending.hasPending()).toBe(false);
   });
@@ -72,7 +72,7 @@ describe('PendingRequests.consume', () => {
     const pending = new PendingRequests(fakeClock(), { randomBytes: countingBytes() });
     const { state } = pending.create();
     expect(pending.consume(null)).toEqual({ ok: false, kind: 'stateless-callback' });
-    expect(pending.consume(state)).toEqual({ ok: true });
+    expect(pending.consume(state)).toMatchObject({ ok: true, codeVerifier: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
   });
 
   it('reports a stateless callback even when nothing is pending', () => {
@@ -92,7 +92,7 @@ describe('PendingRequests.consume', () => {
     expect(pending.consume(state.slice(0, 10))).toEqual({ ok: false, kind: 'state-mismatch' });
     expect(pending.consume('')).toEqual({ ok: false, kind: 'state-mismatch' });
     expect(pending.hasPending()).toBe(true);
-    expect(pending.consume(state)).toEqual({ ok: true });
+    expect(pending.consume(state)).toMatchObject({ ok: true, codeVerifier: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
   });
 
   it('compares exactly: no case folding, no trimming', () => {
@@ -101,7 +101,7 @@ describe('PendingRequests.consume', () => {
     expect(state).toMatch(/[a-z]/);
     expect(pending.consume(state.toUpperCase())).toEqual({ ok: false, kind: 'state-mismatch' });
     expect(pending.consume(` ${state}`)).toEqual({ ok: false, kind: 'state-mismatch' });
-    expect(pending.consume(state)).toEqual({ ok: true });
+    expect(pending.consume(state)).toMatchObject({ ok: true, codeVerifier: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
   });
 
   it('expires exactly at the TTL, reports expired-state and removes the request', () => {
@@ -122,7 +122,7 @@ describe('PendingRequests.consume', () => {
     const pending = new PendingRequests(clock, { randomBytes: countingBytes() });
     const { state } = pending.create();
     clock.advance(PENDING_REQUEST_TTL_MS - 1);
-    expect(pending.consume(state)).toEqual({ ok: true });
+    expect(pending.consume(state)).toMatchObject({ ok: true, codeVerifier: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
   });
 
   it('honours a custom TTL', () => {
@@ -139,9 +139,9 @@ describe('PendingRequests.consume', () => {
     const first = pending.create().state;
     const second = pending.create().state;
     expect(first).not.toBe(second);
-    expect(pending.consume(second)).toEqual({ ok: true });
+    expect(pending.consume(second)).toMatchObject({ ok: true, codeVerifier: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     expect(pending.hasPending()).toBe(true);
-    expect(pending.consume(first)).toEqual({ ok: true });
+    expect(pending.consume(first)).toMatchObject({ ok: true, codeVerifier: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     expect(pending.hasPending()).toBe(false);
   });
 
