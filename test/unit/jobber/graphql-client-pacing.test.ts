@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import { JobberGraphqlClient, type TokenProvider } from '../../../electron/jobber/graphql-client';
 import { FakeClock } from '../../helpers/fake-clock';

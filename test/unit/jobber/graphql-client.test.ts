@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import { AuthError } from '../../../electron/auth/errors';
 import { JobberGraphqlClient, type TokenProvider, classifyTransportError, graphqlUrl, interpretGraphqlResponse, parseRetryAfter } from '../../../electron/jobber/graphql-client';
