@@ -1,7 +1,7 @@
 /**
  * The values behind the sandbox's root fields: the account, its clients (a Relay-style
  * connection) and appDisconnect, which ends every grant of the app on the account, as Jobber's
- * appDisconnect does.
+ * appDisconnect does (limits and disconnects are per app and account).
  */
 import { SANDBOX_APP_AUTHOR, SANDBOX_APP_NAME, type AccountRecord, type SandboxContext } from './context';
 import type { Grant } from './grants';
@@ -27,7 +27,10 @@ export function resolveRoot(selection: FieldSelection, grant: Grant, account: Ac
     case 'clients':
       return clientsPage(account, selection);
     case 'appDisconnect':
-      ctx.grants.killAccount(grant.clientId, grant.accountId, 'app-disconnected');
+      // The caller's tokens answer 401; every other install on the account sees what Jobber shows
+      // once the app is marked disconnected: the "User has disconnected" message (a guess).
+      ctx.grants.kill(grant.id, 'app-disconnected');
+      ctx.grants.killAccount(grant.clientId, grant.accountId, 'disconnected-in-jobber');
       ctx.counters.appDisconnects += 1;
       return { app: { id: 'sandbox-app', name: SANDBOX_APP_NAME, author: SANDBOX_APP_AUTHOR }, userErrors: [] };
     default:

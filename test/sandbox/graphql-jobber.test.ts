@@ -113,7 +113,10 @@ describe('account states and app-and-account grants', () => {
     s.control.signInAs('sandbox-account-2');
     const elsewhere = await connect(s);
     expect((await graphql(s, first.access_token, DISCONNECT_MUTATION)).status).toBe(200);
-    expect((await graphql(s, second.access_token, ACCOUNT_QUERY)).status).toBe(401);
+    expect((await graphql(s, first.access_token, ACCOUNT_QUERY)).status).toBe(401);
+    const secondAnswer = await graphql(s, second.access_token, ACCOUNT_QUERY);
+    expect(secondAnswer.status).toBe(401);
+    expect((await body(secondAnswer)).errors?.[0]?.message).toBe('User has disconnected this app from their account. Please delete this token');
     expect((await refresh(s, second.refresh_token)).status).toBe(400);
     const other = await body(await graphql(s, elsewhere.access_token, ACCOUNT_QUERY));
     expect(other.data).toEqual({ account: { id: 'sandbox-account-2', name: 'Second Co.' } });
