@@ -6,6 +6,7 @@
 import type {
   AccountSummary,
   ActivityEntry,
+  ApiStatus,
   AuthMode,
   ConnectionState,
   UserFacingError,
@@ -16,12 +17,14 @@ import type { QueryCost } from '../jobber/query-cost';
 export type {
   AccountSummary,
   ActivityEntry,
+  ApiStatus,
   AuthMode,
   ConnectionState,
   ConnectionStatus,
   GrantDetails,
   NeedsReconnectReason,
   RefreshOutcome,
+  VersionWarning,
   StorageUnavailableReason,
   UserFacingError,
 } from '../auth/connection-state';
@@ -35,6 +38,8 @@ export interface AppSnapshot {
   connection: ConnectionState;
   /** Newest first, bounded length, already redacted. */
   activity: ActivityEntry[];
+  /** What Jobber's API last said about the account and the API version. */
+  api: ApiStatus;
 }
 
 /** Settings as the renderer may see them: the client secret is write-only. */

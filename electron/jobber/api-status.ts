@@ -27,10 +27,28 @@ export function versionEndDate(version: string, warning: string): string | null 
   return addMonths(version, VERSION_REACHABLE_MONTHS);
 }
 
+/** Before any answer. */
+export const UNKNOWN_API_STATUS: ApiStatus = Object.freeze({ version: null, versionWarning: null, account: 'unknown' });
+
+/** The activity line for each event (the renderer words the dashboard notices itself). */
+export function describeApiStatusEvent(event: ApiStatusEvent): { level: 'info' | 'warning' | 'error'; message: string } {
+  switch (event.kind) {
+    case 'version-warning':
+      return {
+        level: 'warning',
+        message: `Jobber warns that API version ${event.warning.version} ends on ${event.warning.endsOn}: ${event.warning.message}`,
+      };
+    case 'account-inactive':
+      return { level: 'error', message: 'Jobber says this account is not active. API calls will fail until it is active again.' };
+    case 'account-active':
+      return { level: 'info', message: 'Jobber answered again: the account is active.' };
+  }
+}
+
 export type ApiStatusEvent = { kind: 'version-warning'; warning: VersionWarning } | { kind: 'account-inactive' } | { kind: 'account-active' };
 
 export class ApiStatusTracker {
-  private status: ApiStatus = { version: null, versionWarning: null, account: 'unknown' };
+  private status: ApiStatus = { ...UNKNOWN_API_STATUS };
   private readonly listeners = new Set<(event: ApiStatusEvent | null) => void>();
 
   current(): ApiStatus {
