@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { connectSandboxControl } from '../../sandbox/control-client';
 import type { Sandbox } from '../../sandbox/server';
 import { ACCOUNT_QUERY, connect, DISCONNECT_MUTATION, graphql, graphqlJson, refresh, sandboxPerTest, START } from './fixtures';
 
@@ -130,5 +131,22 @@ describe('account states and app-and-account grants', () => {
     s.control.disconnectFromJobber('sandbox-account-1');
     expect((await graphql(s, first.access_token, ACCOUNT_QUERY)).status).toBe(401);
     expect((await graphql(s, elsewhere.access_token, ACCOUNT_QUERY)).status).toBe(200);
+  });
+});
+
+describe('the same controls over HTTP (control-client)', () => {
+  it('api-answers, account-active, sign-in-as and disconnect by account', async () => {
+    const s = await start({ throttle: { maximumAvailable: 2, restoreRate: 1 }, moreAccounts: [{ id: 'sandbox-account-2', name: 'Second Co.' }] });
+    const control = connectSandboxControl(s.url);
+    const first = await connect(s);
+    await control.setApiAnswers({ throttledStatus: 429 });
+    expect((await graphql(s, first.access_token, ACCOUNT_QUERY)).status).toBe(429);
+    await control.setAccountActive('sandbox-account-1', false);
+    expect(await (await graphql(s, first.access_token, ACCOUNT_QUERY)).json()).toEqual({ error: { message: 'This account is not active' } });
+    await control.signInAs('sandbox-account-2');
+    const second = await connect(s);
+    await control.disconnectFromJobber('sandbox-account-2');
+    expect((await body(await graphql(s, second.access_token, ACCOUNT_QUERY))).errors?.[0]?.message).toMatch(/User has disconnected/);
+    await expect(control.signInAs('no-such-account')).rejects.toThrow(/HTTP 400/);
   });
 });
