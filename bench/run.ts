@@ -10,6 +10,7 @@ import { mainBundleSize, rendererSize } from './bundle-sizes';
 import { connectPipeline } from './connect-pipeline';
 import { crashSafety } from './crash-safety';
 import { faultMatrix } from './fault-matrix';
+import { graphqlPacing } from './graphql-pacing';
 import { machineInfo } from './machine';
 import { mainImportTime } from './main-import-time';
 import { refreshStorm } from './refresh-storm';
@@ -18,7 +19,7 @@ import { formatMs } from './stats';
 import type { BenchResult, Benchmark } from './types';
 
 /** Every benchmark, in the order they run and print. Add new ones here. */
-export const BENCHMARKS: readonly Benchmark[] = [refreshStorm, connectPipeline, rendererSize, mainBundleSize, mainImportTime, faultMatrix, crashSafety, soak];
+export const BENCHMARKS: readonly Benchmark[] = [refreshStorm, connectPipeline, graphqlPacing, rendererSize, mainBundleSize, mainImportTime, faultMatrix, crashSafety, soak];
 
 const OUTPUT = path.resolve(import.meta.dirname, '..', 'test-results', 'bench.json');
 

@@ -11,7 +11,7 @@ import { SandboxBanner } from './components/sandbox-banner';
 import { SettingsPanel } from './components/settings-panel';
 import { StatusAnnouncer } from './components/status-announcer';
 import { useSnapshot } from './use-snapshot';
-import { BRIDGE_CALL_FAILED } from './wording';
+import { BRIDGE_CALL_FAILED, describeVersionWarning } from './wording';
 
 export type View = 'connection' | 'settings';
 
@@ -49,7 +49,10 @@ export function App({ bridge, initialView = 'connection' }: { bridge: JobberConn
   } else {
     content = (
       <div className="dashboard">
-        <ConnectionCard state={snapshot.connection} bridge={bridge} onOpenSettings={() => show('settings')} />
+        {snapshot.api.versionWarning ? (
+          <Notice tone="warning" headline={describeVersionWarning(snapshot.api.versionWarning)} detail={snapshot.api.versionWarning.message} />
+        ) : null}
+        <ConnectionCard state={snapshot.connection} api={snapshot.api} bridge={bridge} onOpenSettings={() => show('settings')} />
         <ActivityList entries={snapshot.activity} />
       </div>
     );

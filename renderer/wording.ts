@@ -5,6 +5,7 @@
  * sentence (`state.message`, the one the system notification shows too), never restated here.
  */
 import type {
+  ApiStatus,
   ConnectionState,
   ConnectionStatus,
   RefreshOutcome,
@@ -12,6 +13,7 @@ import type {
   StorageUnavailableReason,
   UserFacingError,
   UserFacingErrorKind,
+  VersionWarning,
 } from '../electron/ipc/contract';
 
 /** Short badge text for each status. */
@@ -26,6 +28,24 @@ export const STATUS_LABEL: Record<ConnectionStatus, string> = {
   'needs-reconnect': 'Needs reconnect',
   'storage-unavailable': 'Storage unavailable',
 };
+
+/** The badge while Jobber says the account is not active: the sign-in is fine, the account is not. */
+export const ACCOUNT_INACTIVE_BADGE = { label: 'Needs attention', tone: 'danger' } as const;
+
+/** True when a state holds a working grant but Jobber said the account is not active. */
+export function accountNeedsAttention(state: ConnectionState, api: ApiStatus): boolean {
+  return api.account === 'inactive' && (state.status === 'connected' || state.status === 'refreshing' || state.status === 'offline-retrying');
+}
+
+/** What an inactive Jobber account means and what to do. */
+export function describeAccountInactive(accountName: string): string {
+  return `Jobber says the account ${accountName} is not active, so the app cannot use it. Check the account’s subscription in Jobber. The sign-in is kept and works again once the account is active.`;
+}
+
+/** The dashboard notice for Jobber's version warning: the version in use and its end date. */
+export function describeVersionWarning(warning: VersionWarning): string {
+  return `This app uses Jobber API version ${warning.version}, which Jobber stops serving after ${warning.endsOn}. Choose a newer API version in Settings (or update the app) before then.`;
+}
 
 /** Visual tone of the badge; the CSS gives each tone its colours in light and dark themes. */
 export type StatusTone = 'neutral' | 'progress' | 'good' | 'warning' | 'danger';

@@ -1,16 +1,20 @@
 /**
- * The sandbox's shared state, built once per server from the options: clock, registries, limits,
- * counters and settings. Handlers receive it; nothing here touches HTTP.
+ * The sandbox's shared state, built once per server from the options: clock, accounts,
+ * registries, limits, API versions, counters and settings. Handlers receive it; nothing here
+ * touches HTTP.
  */
 import { ConsentTickets } from './consent-tickets';
 import { FaultQueue, type Sleep } from './faults';
 import { GrantRegistry, type Grant } from './grants';
 import { signJwt } from './jwt';
 import { CostBuckets, RequestWindows, type RateLimitSettings, type ThrottleSettings } from './limits';
-import type { RefreshExtras, RefusalShape, SandboxAccount, SandboxGuesses } from './types';
+import type { ApiVersion } from './api-versions';
+import type { ApiAnswers, RefreshExtras, RefusalShape, SandboxAccount, SandboxGuesses } from './types';
 
 /** The name the consent page and appDisconnect give the app. */
 export const SANDBOX_APP_NAME = 'Jobber Connect';
+/** `Application.author`, as the Developer Center shows it. */
+export const SANDBOX_APP_AUTHOR = 'Jobber Connect developers';
 
 /**
  * The scopes configured on the sandbox's app: none. Jobber shows an app's configured scopes on its
@@ -40,6 +44,17 @@ export function zeroCounters(): MutableCounters {
   };
 }
 
+/** A Jobber account in the sandbox: who it is, how many clients it holds, whether it is active. */
+export interface AccountRecord {
+  id: string;
+  name: string;
+  clients: number;
+  active: boolean;
+}
+
+/** Default number of clients an account holds (the `clients` connection). */
+export const DEFAULT_CLIENT_COUNT = 250;
+
 export interface SandboxContext {
   /** Sandbox now, epoch ms (base clock + control offset). */
   now(): number;
@@ -47,7 +62,12 @@ export interface SandboxContext {
   clientId: string;
   clientSecret: string;
   redirectUris: readonly string[];
-  account: SandboxAccount;
+  /** The account the consent page grants: the one "signed in" to Jobber (see signInAs). */
+  readonly account: SandboxAccount;
+  accounts: ReadonlyMap<string, AccountRecord>;
+  signedInAccountId: string;
+  versions: readonly ApiVersion[];
+  answers: ApiAnswers;
   codeLifetimeSec: number;
   accessTokenLifetimeSec: number;
   signingKey: Buffer;
@@ -71,7 +91,7 @@ export interface ContextSettings
     | 'clientId'
     | 'clientSecret'
     | 'redirectUris'
-    | 'account'
+    | 'versions'
     | 'codeLifetimeSec'
     | 'accessTokenLifetimeSec'
     | 'signingKey'
@@ -79,18 +99,33 @@ export interface ContextSettings
     | 'sleep'
   > {
   baseClock: () => number;
+  /** At least one; the first is signed in. */
+  accounts: readonly SandboxAccount[];
   throttle: ThrottleSettings;
   rateLimit: RateLimitSettings;
 }
 
 export function createContext(settings: ContextSettings): SandboxContext {
+  const accounts = new Map<string, AccountRecord>();
+  for (const account of settings.accounts) {
+    accounts.set(account.id, { id: account.id, name: account.name, clients: account.clients ?? DEFAULT_CLIENT_COUNT, active: true });
+  }
+  const first = settings.accounts[0];
+  if (!first) throw new RangeError('The sandbox needs at least one account');
   const context: SandboxContext = {
     now: () => settings.baseClock() + context.clockOffsetMs,
     clockOffsetMs: 0,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     redirectUris: settings.redirectUris,
-    account: settings.account,
+    get account(): SandboxAccount {
+      const record = accounts.get(context.signedInAccountId) ?? accounts.get(first.id);
+      return { id: record?.id ?? first.id, name: record?.name ?? first.name };
+    },
+    accounts,
+    signedInAccountId: first.id,
+    versions: settings.versions,
+    answers: { throttledStatus: 200, rateLimit: 'rack-attack', serviceUnavailable: false },
     codeLifetimeSec: settings.codeLifetimeSec,
     accessTokenLifetimeSec: settings.accessTokenLifetimeSec,
     signingKey: settings.signingKey,

@@ -3,7 +3,7 @@
  * (crash-test children, dev tools). Same operations as SandboxControl, asynchronous.
  */
 import { z } from 'zod';
-import type { Fault, RefreshExtras, RefusalShape, SandboxCounters, SandboxEndpoint, SandboxGuesses } from './types';
+import type { ApiAnswers, Fault, RefreshExtras, RefusalShape, SandboxCounters, SandboxEndpoint, SandboxGuesses } from './types';
 
 const countersSchema = z.object({
   tokenRequests: z.object({ authorization_code: z.number(), refresh_token: z.number(), rejected: z.number() }),
@@ -20,7 +20,10 @@ export interface SandboxControlClient {
   injectFault(endpoint: SandboxEndpoint, fault: Fault, count?: number): Promise<void>;
   clearFaults(): Promise<void>;
   revokeGrant(): Promise<void>;
-  disconnectFromJobber(): Promise<void>;
+  disconnectFromJobber(accountId?: string): Promise<void>;
+  signInAs(accountId: string): Promise<void>;
+  setAccountActive(accountId: string, active: boolean): Promise<void>;
+  setApiAnswers(answers: Partial<ApiAnswers>): Promise<void>;
   shiftClock(ms: number): Promise<void>;
   counters(): Promise<SandboxCounters>;
   resetCounters(): Promise<void>;
@@ -47,7 +50,10 @@ export function connectSandboxControl(sandboxUrl: string): SandboxControlClient 
     injectFault: async (endpoint, fault, count) => void (await call('POST', '/faults', { endpoint, fault, count })),
     clearFaults: async () => void (await call('POST', '/faults/clear')),
     revokeGrant: async () => void (await call('POST', '/revoke')),
-    disconnectFromJobber: async () => void (await call('POST', '/disconnect')),
+    disconnectFromJobber: async (accountId) => void (await call('POST', '/disconnect', accountId === undefined ? undefined : { accountId })),
+    signInAs: async (accountId) => void (await call('POST', '/sign-in-as', { accountId })),
+    setAccountActive: async (accountId, active) => void (await call('POST', '/account-active', { accountId, active })),
+    setApiAnswers: async (answers) => void (await call('POST', '/api-answers', answers)),
     shiftClock: async (ms) => void (await call('POST', '/clock', { shiftMs: ms })),
     counters: async () => countersSchema.parse(await call('GET', '/counters')),
     resetCounters: async () => void (await call('POST', '/counters/reset')),

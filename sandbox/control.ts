@@ -8,12 +8,27 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { zeroCounters, type SandboxContext } from './context';
+import { zeroCounters, type AccountRecord, type SandboxContext } from './context';
 import { mediaType, readBody, sendJson } from './http-util';
 import type { SandboxControl, SandboxCounters } from './types';
 
 /** Path prefix of the HTTP control API. */
 export const CONTROL_PREFIX = '/__sandbox';
+
+function knownAccount(ctx: SandboxContext, accountId: string): AccountRecord {
+  const account = ctx.accounts.get(accountId);
+  if (!account) throw new RangeError(`No sandbox account "${accountId}"`);
+  return account;
+}
+
+const apiAnswersSchema = z
+  .object({
+    throttledStatus: z.union([z.literal(200), z.literal(429)]),
+    rateLimit: z.enum(['rack-attack', 'json-retry-after']),
+    serviceUnavailable: z.boolean(),
+  })
+  .partial()
+  .strict();
 
 /** Builds the in-process control object over the sandbox's state. */
 export function createControl(ctx: SandboxContext): SandboxControl {
@@ -21,7 +36,19 @@ export function createControl(ctx: SandboxContext): SandboxControl {
     injectFault: (endpoint, fault, count = 1) => ctx.faults.inject(endpoint, fault, count),
     clearFaults: () => ctx.faults.clear(),
     revokeGrant: () => ctx.grants.killAll('revoked'),
-    disconnectFromJobber: () => ctx.grants.killAll('disconnected-in-jobber'),
+    disconnectFromJobber: (accountId) => {
+      if (accountId === undefined) ctx.grants.killAll('disconnected-in-jobber');
+      else ctx.grants.killAccount(ctx.clientId, knownAccount(ctx, accountId).id, 'disconnected-in-jobber');
+    },
+    signInAs: (accountId) => {
+      ctx.signedInAccountId = knownAccount(ctx, accountId).id;
+    },
+    setAccountActive: (accountId, active) => {
+      knownAccount(ctx, accountId).active = active;
+    },
+    setApiAnswers: (answers) => {
+      ctx.answers = { ...ctx.answers, ...apiAnswersSchema.parse(answers) };
+    },
     shiftClock: (ms) => {
       if (!Number.isFinite(ms)) throw new RangeError('Clock shift must be a finite number of milliseconds');
       ctx.clockOffsetMs += ms;
@@ -83,6 +110,9 @@ export const injectFaultSchema = z.object({
 });
 
 const clockSchema = z.object({ shiftMs: z.number().finite() });
+const accountIdSchema = z.object({ accountId: z.string().min(1) });
+const disconnectSchema = z.object({ accountId: z.string().min(1).optional() });
+const accountActiveSchema = z.object({ accountId: z.string().min(1), active: z.boolean() });
 const lifetimeSchema = z.object({ seconds: z.number().int().min(1) });
 
 type Route = (body: unknown) => unknown;
@@ -105,7 +135,14 @@ function routes(ctx: SandboxContext, control: SandboxControl, serveRefreshTokens
     'DELETE /faults': () => (control.clearFaults(), ok),
     'POST /faults/clear': () => (control.clearFaults(), ok),
     'POST /revoke': () => (control.revokeGrant(), ok),
-    'POST /disconnect': () => (control.disconnectFromJobber(), ok),
+    'POST /disconnect': (body) => (control.disconnectFromJobber(disconnectSchema.parse(body).accountId), ok),
+    'POST /sign-in-as': (body) => (control.signInAs(accountIdSchema.parse(body).accountId), ok),
+    'POST /account-active': (body) => {
+      const input = accountActiveSchema.parse(body);
+      control.setAccountActive(input.accountId, input.active);
+      return ok;
+    },
+    'POST /api-answers': (body) => (control.setApiAnswers(apiAnswersSchema.parse(body)), ok),
     'POST /clock': (body) => {
       control.shiftClock(clockSchema.parse(body).shiftMs);
       return { ok: true, offsetMs: ctx.clockOffsetMs, now: ctx.now() };

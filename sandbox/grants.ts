@@ -193,6 +193,16 @@ export class GrantRegistry {
     this.onChange();
   }
 
+  /**
+   * Ends every live grant of one app on one account: Jobber keeps appDisconnect and Disconnect
+   * per app and account, so every install connected to that account loses its tokens.
+   */
+  killAccount(clientId: string, accountId: string, status: Exclude<GrantStatus, 'live'>): void {
+    for (const grant of this.grants.values()) {
+      if (grant.clientId === clientId && grant.accountId === accountId) this.kill(grant.id, status);
+    }
+  }
+
   /** Ends every live grant with the same status. */
   killAll(status: Exclude<GrantStatus, 'live'>): void {
     for (const grant of this.grants.values()) this.kill(grant.id, status);

@@ -1,13 +1,17 @@
 /**
- * A deliberately small GraphQL reader: enough of the grammar to find the operation type and its
- * field selections (aliases, arguments and directives are skipped, fragments are refused), then
- * check them against the few types the sandbox serves and resolve them. No graphql library.
+ * The sandbox's GraphQL reading: the query is parsed with the `graphql` package (the reference
+ * parser), flattened into field selections (fragments inlined, arguments resolved against the
+ * variables), then checked against the few types the sandbox serves and resolved. Validation
+ * messages follow graphql-ruby, which Jobber runs.
  */
+import { GraphQLError, Kind, parse, valueFromASTUntyped, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 
 export interface FieldSelection {
   /** The response key: the alias if any, else the name. */
   key: string;
   name: string;
+  /** Argument values, variables substituted. */
+  args: Record<string, unknown>;
   selections: FieldSelection[] | null;
 }
 
@@ -23,157 +27,75 @@ export class QueryParseError extends Error {
   }
 }
 
-type Token = { kind: 'name'; value: string } | { kind: 'punct'; value: string } | { kind: 'value' };
+type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
 
-function tokenize(source: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const ch = source[i] ?? '';
-    if (/[\s,\uFEFF]/.test(ch)) {
-      i += 1;
-    } else if (ch === '#') {
-      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i += 1;
-    } else if (/[A-Za-z_]/.test(ch)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i));
-      const value = match?.[0] ?? ch;
-      tokens.push({ kind: 'name', value });
-      i += value.length;
-    } else if (source.startsWith('...', i)) {
-      tokens.push({ kind: 'punct', value: '...' });
-      i += 3;
-    } else if (source.startsWith('"""', i)) {
-      const end = source.indexOf('"""', i + 3);
-      if (end < 0) throw new QueryParseError('Unterminated block string');
-      tokens.push({ kind: 'value' });
-      i = end + 3;
-    } else if (ch === '"') {
-      let j = i + 1;
-      while (j < source.length && source[j] !== '"') j += source[j] === '\\' ? 2 : 1;
-      if (j >= source.length) throw new QueryParseError('Unterminated string');
-      tokens.push({ kind: 'value' });
-      i = j + 1;
-    } else if (/[-0-9]/.test(ch)) {
-      const match = /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(source.slice(i));
-      if (!match) throw new QueryParseError(`Unexpected character "${ch}"`);
-      tokens.push({ kind: 'value' });
-      i += match[0].length;
-    } else if ('{}()[]:$!=@|&'.includes(ch)) {
-      tokens.push({ kind: 'punct', value: ch });
-      i += 1;
+function flatten(selectionSet: SelectionSetNode, fragments: Fragments, variables: Record<string, unknown>, seen: ReadonlySet<string>): FieldSelection[] {
+  const out: FieldSelection[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const args: Record<string, unknown> = {};
+      for (const argument of selection.arguments ?? []) args[argument.name.value] = valueFromASTUntyped(argument.value, variables);
+      out.push({
+        key: selection.alias?.value ?? selection.name.value,
+        name: selection.name.value,
+        args,
+        selections: selection.selectionSet ? flatten(selection.selectionSet, fragments, variables, seen) : null,
+      });
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      out.push(...flatten(selection.selectionSet, fragments, variables, seen));
     } else {
-      throw new QueryParseError(`Unexpected character "${ch}"`);
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      if (!fragment) throw new QueryParseError(`Fragment ${name} was used, but not defined`);
+      if (seen.has(name)) throw new QueryParseError(`Fragment ${name} contains an infinite loop`);
+      out.push(...flatten(fragment.selectionSet, fragments, variables, new Set([...seen, name])));
     }
   }
-  return tokens;
+  return out;
 }
 
-class Reader {
-  private index = 0;
-  constructor(private readonly tokens: Token[]) {}
-
-  peek(): Token | undefined {
-    return this.tokens[this.index];
+/** Reads the document's one operation (or the one named `operationName`). */
+export function parseOperation(source: string, variables: Record<string, unknown> = {}, operationName?: string | null): ParsedOperation {
+  let document: DocumentNode;
+  try {
+    document = parse(source, { noLocation: true });
+  } catch (error) {
+    throw new QueryParseError(error instanceof GraphQLError ? error.message : 'Could not parse the query');
   }
-
-  next(): Token {
-    const token = this.tokens[this.index];
-    if (!token) throw new QueryParseError('Unexpected end of document');
-    this.index += 1;
-    return token;
+  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) throw new QueryParseError(operationName ? `No operation named "${operationName}"` : 'An operation name is required when the document holds several operations');
+  if (operation.operation === 'subscription') throw new QueryParseError('Subscriptions are not supported');
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-
-  isPunct(value: string): boolean {
-    const token = this.peek();
-    return token?.kind === 'punct' && token.value === value;
-  }
-
-  expectPunct(value: string): void {
-    const token = this.next();
-    if (token.kind !== 'punct' || token.value !== value) throw new QueryParseError(`Expected "${value}"`);
-  }
-
-  expectName(): string {
-    const token = this.next();
-    if (token.kind !== 'name') throw new QueryParseError('Expected a name');
-    return token.value;
-  }
-
-  /** Skips a balanced (...) group: arguments or variable definitions, whose values we ignore. */
-  skipParens(): void {
-    this.expectPunct('(');
-    let depth = 1;
-    while (depth > 0) {
-      const token = this.next();
-      if (token.kind === 'punct' && (token.value === '(' || token.value === '[' || token.value === '{')) depth += 1;
-      if (token.kind === 'punct' && (token.value === ')' || token.value === ']' || token.value === '}')) depth -= 1;
-    }
-  }
-
-  skipDirectives(): void {
-    while (this.isPunct('@')) {
-      this.next();
-      this.expectName();
-      if (this.isPunct('(')) this.skipParens();
-    }
-  }
-
-  done(): boolean {
-    return this.index >= this.tokens.length;
-  }
-}
-
-function readSelectionSet(reader: Reader): FieldSelection[] {
-  reader.expectPunct('{');
-  const selections: FieldSelection[] = [];
-  while (!reader.isPunct('}')) {
-    if (reader.isPunct('...')) throw new QueryParseError('Fragments are not supported by the sandbox');
-    let name = reader.expectName();
-    const key = name;
-    if (reader.isPunct(':')) {
-      reader.next();
-      name = reader.expectName();
-    }
-    if (reader.isPunct('(')) reader.skipParens();
-    reader.skipDirectives();
-    const children = reader.isPunct('{') ? readSelectionSet(reader) : null;
-    selections.push({ key, name, selections: children });
-  }
-  reader.expectPunct('}');
-  if (selections.length === 0) throw new QueryParseError('Selection set must not be empty');
-  return selections;
-}
-
-/** Reads a document holding exactly one query or mutation. */
-export function parseOperation(source: string): ParsedOperation {
-  const reader = new Reader(tokenize(source));
-  let operation: ParsedOperation['operation'] = 'query';
-  const first = reader.peek();
-  if (!first) throw new QueryParseError('The query is empty');
-  if (first.kind === 'name') {
-    if (first.value === 'fragment') throw new QueryParseError('Fragments are not supported by the sandbox');
-    if (first.value === 'subscription') throw new QueryParseError('Subscriptions are not supported');
-    if (first.value !== 'query' && first.value !== 'mutation') throw new QueryParseError(`Unexpected "${first.value}"`);
-    operation = first.value;
-    reader.next();
-    if (reader.peek()?.kind === 'name') reader.next();
-    if (reader.isPunct('(')) reader.skipParens();
-    reader.skipDirectives();
-  }
-  const selections = readSelectionSet(reader);
-  if (!reader.done()) throw new QueryParseError('Only one operation per request is supported by the sandbox');
-  return { operation, selections };
+  return { operation: operation.operation, selections: flatten(operation.selectionSet, fragments, variables, new Set()) };
 }
 
 /** Field name → the object type it returns, or null for a scalar. */
 type TypeFields = Record<string, string | null>;
 
+/** Types whose fields Jobber multiplies by the page size. */
+export function isConnectionType(typeName: string): boolean {
+  return typeName.endsWith('Connection');
+}
+
+/** The object type `field` returns on `typeName`, null for a scalar or an unknown field. */
+export function fieldType(typeName: string, field: string): string | null {
+  return SCHEMA[typeName]?.[field] ?? null;
+}
+
 const SCHEMA: Record<string, TypeFields> = {
-  Query: { account: 'Account', __typename: null },
+  Query: { account: 'Account', clients: 'ClientConnection', __typename: null },
   Mutation: { appDisconnect: 'AppDisconnectPayload', __typename: null },
   Account: { id: null, name: null, __typename: null },
+  ClientConnection: { nodes: 'Client', edges: 'ClientEdge', pageInfo: 'PageInfo', totalCount: null, __typename: null },
+  ClientEdge: { node: 'Client', cursor: null, __typename: null },
+  Client: { id: null, name: null, __typename: null },
+  PageInfo: { hasNextPage: null, endCursor: null, __typename: null },
   AppDisconnectPayload: { app: 'Application', userErrors: 'UserError', __typename: null },
-  Application: { id: null, name: null, __typename: null },
+  Application: { id: null, name: null, author: null, __typename: null },
   UserError: { message: null, path: null, __typename: null },
 };
 

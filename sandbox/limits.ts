@@ -1,7 +1,14 @@
 /**
- * Jobber's two API limits, per grant and driven by the sandbox clock: the query-cost leaky bucket
- * (THROTTLED) and the request-rate window (HTTP 429).
+ * Jobber's two API limits, per app and account (every grant of one app on one account shares
+ * them) and driven by the sandbox clock: the query-cost leaky bucket (THROTTLED) and the request
+ * limit (HTTP 429), counted as Rack::Attack counts: fixed windows starting at whole multiples of
+ * the period since the epoch.
  */
+
+/** The key both limits are kept under: one app on one Jobber account. */
+export function limitKey(clientId: string, accountId: string): string {
+  return `${clientId}\u0000${accountId}`;
+}
 
 export interface ThrottleSettings {
   maximumAvailable: number;
@@ -20,7 +27,7 @@ interface Bucket {
   at: number;
 }
 
-/** Query-cost leaky bucket, one per grant. */
+/** Query-cost leaky bucket, one per app and account. */
 export class CostBuckets {
   private readonly buckets = new Map<string, Bucket>();
 
@@ -35,11 +42,14 @@ export class CostBuckets {
     return bucket;
   }
 
-  /** Spends `cost` if available; reports whether it did and the status after. */
-  spend(key: string, cost: number, now: number): { ok: boolean; status: ThrottleStatus } {
+  /**
+   * Admits a query if `requested` points are available, then charges `charged` (Jobber charges
+   * the actual cost, which may be lower). Reports whether it did and the status after.
+   */
+  spend(key: string, requested: number, now: number, charged: number = requested): { ok: boolean; status: ThrottleStatus } {
     const bucket = this.refill(key, now);
-    const ok = bucket.available >= cost;
-    if (ok) bucket.available -= cost;
+    const ok = bucket.available >= requested;
+    if (ok) bucket.available -= Math.min(charged, requested);
     return {
       ok,
       status: {
@@ -56,22 +66,21 @@ export interface RateLimitSettings {
   windowSec: number;
 }
 
-/** Sliding-window request limit, one window per grant. */
+/** Fixed-window request counter (Rack::Attack), one per app and account. */
 export class RequestWindows {
-  private readonly windows = new Map<string, number[]>();
+  private readonly counts = new Map<string, { window: number; count: number }>();
 
   constructor(private readonly settings: RateLimitSettings) {}
 
-  /** Records a request; returns null if allowed, else the seconds to wait (Retry-After). */
+  /** Counts a request; returns null if allowed, else the whole seconds until the window ends. */
   admit(key: string, now: number): number | null {
     const windowMs = this.settings.windowSec * 1000;
-    const times = (this.windows.get(key) ?? []).filter((t) => t > now - windowMs && t <= now);
-    this.windows.set(key, times);
-    if (times.length >= this.settings.requests) {
-      const oldest = times[0] ?? now;
-      return Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
-    }
-    times.push(now);
+    const window = Math.floor(now / windowMs);
+    const entry = this.counts.get(key);
+    const current = entry && entry.window === window ? entry : { window, count: 0 };
+    this.counts.set(key, current);
+    if (current.count >= this.settings.requests) return Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
+    current.count += 1;
     return null;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { DEFAULT_API_VERSIONS } from './api-versions';
 import { handleAuthorize, handleDecision } from './authorize';
 import { createContext, type SandboxContext } from './context';
 import { DECISION_PATH } from './consent-page';
@@ -18,6 +19,7 @@ import { handleToken } from './token';
 import type { Sandbox, SandboxControl, SandboxOptions } from './types';
 
 export type {
+  ApiAnswers,
   Fault,
   FaultPhase,
   RefreshExtras,
@@ -107,7 +109,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clientId: SANDBOX_CLIENT.clientId,
     clientSecret: SANDBOX_CLIENT.clientSecret,
     redirectUris: [...(options.redirectUris ?? [SANDBOX_DEFAULT_REDIRECT_URI])],
-    account: { ...(options.account ?? SANDBOX_DEFAULT_ACCOUNT) },
+    accounts: [{ ...(options.account ?? SANDBOX_DEFAULT_ACCOUNT) }, ...(options.moreAccounts ?? [])],
+    versions: options.apiVersions ?? DEFAULT_API_VERSIONS,
     codeLifetimeSec: positive('codeLifetimeSec', options.codeLifetimeSec ?? 60),
     accessTokenLifetimeSec: positive('accessTokenLifetimeSec', options.accessTokenLifetimeSec ?? 3600),
     signingKey,

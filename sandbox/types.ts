@@ -69,8 +69,17 @@ export interface SandboxControl {
   clearFaults(): void;
   /** Kills every grant: refresh → invalid_grant, API → 401 Unauthorized. */
   revokeGrant(): void;
-  /** As if the person clicked Disconnect in Jobber: API answers the "User has disconnected" error. */
-  disconnectFromJobber(): void;
+  /**
+   * As if the person clicked Disconnect in Jobber: API answers the "User has disconnected" error.
+   * With an account id, only that account's grants (every install on it); without, all.
+   */
+  disconnectFromJobber(accountId?: string): void;
+  /** Which account the consent page grants from now on (it must exist). */
+  signInAs(accountId: string): void;
+  /** An inactive account answers `{"error":{"message":"This account is not active"}}`. */
+  setAccountActive(accountId: string, active: boolean): void;
+  /** Changes the undocumented answer styles (see ApiAnswers). */
+  setApiAnswers(answers: Partial<ApiAnswers>): void;
   /** Adds `ms` to the sandbox's notion of now (cumulative, may be negative). */
   shiftClock(ms: number): void;
   counters(): SandboxCounters;
@@ -90,6 +99,21 @@ export interface SandboxControl {
 export interface SandboxAccount {
   id: string;
   name: string;
+  /** How many clients the account holds (the `clients` connection); default 250. */
+  clients?: number;
+}
+
+/**
+ * How the GraphQL endpoint answers where Jobber does not document it (guesses, see README):
+ * the HTTP status of THROTTLED, the 429 style, and "Service temporarily unavailable".
+ */
+export interface ApiAnswers {
+  /** Default 200. */
+  throttledStatus: 200 | 429;
+  /** 'rack-attack' (default): text/plain, no Retry-After. 'json-retry-after': a JSON error with Retry-After. */
+  rateLimit: 'rack-attack' | 'json-retry-after';
+  /** When true every GraphQL call answers 503 "Service temporarily unavailable". */
+  serviceUnavailable: boolean;
 }
 
 export interface SandboxOptions {
@@ -103,6 +127,10 @@ export interface SandboxOptions {
   codeLifetimeSec?: number;
   /** Default { id: 'sandbox-account-1', name: 'Sandbox Landscaping Co.' }. */
   account?: SandboxAccount;
+  /** Further accounts (signInAs picks which one the consent page grants); `account` comes first. */
+  moreAccounts?: SandboxAccount[];
+  /** API versions, oldest first; default DEFAULT_API_VERSIONS. */
+  apiVersions?: { version: string; supportedUntil: string; removedAfter: string }[];
   /** Default 10000 / 500 per second. */
   throttle?: { maximumAvailable: number; restoreRate: number };
   /** Default 2500 requests / 300 s. */

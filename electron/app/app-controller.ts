@@ -21,6 +21,7 @@ import type {
   TestApiResult,
   UserFacingError,
 } from '../ipc/contract';
+import { type ApiStatusEvent, describeApiStatusEvent, UNKNOWN_API_STATUS } from '../jobber/api-status';
 import { VaultRefusedError } from '../storage/sealed-record';
 import type { AuthWindowRequest } from '../windows/auth-window';
 import { authAllowedOrigins, decideNavigation, describeBlockedSignIn } from '../windows/navigation-policy';
@@ -122,12 +123,14 @@ export class AppController {
         environment: this.environment,
         connection: { status: 'not-configured', problems: [...this.problems] },
         activity: this.shellActivity.entries(),
+        api: UNKNOWN_API_STATUS,
       };
     }
     return {
       environment: runtime.config.environment,
       connection: runtime.session.getState(),
       activity: mergeActivity(runtime.session.getActivity(), this.shellActivity.entries()),
+      api: runtime.graphql.apiStatus.current(),
     };
   }
 
@@ -148,8 +151,8 @@ export class AppController {
     const { runtime } = built;
     const { config, session } = runtime;
     this.environment = config.environment;
-    const unsubscribe = session.subscribe((state) => this.onState(state));
-    this.runtime = { ...runtime, unsubscribe };
+    const stops = [session.subscribe((state) => this.onState(state)), runtime.graphql.apiStatus.onChange((event) => this.onApiStatus(event))];
+    this.runtime = { ...runtime, unsubscribe: () => stops.forEach((stop) => stop()) };
     this.problems = [];
 
     const scheme = callbackScheme(config.redirectUri);
@@ -169,6 +172,13 @@ export class AppController {
     runtime.unsubscribe();
     await runtime.session.stop();
     await runtime.sandbox?.close().catch(() => undefined);
+  }
+
+  /** Account and version news from Jobber's answers: an activity line when it matters, always a snapshot. */
+  private onApiStatus(event: ApiStatusEvent | null): void {
+    const line = event && describeApiStatusEvent(event);
+    if (line) this.shellActivity.add(line.level, line.message);
+    this.emit();
   }
 
   private onState(state: ConnectionState): void {

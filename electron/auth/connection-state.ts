@@ -84,6 +84,24 @@ export type ConnectionState =
 
 export type ConnectionStatus = ConnectionState['status'];
 
+/** Jobber warns that the API version in use is ending (`extensions.versioning.warning`). */
+export interface VersionWarning {
+  version: string;
+  /** YYYY-MM-DD: the date in Jobber's warning, else the version date + 18 months (the documented latest). */
+  endsOn: string;
+  /** Jobber's own words, redacted. */
+  message: string;
+}
+
+/** What Jobber's API last said about the account and the API version; independent of the token. */
+export interface ApiStatus {
+  /** The version Jobber actually answered with, null before any answer. */
+  version: string | null;
+  versionWarning: VersionWarning | null;
+  /** 'inactive' from Jobber's "This account is not active" until an answer succeeds again. */
+  account: 'unknown' | 'active' | 'inactive';
+}
+
 /** One line of the activity list: already redacted, newest first when shown. */
 export interface ActivityEntry {
   at: number;

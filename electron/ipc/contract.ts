@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { INVOKE_CHANNELS, INVOKE_METHODS, type EventChannel, type InvokeChannel, type InvokeMethod } from './channels';
-import type { AccountSummary, ActivityEntry, ConnectionState, UserFacingError } from '../auth/connection-state';
+import type { AccountSummary, ActivityEntry, ApiStatus, ConnectionState, UserFacingError } from '../auth/connection-state';
 import type { QueryCost } from '../jobber/query-cost';
 import {
   settingsFieldErrors,
@@ -19,12 +19,14 @@ import {
 export type {
   AccountSummary,
   ActivityEntry,
+  ApiStatus,
   ConnectionState,
   ConnectionStatus,
   GrantDetails,
   NeedsReconnectReason,
   RetryCause,
   RefreshOutcome,
+  VersionWarning,
   StorageUnavailableReason,
   UserFacingError,
   UserFacingErrorKind,
@@ -40,6 +42,8 @@ export interface AppSnapshot {
   connection: ConnectionState;
   /** Newest first, bounded length, already redacted. */
   activity: ActivityEntry[];
+  /** What Jobber's API last said about the account and the API version. */
+  api: ApiStatus;
 }
 
 /** Settings as the renderer may see them: every stored field; the client secret is write-only. */

@@ -1,33 +1,39 @@
 /**
- * The authenticated Jobber GraphQL client every feature calls, plus the one low-level POST and the
- * one response parser shared with jobber-account-api.ts. The client gets tokens from a
- * TokenProvider (the session), retries once after a 401 with a refreshed token, notices "User has
- * disconnected this app", waits out THROTTLED and 429 answers, and paces requests by query cost.
- * It never sees a refresh token and never logs an access token.
+ * The authenticated Jobber GraphQL client every feature calls. Every request is paced: its cost
+ * is estimated from the query by Jobber's rules (or given by the caller), and it waits in the
+ * client's one PacingGate until the modelled cost bucket can pay for it and the request budget
+ * (2,500 / 300 s) has room. THROTTLED answers are resent when the bucket has restored; a 429
+ * (the request limit, shared with every install on the account) holds all callers until the
+ * fixed window rolls. Tokens come from a TokenProvider (the session); a 401 is retried once with
+ * a renewed token. It never sees a refresh token and never logs an access token.
  */
 import axios, { type AxiosInstance } from 'axios';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AccountSummary } from '../auth/connection-state';
 import type { JobberConfig } from '../auth/config-types';
-import { apiUrl } from '../auth/api-url';
 import { AuthError, isAuthError } from '../auth/errors';
-import { parseRetryAfter } from '../auth/http-retry';
 import { type Clock, type Logger, type RandomSource, silentLogger, systemClock } from '../auth/ports';
-import { createRedactingLogger, describeError, redact } from '../auth/redact';
-import { backoffDelay, resolvePolicy } from '../auth/refresh-policy';
-import { FALLBACK_THROTTLE_WAIT_MS, type QueryCost, ThrottlePacer, throttleWaitMs } from './cost';
+import { createRedactingLogger } from '../auth/redact';
+import { ApiStatusTracker } from './api-status';
+import { FALLBACK_THROTTLE_WAIT_MS, PacingGate, type QueryCost } from './cost';
+import { estimateQueryCost } from './estimate-cost';
+import { ACCOUNT_QUERY, DEFAULT_API_TIMEOUT_MS, accountDataSchema, classifyTransportError, postGraphql, type GraphqlBody } from './graphql-post';
+import type { ApiVersioning, GraphqlExchange } from './graphql-response';
+import { JOBBER_REQUEST_LIMIT, RequestBudget, nextWindowStart, type RequestLimit } from './request-budget';
 
 export type { QueryCost } from './cost';
+export type { ApiVersioning, GraphqlExchange } from './graphql-response';
+export { interpretGraphqlResponse } from './graphql-response';
+export { ACCOUNT_QUERY, DEFAULT_API_TIMEOUT_MS, accountDataSchema, classifyTransportError, graphqlUrl, postGraphql } from './graphql-post';
+export type { GraphqlBody, PostGraphqlOptions } from './graphql-post';
 /** Kept for existing importers; electron/auth/http-retry.ts is its home. */
 export { parseRetryAfter } from '../auth/http-retry';
 
-export const DEFAULT_API_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_THROTTLE_RETRIES = 3;
-export const DEFAULT_MAX_RATE_LIMIT_RETRIES = 2;
-
-/** What Jobber's API says once the person has disconnected the app from their account. */
-const DISCONNECTED_MARKER = /user has disconnected this app/i;
-const ACCOUNT_INACTIVE_MARKER = /account is not active/i;
+export const DEFAULT_MAX_THROTTLE_RETRIES = 5;
+/** How many request-limit windows a call waits through before giving up (3 × 300 s). */
+export const DEFAULT_MAX_RATE_LIMIT_WAITS = 3;
+/** Spread of the wait after a window rolls, so installs sharing an account do not all return at once. */
+export const WINDOW_ROLL_JITTER_MS = 5_000;
 
 /** Where the client gets its access token; the session implements it. */
 export interface TokenProvider {
@@ -39,209 +45,8 @@ export interface TokenProvider {
 export interface GraphqlResult<T> {
   data: T;
   cost: QueryCost | null;
+  versioning: ApiVersioning | null;
 }
-
-/** A successful exchange, or Jobber's THROTTLED answer (nothing executed, safe to resend). */
-export type GraphqlExchange =
-  | { kind: 'ok'; data: unknown; cost: QueryCost | null }
-  | { kind: 'throttled'; cost: QueryCost | null; waitMs: number };
-
-export interface PostGraphqlOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  /** Reads "now" for an HTTP-date Retry-After (default: the system clock). */
-  clock?: Pick<Clock, 'now'>;
-}
-
-export interface GraphqlBody {
-  query: string;
-  variables?: Record<string, unknown>;
-}
-
-const costSchema = z.object({
-  requestedQueryCost: z.number(),
-  actualQueryCost: z.number(),
-  throttleStatus: z.object({
-    maximumAvailable: z.number(),
-    currentlyAvailable: z.number(),
-    restoreRate: z.number(),
-  }),
-});
-
-const graphqlErrorSchema = z.looseObject({
-  message: z.string().catch(''),
-  extensions: z.looseObject({ code: z.unknown().optional() }).optional().catch(undefined),
-});
-
-const responseBodySchema = z.looseObject({
-  data: z.unknown().optional(),
-  errors: z.array(graphqlErrorSchema).optional(),
-  extensions: z.looseObject({ cost: z.unknown().optional() }).optional().catch(undefined),
-  error: z.union([z.looseObject({ message: z.string() }), z.string()]).optional(),
-});
-
-function parseCost(raw: unknown): QueryCost | null {
-  const parsed = costSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  const { requestedQueryCost, actualQueryCost, throttleStatus } = parsed.data;
-  return { requestedQueryCost, actualQueryCost, ...throttleStatus };
-}
-
-function parseJsonText(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * The texts in which Jobber reports an error: `errors[].message`, `error` / `error.message`, and,
- * for a non-2xx answer, a top-level `message` or the whole body when it is not JSON. Never `data`:
- * business data (a client's note, a job title) is typed by people and must not steer the client.
- */
-function errorTexts(status: number, text: string, json: unknown): string[] {
-  const ok = status >= 200 && status < 300;
-  if (json === undefined) return ok ? [] : [text];
-  if (!isRecord(json)) return [];
-  const texts: string[] = [];
-  if (Array.isArray(json.errors)) {
-    for (const error of json.errors) {
-      if (isRecord(error) && typeof error.message === 'string') texts.push(error.message);
-    }
-  }
-  if (typeof json.error === 'string') texts.push(json.error);
-  else if (isRecord(json.error) && typeof json.error.message === 'string') texts.push(json.error.message);
-  if (!ok && typeof json.message === 'string') texts.push(json.message);
-  return texts;
-}
-
-function summarizeMessages(messages: string[]): string {
-  const joined = messages.filter((message) => message !== '').join('; ') || 'no message';
-  const text = redact(joined);
-  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
-}
-
-/**
- * The one place that turns Jobber's HTTP answer into a result or a typed AuthError. `text` is the
- * raw body (never logged). Throws: 'disconnected-in-jobber', 'unauthorized' (401),
- * 'rate-limited' (429), 'server-error' (5xx), 'invalid-response' (malformed), 'account-inactive',
- * 'graphql' (other errors, messages redacted).
- */
-export function interpretGraphqlResponse(status: number, text: string, retryAfterHeader?: unknown, now: number = Date.now()): GraphqlExchange {
-  const json = parseJsonText(text);
-  if (errorTexts(status, text, json).some((message) => DISCONNECTED_MARKER.test(message))) {
-    throw new AuthError('disconnected-in-jobber', 'The Jobber account owner has disconnected this app in Jobber.');
-  }
-  if (status === 401) throw new AuthError('unauthorized', 'Jobber did not accept the access token (HTTP 401).');
-  const retryAfterMs = parseRetryAfter(retryAfterHeader, now);
-  if (status === 429) {
-    throw new AuthError('rate-limited', 'Jobber is rate limiting requests (HTTP 429).', retryAfterMs === undefined ? {} : { retryAfterMs });
-  }
-  if (status >= 500) {
-    throw new AuthError('server-error', `Jobber's API answered HTTP ${status}.`, retryAfterMs === undefined ? {} : { retryAfterMs });
-  }
-  if (json === undefined) {
-    if (ACCOUNT_INACTIVE_MARKER.test(text)) throw new AuthError('account-inactive', 'This Jobber account is not active.');
-    if (status >= 200 && status < 300) throw new AuthError('invalid-response', "Jobber's API sent a response that is not JSON.");
-    throw new AuthError('graphql', `Jobber's API answered HTTP ${status}.`);
-  }
-  const parsed = responseBodySchema.safeParse(json);
-  if (!parsed.success) throw new AuthError('invalid-response', "Jobber's API sent a response in an unexpected shape.");
-  const body = parsed.data;
-  const cost = parseCost(body.extensions?.cost);
-
-  if (body.error !== undefined) {
-    const message = typeof body.error === 'string' ? body.error : body.error.message;
-    if (ACCOUNT_INACTIVE_MARKER.test(message)) throw new AuthError('account-inactive', 'This Jobber account is not active.');
-    throw new AuthError('graphql', `Jobber's API returned an error: ${summarizeMessages([message])}`);
-  }
-  const errors = body.errors ?? [];
-  if (errors.some((error) => error.extensions?.code === 'THROTTLED')) {
-    const waitMs = cost ? throttleWaitMs(cost.requestedQueryCost, cost) : FALLBACK_THROTTLE_WAIT_MS;
-    return { kind: 'throttled', cost, waitMs: Math.max(waitMs, 1) };
-  }
-  if (errors.some((error) => ACCOUNT_INACTIVE_MARKER.test(error.message))) {
-    throw new AuthError('account-inactive', 'This Jobber account is not active.');
-  }
-  if (errors.length > 0) {
-    throw new AuthError('graphql', `Jobber's API returned errors: ${summarizeMessages(errors.map((error) => error.message))}`);
-  }
-  if (status < 200 || status >= 300) throw new AuthError('graphql', `Jobber's API answered HTTP ${status}.`);
-  if (body.data === undefined || body.data === null) {
-    throw new AuthError('invalid-response', "Jobber's API sent a response without data.");
-  }
-  return { kind: 'ok', data: body.data, cost };
-}
-
-/**
- * Maps a failed request to a transient AuthError: 'cancelled', 'timeout', 'invalid-response' when
- * the status line arrived but the body was cut short or could not be read (as the token client
- * says), and 'network' only when no answer arrived at all.
- */
-export function classifyTransportError(error: unknown): AuthError {
-  if (isAuthError(error)) return error;
-  if (axios.isCancel(error)) return new AuthError('cancelled', 'The request to Jobber was cancelled.');
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-    return new AuthError('timeout', `Jobber's API did not answer in time: ${describeError(error)}`);
-  }
-  const arrived = (error as { response?: unknown } | null)?.response;
-  if (code === 'ERR_BAD_RESPONSE' || (typeof arrived === 'object' && arrived !== null)) {
-    const status = (arrived as { status?: unknown } | null | undefined)?.status;
-    const statusPart = typeof status === 'number' ? ` (HTTP ${status})` : '';
-    return new AuthError('invalid-response', `Jobber's API response was cut off before it was complete${statusPart}.`);
-  }
-  return new AuthError('network', `Could not reach Jobber's API: ${describeError(error)}`);
-}
-
-/** The GraphQL endpoint for a configuration. */
-export function graphqlUrl(config: JobberConfig): string {
-  return apiUrl(config, '/api/graphql');
-}
-
-/**
- * One POST to Jobber's GraphQL endpoint with an explicit access token: JSON body, Bearer token,
- * X-JOBBER-GRAPHQL-VERSION. Returns the interpreted exchange or throws an AuthError.
- */
-export async function postGraphql(
-  http: AxiosInstance,
-  config: JobberConfig,
-  accessToken: string,
-  body: GraphqlBody,
-  options: PostGraphqlOptions = {},
-): Promise<GraphqlExchange> {
-  let response;
-  try {
-    response = await http.post<string>(graphqlUrl(config), JSON.stringify(body), {
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-        Authorization: `Bearer ${accessToken}`,
-        'X-JOBBER-GRAPHQL-VERSION': config.graphqlVersion,
-      },
-      timeout: options.timeoutMs ?? DEFAULT_API_TIMEOUT_MS,
-      signal: options.signal,
-      responseType: 'text',
-      // Parse ourselves: axios would silently hand back a string for malformed JSON.
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      maxRedirects: 0,
-    });
-  } catch (error) {
-    throw classifyTransportError(error);
-  }
-  const text = typeof response.data === 'string' ? response.data : '';
-  return interpretGraphqlResponse(response.status, text, response.headers?.['retry-after'], (options.clock ?? systemClock).now());
-}
-
-const ACCOUNT_QUERY = 'query JobberConnectAccount { account { id name } }';
-
-export const accountDataSchema = z.object({ account: z.object({ id: z.string(), name: z.string() }) });
 
 export interface JobberGraphqlClientOptions {
   config: JobberConfig;
@@ -251,12 +56,16 @@ export interface JobberGraphqlClientOptions {
   timeoutMs?: number;
   logger?: Logger;
   maxThrottleRetries?: number;
-  maxRateLimitRetries?: number;
+  maxRateLimitWaits?: number;
   random?: RandomSource;
+  /** Receives every answer's account and version news (default: a private tracker). */
+  apiStatus?: ApiStatusTracker;
+  /** Default Jobber's 2,500 requests / 300 s. */
+  requestLimit?: RequestLimit;
 }
 
 export interface GraphqlRequestOptions<T> {
-  /** Expected query cost: the request waits until the estimated bucket can pay for it. */
+  /** Expected query cost; default: estimated from the query by Jobber's rules. */
   expectedCost?: number;
   /** Validates `data` (recommended: everything from Jobber is untrusted). */
   schema?: z.ZodType<T>;
@@ -265,6 +74,7 @@ export interface GraphqlRequestOptions<T> {
 
 /** Jobber's GraphQL API with the session's tokens. */
 export class JobberGraphqlClient {
+  readonly apiStatus: ApiStatusTracker;
   private readonly config: JobberConfig;
   private readonly tokens: TokenProvider;
   private readonly clock: Clock;
@@ -272,9 +82,10 @@ export class JobberGraphqlClient {
   private readonly timeoutMs: number;
   private readonly logger: Logger;
   private readonly maxThrottleRetries: number;
-  private readonly maxRateLimitRetries: number;
+  private readonly maxRateLimitWaits: number;
   private readonly random: RandomSource;
-  private readonly pacer: ThrottlePacer;
+  private readonly requestLimit: RequestLimit;
+  private readonly gate: PacingGate;
 
   constructor(options: JobberGraphqlClientOptions) {
     this.config = options.config;
@@ -284,91 +95,87 @@ export class JobberGraphqlClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_API_TIMEOUT_MS;
     this.logger = createRedactingLogger(options.logger ?? silentLogger);
     this.maxThrottleRetries = options.maxThrottleRetries ?? DEFAULT_MAX_THROTTLE_RETRIES;
-    this.maxRateLimitRetries = options.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES;
+    this.maxRateLimitWaits = options.maxRateLimitWaits ?? DEFAULT_MAX_RATE_LIMIT_WAITS;
     this.random = options.random ?? Math.random;
-    this.pacer = new ThrottlePacer(this.clock);
+    this.apiStatus = options.apiStatus ?? new ApiStatusTracker();
+    this.requestLimit = options.requestLimit ?? JOBBER_REQUEST_LIMIT;
+    this.gate = new PacingGate(this.clock, new RequestBudget(this.requestLimit));
   }
 
   /**
-   * Runs one GraphQL operation. Throws AuthError: 'unauthorized' after a second 401,
-   * 'disconnected-in-jobber', 'throttled' / 'rate-limited' when retries run out, 'graphql',
-   * 'account-inactive', 'invalid-response', or a transport kind. Network failures are not retried
-   * here (a mutation may have run); the caller decides.
+   * Runs one GraphQL operation, paced. Throws AuthError: 'unauthorized' after a second 401,
+   * 'disconnected-in-jobber', 'account-inactive', 'throttled' / 'rate-limited' when waits run out,
+   * 'graphql', 'invalid-response', or a transport kind. Network failures are not retried here (a
+   * mutation may have run); the caller decides.
    */
   async request<T>(query: string, variables?: Record<string, unknown>, options: GraphqlRequestOptions<T> = {}): Promise<GraphqlResult<T>> {
-    const paceMs = this.pacer.waitBeforeMs(options.expectedCost);
-    if (paceMs > 0) {
-      this.logger.info('Waiting for Jobber query-cost budget before a request.', { waitMs: paceMs });
-      await this.sleep(paceMs);
-    }
-    let retriedUnauthorized = false;
-    let throttleRetries = 0;
-    let rateLimitRetries = 0;
     const body: GraphqlBody = variables === undefined ? { query } : { query, variables };
+    let cost = options.expectedCost ?? estimateQueryCost(query, variables) ?? 1;
+    const attempts = { unauthorized: 0, throttled: 0, rateLimited: 0 };
+    let resend = false;
     for (;;) {
-      const accessToken = await this.tokens.getAccessToken();
+      const pass = await this.gate.acquire(cost, { first: resend, ...(options.signal ? { signal: options.signal } : {}) });
+      resend = true;
       let exchange: GraphqlExchange;
+      let accessToken = '';
       try {
+        accessToken = await this.tokens.getAccessToken();
         exchange = await postGraphql(this.http, this.config, accessToken, body, {
           timeoutMs: this.timeoutMs,
           clock: this.clock,
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error) {
-        const failure = classifyTransportError(error);
-        if (failure.kind === 'unauthorized') {
-          if (retriedUnauthorized) {
-            throw new AuthError('unauthorized', 'Jobber rejected the access token again right after it was renewed.');
-          }
-          retriedUnauthorized = true;
-          this.logger.info('Jobber answered 401; renewing the access token once and retrying.');
-          await this.tokens.reportUnauthorized(accessToken);
-          continue;
-        }
-        if (failure.kind === 'disconnected-in-jobber') {
-          this.tokens.reportDisconnectedInJobber();
-          throw failure;
-        }
-        if (failure.kind === 'rate-limited' && rateLimitRetries < this.maxRateLimitRetries) {
-          rateLimitRetries += 1;
-          const waitMs = backoffDelay(rateLimitRetries, resolvePolicy(), this.random, failure.retryAfterMs);
-          this.logger.warn('Jobber rate limited the request (429); waiting before retrying.', { waitMs, attempt: rateLimitRetries });
-          await this.sleep(waitMs);
-          continue;
-        }
-        throw failure;
-      }
-      this.pacer.observe(exchange.cost);
-      if (exchange.kind === 'throttled') {
-        if (throttleRetries >= this.maxThrottleRetries) {
-          throw new AuthError('throttled', 'Jobber is throttling queries; try again shortly.', { retryAfterMs: exchange.waitMs });
-        }
-        throttleRetries += 1;
-        this.logger.warn('Jobber throttled the query; waiting for the cost budget to restore.', {
-          waitMs: exchange.waitMs,
-          attempt: throttleRetries,
-        });
-        await this.sleep(exchange.waitMs);
+        this.gate.settle(pass, null);
+        await this.recover(classifyTransportError(error), accessToken, attempts);
         continue;
       }
-      if (!options.schema) return { data: exchange.data as T, cost: exchange.cost };
+      this.gate.settle(pass, exchange.cost);
+      this.apiStatus.answered(exchange.versioning);
+      if (exchange.kind === 'throttled') {
+        if (attempts.throttled >= this.maxThrottleRetries) {
+          throw new AuthError('throttled', 'Jobber is throttling queries; try again shortly.', { retryAfterMs: exchange.waitMs });
+        }
+        attempts.throttled += 1;
+        // Jobber's figure wins over our estimate; the gate waits (needed − available) / restoreRate.
+        cost = Math.max(cost, exchange.cost?.requestedQueryCost ?? 0);
+        if (!exchange.cost) this.gate.pauseUntil(this.clock.now() + FALLBACK_THROTTLE_WAIT_MS);
+        this.logger.warn('Jobber throttled the query; resending once the cost budget has restored.', { waitMs: exchange.waitMs, attempt: attempts.throttled });
+        continue;
+      }
+      if (!options.schema) return { data: exchange.data as T, cost: exchange.cost, versioning: exchange.versioning };
       const parsed = options.schema.safeParse(exchange.data);
       if (!parsed.success) throw new AuthError('invalid-response', "Jobber's API sent data in an unexpected shape.");
-      return { data: parsed.data, cost: exchange.cost };
+      return { data: parsed.data, cost: exchange.cost, versioning: exchange.versioning };
     }
   }
 
   /** `account { id name }`: which Jobber account this connection belongs to. */
   async account(): Promise<GraphqlResult<AccountSummary>> {
     const result = await this.request(ACCOUNT_QUERY, undefined, { schema: accountDataSchema });
-    return { data: result.data.account, cost: result.cost };
+    return { ...result, data: result.data.account };
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.clock.setTimer(ms, resolve);
-    });
+  /** Returns to let the caller resend, or throws `failure` (reporting it where it matters). */
+  private async recover(failure: AuthError, tokenUsed: string, attempts: { unauthorized: number; rateLimited: number }): Promise<void> {
+    if (failure.kind === 'unauthorized' && tokenUsed !== '') {
+      if (attempts.unauthorized > 0) throw new AuthError('unauthorized', 'Jobber rejected the access token again right after it was renewed.');
+      attempts.unauthorized += 1;
+      this.logger.info('Jobber answered 401; renewing the access token once and retrying.');
+      await this.tokens.reportUnauthorized(tokenUsed);
+      return;
+    }
+    if (failure.kind === 'disconnected-in-jobber') this.tokens.reportDisconnectedInJobber();
+    if (failure.kind === 'account-inactive') this.apiStatus.accountInactive();
+    if (failure.kind === 'rate-limited' && attempts.rateLimited < this.maxRateLimitWaits) {
+      attempts.rateLimited += 1;
+      const now = this.clock.now();
+      // No Retry-After (Rack::Attack's default): wait for the fixed window to roll, jittered.
+      const until = failure.retryAfterMs !== undefined ? now + failure.retryAfterMs : nextWindowStart(now, this.requestLimit.windowMs) + Math.floor(this.random() * WINDOW_ROLL_JITTER_MS);
+      this.logger.warn('Jobber refused the request: the account hit its request limit (429); holding every request until it resets.', { waitMs: until - now, attempt: attempts.rateLimited });
+      this.gate.pauseUntil(until);
+      return;
+    }
+    throw isAuthError(failure) ? failure : new AuthError('network', 'The request to Jobber failed.');
   }
 }
-
-export { ACCOUNT_QUERY };

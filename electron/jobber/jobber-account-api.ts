@@ -9,7 +9,8 @@ import type { JobberConfig } from '../auth/config-types';
 import { AuthError } from '../auth/errors';
 import type { JobberAccountApi } from '../auth/ports';
 import { redact } from '../auth/redact';
-import { ACCOUNT_QUERY, DEFAULT_API_TIMEOUT_MS, type GraphqlExchange, accountDataSchema, postGraphql } from './graphql-client';
+import { ACCOUNT_QUERY, DEFAULT_API_TIMEOUT_MS, accountDataSchema, postGraphql } from './graphql-post';
+import type { GraphqlExchange } from './graphql-response';
 
 const APP_DISCONNECT_MUTATION =
   'mutation JobberConnectAppDisconnect { appDisconnect { app { name } userErrors { message path } } }';

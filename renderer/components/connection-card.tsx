@@ -4,11 +4,11 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { FocusEvent } from 'react';
-import type { ActionResult, ConnectionState, JobberConnectApi, TestApiResult } from '../../electron/ipc/contract';
+import type { ActionResult, ApiStatus, ConnectionState, JobberConnectApi, TestApiResult } from '../../electron/ipc/contract';
 import { useActions } from '../use-actions';
 import type { ActionName } from '../use-actions';
 import { useNow } from '../use-now';
-import { BRIDGE_CALL_FAILED, FORGET_WORDING, describeDisconnect, describeError, isQuietError } from '../wording';
+import { BRIDGE_CALL_FAILED, FORGET_WORDING, accountNeedsAttention, describeDisconnect, describeError, isQuietError } from '../wording';
 import { ConfirmPanel } from './confirm-panel';
 import { ConnectionDetails } from './connection-details';
 import { DisconnectConfirm } from './disconnect-confirm';
@@ -25,6 +25,8 @@ interface Feedback {
 
 interface ConnectionCardProps {
   state: ConnectionState;
+  /** What Jobber's API last said about the account and the API version. */
+  api: ApiStatus;
   bridge: JobberConnectApi;
   onOpenSettings: () => void;
 }
@@ -39,7 +41,7 @@ const CAN_FORGET = new Set<ConnectionState['status']>(['needs-reconnect', 'stora
 const KEEPS_TEST_RESULT = new Set<ConnectionState['status']>(['connected', 'refreshing']);
 
 /** The dashboard's main card. */
-export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCardProps) {
+export function ConnectionCard({ state, api, bridge, onOpenSettings }: ConnectionCardProps) {
   const { running, isDisabled, run } = useActions();
   const [feedback, setFeedback] = useState<Feedback | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -249,9 +251,9 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
         <h2 id="connection-heading" className="card__title" tabIndex={-1}>
           Jobber connection
         </h2>
-        <StatusBadge status={state.status} />
+        <StatusBadge status={state.status} accountInactive={accountNeedsAttention(state, api)} />
       </header>
-      <ConnectionDetails state={state} now={now} />
+      <ConnectionDetails state={state} api={api} now={now} />
       {feedback ? <Notice tone={feedback.tone} headline={feedback.headline} detail={feedback.detail} /> : null}
       {confirmingForget && CAN_FORGET.has(state.status) ? (
         <ConfirmPanel

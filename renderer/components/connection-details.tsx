@@ -3,9 +3,9 @@
  * life, the last and next refresh, or why the app cannot connect and what to do about it.
  */
 import type { ReactNode } from 'react';
-import type { ConnectionState, GrantDetails } from '../../electron/ipc/contract';
+import type { ApiStatus, ConnectionState, GrantDetails } from '../../electron/ipc/contract';
 import { formatClock, formatCountdown, formatDateTime, formatRelative, isoTime } from '../time-format';
-import { REFRESH_RESULT_LABEL, RETRY_HEADLINE, describeError, describeStorageUnavailable } from '../wording';
+import { REFRESH_RESULT_LABEL, RETRY_HEADLINE, describeAccountInactive, describeError, describeStorageUnavailable } from '../wording';
 import { Notice } from './notice';
 import { TokenLife } from './token-life';
 
@@ -41,6 +41,7 @@ function AccountBlock({ name, connectedAt }: { name: string; connectedAt: number
  */
 function GrantView(props: {
   grant: GrantDetails;
+  api: ApiStatus;
   now: number;
   nextLabel: string;
   notice?: ReactNode;
@@ -51,6 +52,7 @@ function GrantView(props: {
   return (
     <div className="details">
       <AccountBlock name={grant.account.name} connectedAt={grant.connectedAt} />
+      {props.api.account === 'inactive' ? <Notice tone="error" headline={describeAccountInactive(grant.account.name)} /> : null}
       {props.notice}
       <TokenLife issuedAt={grant.accessTokenIssuedAt} expiresAt={grant.accessTokenExpiresAt} now={now} />
       <dl className="facts">
@@ -72,13 +74,19 @@ function GrantView(props: {
           <dt>{props.nextLabel}</dt>
           <dd data-testid="next-refresh">{props.children}</dd>
         </div>
+        {props.api.version ? (
+          <div className="facts__row">
+            <dt>API version</dt>
+            <dd data-testid="api-version">{props.api.version} (as Jobber answered)</dd>
+          </div>
+        ) : null}
       </dl>
     </div>
   );
 }
 
 /** State-specific content of the card. `now` comes from the card's ticking clock. */
-export function ConnectionDetails({ state, now }: { state: ConnectionState; now: number }) {
+export function ConnectionDetails({ state, api, now }: { state: ConnectionState; api: ApiStatus; now: number }) {
   switch (state.status) {
     case 'not-configured':
       return (
@@ -119,13 +127,13 @@ export function ConnectionDetails({ state, now }: { state: ConnectionState; now:
       );
     case 'connected':
       return (
-        <GrantView grant={state} now={now} nextLabel="Next refresh">
+        <GrantView grant={state} api={api} now={now} nextLabel="Next refresh">
           <When at={state.nextRefreshAt} now={now} />
         </GrantView>
       );
     case 'refreshing':
       return (
-        <GrantView grant={state} now={now} nextLabel="Next refresh">
+        <GrantView grant={state} api={api} now={now} nextLabel="Next refresh">
           Refreshing the access token now…
         </GrantView>
       );
@@ -133,6 +141,7 @@ export function ConnectionDetails({ state, now }: { state: ConnectionState; now:
       return (
         <GrantView
           grant={state}
+          api={api}
           now={now}
           nextLabel="Next attempt"
           notice={

@@ -1,13 +1,14 @@
 /** The coloured status pill; the text carries the meaning, the colour only repeats it. */
 import type { ConnectionStatus } from '../../electron/ipc/contract';
-import { STATUS_LABEL, STATUS_TONE } from '../wording';
+import { ACCOUNT_INACTIVE_BADGE, STATUS_LABEL, STATUS_TONE } from '../wording';
 
-/** Badge for one connection status. */
-export function StatusBadge({ status }: { status: ConnectionStatus }) {
+/** Badge for one connection status; `accountInactive` overrides it with "Needs attention". */
+export function StatusBadge({ status, accountInactive = false }: { status: ConnectionStatus; accountInactive?: boolean }) {
+  const tone = accountInactive ? ACCOUNT_INACTIVE_BADGE.tone : STATUS_TONE[status];
   return (
-    <span className={`badge badge--${STATUS_TONE[status]}`} data-testid="status-badge" data-status={status}>
+    <span className={`badge badge--${tone}`} data-testid="status-badge" data-status={accountInactive ? 'account-inactive' : status}>
       <span className="badge__dot" aria-hidden="true" />
-      {STATUS_LABEL[status]}
+      {accountInactive ? ACCOUNT_INACTIVE_BADGE.label : STATUS_LABEL[status]}
     </span>
   );
 }

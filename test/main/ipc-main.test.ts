@@ -23,7 +23,7 @@ function setup() {
   });
   ipc.handle('get-state', () => {
     calls.push('get-state');
-    const snapshot: AppSnapshot = { environment: 'sandbox', connection: { status: 'disconnected', lastError: null, notice: null }, activity: [] };
+    const snapshot: AppSnapshot = { environment: 'sandbox', connection: { status: 'disconnected', lastError: null, notice: null }, activity: [], api: { version: null, versionWarning: null, account: 'unknown' } };
     return snapshot;
   });
   ipc.handle('save-settings', (update) => {
@@ -146,7 +146,7 @@ describe('typed IPC wrapper', () => {
 
   it('send delivers to the live window only, and dispose removes handlers', () => {
     const { window, ipc } = setup();
-    const snapshot = { environment: 'sandbox' as const, connection: { status: 'disconnected' as const, lastError: null, notice: null }, activity: [] };
+    const snapshot = { environment: 'sandbox' as const, connection: { status: 'disconnected' as const, lastError: null, notice: null }, activity: [], api: { version: null, versionWarning: null, account: 'unknown' as const } };
     ipc.send(window as unknown as ElectronBrowserWindow, 'state-changed', snapshot);
     expect(window.webContents.sent).toEqual([{ channel: wireName('state-changed'), args: [snapshot] }]);
     window.destroy();

@@ -5,6 +5,7 @@
 import type {
   AccountSummary,
   ActivityEntry,
+  ApiStatus,
   AppSnapshot,
   ConnectionState,
   Environment,
@@ -98,12 +99,15 @@ export function activity(now = T0): ActivityEntry[] {
   ];
 }
 
+/** Before Jobber has answered any API call. */
+export const UNKNOWN_API: ApiStatus = { version: null, versionWarning: null, account: 'unknown' };
+
 /** Wraps a connection state in a full snapshot. */
 export function snapshot(
   connection: ConnectionState,
-  options: { environment?: Environment; activity?: ActivityEntry[] } = {},
+  options: { environment?: Environment; activity?: ActivityEntry[]; api?: ApiStatus } = {},
 ): AppSnapshot {
-  return { environment: options.environment ?? 'jobber', connection, activity: options.activity ?? [] };
+  return { environment: options.environment ?? 'jobber', connection, activity: options.activity ?? [], api: options.api ?? UNKNOWN_API };
 }
 
 /** Settings as main would report them. */

@@ -2,6 +2,7 @@
  * Shared helpers for the sandbox tests: a sandbox on port 0 with a fake clock, a full connect
  * (consent + code exchange) and thin fetch wrappers for the token and GraphQL endpoints.
  */
+import { afterEach } from 'vitest';
 import { followConsent } from '../../sandbox/consent-driver';
 import { SANDBOX_CLIENT, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 
@@ -98,4 +99,35 @@ export const DISCONNECT_MUTATION = 'mutation { appDisconnect { app { name } user
 export function jwtClaims(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** A GraphQL answer as the sandbox sends it. */
+export interface GraphqlBody {
+  data?: Record<string, unknown>;
+  errors?: { message: string; extensions?: { code?: string } }[];
+  extensions?: {
+    cost: {
+      requestedQueryCost: number;
+      actualQueryCost: number;
+      throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+    };
+    versioning: { version: string; warning?: string };
+  };
+}
+
+export async function graphqlJson(response: Response): Promise<GraphqlBody> {
+  return (await response.json()) as GraphqlBody;
+}
+
+/** For a test file: a start function whose sandbox is closed after each test. */
+export function sandboxPerTest(): (options?: SandboxOptions) => Promise<Sandbox> {
+  let current: Sandbox | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    current = await startTestSandbox(options);
+    return current;
+  };
 }

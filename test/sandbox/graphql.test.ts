@@ -1,35 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signJwt, type AccessTokenClaims } from '../../sandbox/jwt';
-import type { Sandbox, SandboxOptions } from '../../sandbox/server';
-import { ACCOUNT_QUERY, connect, DISCONNECT_MUTATION, graphql, jwtClaims, refresh, startTestSandbox, VERSION } from './fixtures';
+import { ACCOUNT_QUERY, connect, DISCONNECT_MUTATION, graphql, graphqlJson, jwtClaims, refresh, sandboxPerTest, VERSION } from './fixtures';
 
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-});
-
-async function start(options: SandboxOptions = {}): Promise<Sandbox> {
-  sandbox = await startTestSandbox(options);
-  return sandbox;
-}
-
-interface GraphqlBody {
-  data?: Record<string, unknown>;
-  errors?: { message: string; extensions?: { code?: string } }[];
-  extensions?: {
-    cost: {
-      requestedQueryCost: number;
-      actualQueryCost: number;
-      throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
-    };
-    versioning: { version: string };
-  };
-}
-
-async function json(response: Response): Promise<GraphqlBody> {
-  return (await response.json()) as GraphqlBody;
-}
+const start = sandboxPerTest();
+const json = graphqlJson;
 
 describe('POST /api/graphql', () => {
   it('answers account { id name } with cost and versioning extensions', async () => {
@@ -40,7 +14,8 @@ describe('POST /api/graphql', () => {
     expect(await json(response)).toEqual({
       data: { account: { id: 'sandbox-account-1', name: 'Sandbox Landscaping Co.' } },
       extensions: {
-        cost: { requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 10000, currentlyAvailable: 9999, restoreRate: 500 } },
+        // account { id name } costs 3 by Jobber's rules.
+        cost: { requestedQueryCost: 3, actualQueryCost: 3, throttleStatus: { maximumAvailable: 10000, currentlyAvailable: 9997, restoreRate: 500 } },
         versioning: { version: VERSION },
       },
     });
@@ -114,7 +89,7 @@ describe('POST /api/graphql', () => {
     const response = await graphql(s, tokens.access_token, DISCONNECT_MUTATION);
     const body = await json(response);
     expect(body.data).toEqual({ appDisconnect: { app: { name: 'Jobber Connect' }, userErrors: [] } });
-    expect(body.extensions?.cost.actualQueryCost).toBe(10);
+    expect(body.extensions?.cost.actualQueryCost).toBe(6); // appDisconnect, app, name, userErrors, message, path
     expect((await graphql(s, tokens.access_token, ACCOUNT_QUERY)).status).toBe(401);
     expect((await refresh(s, tokens.refresh_token)).status).toBe(400);
     expect(s.control.counters().appDisconnects).toBe(1);
@@ -140,49 +115,65 @@ describe('limits', () => {
     const s = await start({ throttle: { maximumAvailable: 12, restoreRate: 2 } });
     const { access_token } = await connect(s);
     const first = await json(await graphql(s, access_token, 'query { a: account { id } b: account { id } c: account { id } }'));
-    expect(first.extensions?.cost.requestedQueryCost).toBe(3);
-    expect(first.extensions?.cost.throttleStatus.currentlyAvailable).toBe(9);
+    expect(first.extensions?.cost.requestedQueryCost).toBe(6);
+    expect(first.extensions?.cost.throttleStatus.currentlyAvailable).toBe(6);
 
-    // 9 points left; spend them one by one, then the 10th query is throttled.
-    for (let i = 0; i < 9; i += 1) expect((await json(await graphql(s, access_token, ACCOUNT_QUERY))).data).toBeDefined();
+    // 6 points left: two account { id name } (3 each), then the third is throttled.
+    for (let i = 0; i < 2; i += 1) expect((await json(await graphql(s, access_token, ACCOUNT_QUERY))).data).toBeDefined();
     const throttled = await json(await graphql(s, access_token, ACCOUNT_QUERY));
     expect(throttled.data).toBeUndefined();
     expect(throttled.errors).toEqual([{ message: 'Throttled', extensions: { code: 'THROTTLED' } }]);
     expect(throttled.extensions?.cost).toEqual({
-      requestedQueryCost: 1,
+      requestedQueryCost: 3,
       actualQueryCost: 0,
       throttleStatus: { maximumAvailable: 12, currentlyAvailable: 0, restoreRate: 2 },
     });
 
-    s.control.shiftClock(500); // 1 point restored
+    s.control.shiftClock(1_500); // 3 points restored
     const restored = await json(await graphql(s, access_token, ACCOUNT_QUERY));
     expect(restored.data).toBeDefined();
     expect(restored.extensions?.cost.throttleStatus.currentlyAvailable).toBe(0);
     s.control.shiftClock(60_000); // restores up to the maximum, no further
     const full = await json(await graphql(s, access_token, ACCOUNT_QUERY));
-    expect(full.extensions?.cost.throttleStatus.currentlyAvailable).toBe(11);
+    expect(full.extensions?.cost.throttleStatus.currentlyAvailable).toBe(9);
   });
 
-  it('429 with Retry-After beyond the request rate limit, until the window passes', async () => {
+  it('429 as Rack::Attack answers it: text/plain, no Retry-After, until the fixed window rolls', async () => {
+    // START (12:00:00 UTC) begins a 10 s window.
     const s = await start({ rateLimit: { requests: 3, windowSec: 10 } });
     const { access_token } = await connect(s);
     for (let i = 0; i < 3; i += 1) expect((await graphql(s, access_token, ACCOUNT_QUERY)).status).toBe(200);
+    s.control.shiftClock(9_999);
+    const limited = await graphql(s, access_token, ACCOUNT_QUERY);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('content-type')).toBe('text/plain');
+    expect(limited.headers.get('retry-after')).toBeNull();
+    expect(await limited.text()).toBe('Retry later\n');
+    s.control.shiftClock(1); // the next window: a fresh count, not a sliding one
+    for (let i = 0; i < 3; i += 1) expect((await graphql(s, access_token, ACCOUNT_QUERY)).status).toBe(200);
+  });
+
+  it('429 variant with a JSON body and Retry-After (a guess, chosen through the control API)', async () => {
+    const s = await start({ rateLimit: { requests: 1, windowSec: 10 } });
+    s.control.setApiAnswers({ rateLimit: 'json-retry-after' });
+    const { access_token } = await connect(s);
+    await graphql(s, access_token, ACCOUNT_QUERY);
     s.control.shiftClock(4_000);
     const limited = await graphql(s, access_token, ACCOUNT_QUERY);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('6');
-    s.control.shiftClock(6_000);
-    expect((await graphql(s, access_token, ACCOUNT_QUERY)).status).toBe(200);
   });
 
-  it('limits are per grant', async () => {
-    const s = await start({ rateLimit: { requests: 1, windowSec: 60 } });
+  it('limits are per app and account: two grants on one account share them, another account does not', async () => {
+    const s = await start({ rateLimit: { requests: 1, windowSec: 60 }, moreAccounts: [{ id: 'sandbox-account-2', name: 'Second Co.' }] });
     const a = await connect(s);
     // Jobber's claims name the account, not the grant: a second apart, so the two tokens differ.
     s.control.shiftClock(1_000);
     const b = await connect(s);
+    s.control.signInAs('sandbox-account-2');
+    const other = await connect(s);
     expect((await graphql(s, a.access_token, ACCOUNT_QUERY)).status).toBe(200);
-    expect((await graphql(s, a.access_token, ACCOUNT_QUERY)).status).toBe(429);
-    expect((await graphql(s, b.access_token, ACCOUNT_QUERY)).status).toBe(200);
+    expect((await graphql(s, b.access_token, ACCOUNT_QUERY)).status).toBe(429);
+    expect((await graphql(s, other.access_token, ACCOUNT_QUERY)).status).toBe(200);
   });
 });

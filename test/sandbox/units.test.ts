@@ -40,12 +40,16 @@ describe('graphql-query', () => {
     expect(parseOperation('{ account { id } }').operation).toBe('query');
   });
 
-  it('refuses fragments, subscriptions, several operations and broken documents', () => {
-    expect(() => parseOperation('query { ...F } fragment F on Query { account { id } }')).toThrow(QueryParseError);
+  it('inlines fragments; refuses subscriptions, unnamed choices among operations and broken documents', () => {
+    expect(parseOperation('query { ...F } fragment F on Query { account { id } }').selections).toEqual([
+      { key: 'account', name: 'account', args: {}, selections: [{ key: 'id', name: 'id', args: {}, selections: null }] },
+    ]);
+    expect(parseOperation('query Q($n: Int) { clients(first: $n) { totalCount } }', { n: 7 }).selections[0]?.args).toEqual({ first: 7 });
     expect(() => parseOperation('subscription { x }')).toThrow(/Subscriptions/);
-    expect(() => parseOperation('query { account { id } } query { account { id } }')).toThrow(/one operation/);
+    expect(() => parseOperation('query A { account { id } } query B { account { id } }')).toThrow(/operation name/);
+    expect(parseOperation('query A { account { id } } mutation B { appDisconnect { userErrors { message } } }', {}, 'B').operation).toBe('mutation');
     expect(() => parseOperation('query { account { id }')).toThrow(QueryParseError);
-    expect(() => parseOperation('')).toThrow(/empty/);
+    expect(() => parseOperation('')).toThrow(QueryParseError);
   });
 
   it('validates selections like graphql-ruby', () => {

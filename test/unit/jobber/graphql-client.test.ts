@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import { AuthError } from '../../../electron/auth/errors';
 import { JobberGraphqlClient, type TokenProvider, classifyTransportError, graphqlUrl, interpretGraphqlResponse, parseRetryAfter } from '../../../electron/jobber/graphql-client';
 import { FakeClock } from '../../helpers/fake-clock';
-import { type GraphqlTestServer, costExtension, startGraphqlServer } from './graphql-server';
+import { type GraphqlTestServer, costExtension, startGraphqlServer, testClientConfig, untilTimerPending } from './graphql-server';
 
 class FakeTokens implements TokenProvider {
   token = 'access-token-1-abcdef';
@@ -31,15 +31,7 @@ let client: JobberGraphqlClient;
 let logLines: string[];
 
 function config(): JobberConfig {
-  return {
-    environment: 'sandbox',
-    clientId: 'id',
-    clientSecret: 'secret-value-123',
-    redirectUri: 'http://127.0.0.1:1/cb',
-    apiBaseUrl: server.baseUrl,
-    graphqlVersion: '2025-04-16',
-    authMode: 'app-window',
-  };
+  return testClientConfig(server.baseUrl);
 }
 
 const ACCOUNT = { data: { account: { id: 'acc-1', name: "Pat's Plumbing" } }, extensions: costExtension(9_990) };
@@ -62,8 +54,8 @@ afterEach(async () => {
 });
 
 /** Waits (in real time, polling) until the client parks on a fake-clock timer. */
-async function untilWaiting(): Promise<void> {
-  await vi.waitFor(() => expect(clock.pendingTimers()).toBeGreaterThan(0));
+function untilWaiting(): Promise<void> {
+  return untilTimerPending(clock);
 }
 
 describe('JobberGraphqlClient', () => {
@@ -182,7 +174,7 @@ describe('JobberGraphqlClient', () => {
     expect(clock.pendingTimers()).toBe(0);
   });
 
-  it('429 → waits Retry-After then retries; gives up after the retry limit', async () => {
+  it('429 with Retry-After → waits that long then retries; gives up after three waits, not two', async () => {
     server.answer({ status: 429, body: 'slow down', headers: { 'Retry-After': '3' } }, { body: ACCOUNT });
     const pending = client.account();
     await untilWaiting();
@@ -190,17 +182,29 @@ describe('JobberGraphqlClient', () => {
     await clock.advance(3_000);
     expect((await pending).data.id).toBe('acc-1');
 
-    server.answer(
-      { status: 429, body: '', headers: { 'Retry-After': '1' } },
-      { status: 429, body: '', headers: { 'Retry-After': '1' } },
-      { status: 429, body: '', headers: { 'Retry-After': '1' } },
-    );
+    const limited = { status: 429, body: '', headers: { 'Retry-After': '1' } };
+    server.answer(limited, limited, limited, limited);
     const failing = client.account().catch((error: unknown) => error);
-    for (let i = 0; i < 2; i += 1) {
+    for (let i = 0; i < 3; i += 1) {
       await untilWaiting();
       await clock.advance(1_000);
     }
     expect(await failing).toMatchObject({ kind: 'rate-limited', retryAfterMs: 1_000 });
+    expect(server.requests).toHaveLength(6);
+  });
+
+  it("429 as Rack::Attack sends it (text/plain, no Retry-After) → waits for the 300 s window to roll, jittered", async () => {
+    // FakeClock starts at 09:00:00 UTC, a window start; 120 s later the window ends 180 s on.
+    await clock.advance(120_000);
+    client = new JobberGraphqlClient({ config: config(), tokens, clock, random: () => 0.5 });
+    server.answer({ status: 429, body: 'Retry later\n', headers: { 'Content-Type': 'text/plain' } }, { body: ACCOUNT });
+    const pending = client.account();
+    await untilWaiting();
+    expect(clock.nextTimerAt()! - clock.now()).toBe(180_000 + 2_500); // window end + half the 5 s jitter
+    await clock.advance(182_499);
+    expect(server.requests).toHaveLength(1);
+    await clock.advance(1);
+    expect((await pending).data.id).toBe('acc-1');
   });
 
   it('an inactive account → account-inactive', async () => {
@@ -277,7 +281,6 @@ describe('interpretGraphqlResponse: where the disconnect marker counts', () => {
   it.each([
     ['data of a 200', 200, { data: { job: { title: MARKER, notes: [{ text: MARKER }] } } }],
     ['extensions of a 200', 200, { data: { ok: true }, extensions: { note: MARKER } }],
-    ['a non-error field of a 200', 200, { data: { ok: true }, message: MARKER }],
   ])('ignores it in %s', (_label, status, body) => {
     expect(interpretGraphqlResponse(status, JSON.stringify(body)).kind).toBe('ok');
   });
@@ -287,6 +290,7 @@ describe('interpretGraphqlResponse: where the disconnect marker counts', () => {
     ['error (string) of a 200', 200, JSON.stringify({ error: MARKER })],
     ['error.message of a 400', 400, JSON.stringify({ error: { message: MARKER } })],
     ['message of a 401', 401, JSON.stringify({ message: MARKER })],
+    ['a top-level message of a 200 (documented without a status)', 200, JSON.stringify({ message: MARKER })],
     ['an HTML 403', 403, `<html><body>${MARKER}</body></html>`],
   ])('honours it in %s', (_label, status, text) => {
     expect(() => interpretGraphqlResponse(status, text)).toThrow(expect.objectContaining({ kind: 'disconnected-in-jobber' }));

@@ -4,6 +4,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect, vi } from 'vitest';
+import type { JobberConfig } from '../../../electron/auth/config-types';
+import type { FakeClock } from '../../helpers/fake-clock';
 
 export interface RecordedRequest {
   method: string;
@@ -82,4 +85,22 @@ export function costExtension(currentlyAvailable: number, requested = 10, restor
       throttleStatus: { maximumAvailable, currentlyAvailable, restoreRate },
     },
   };
+}
+
+/** A sandbox-mode configuration pointing at a test server. */
+export function testClientConfig(apiBaseUrl: string): JobberConfig {
+  return {
+    environment: 'sandbox',
+    clientId: 'id',
+    clientSecret: 'secret-value-123',
+    redirectUri: 'http://127.0.0.1:1/cb',
+    apiBaseUrl,
+    graphqlVersion: '2025-04-16',
+    authMode: 'app-window',
+  };
+}
+
+/** Waits (in real time, polling) until the code under test parks on a fake-clock timer. */
+export async function untilTimerPending(clock: FakeClock): Promise<void> {
+  await vi.waitFor(() => expect(clock.pendingTimers()).toBeGreaterThan(0));
 }
