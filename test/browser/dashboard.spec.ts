@@ -286,8 +286,8 @@ test('not configured: Open settings leads to the settings view', async () => {
   await page.getByLabel('Redirect URI').fill('http://example.com/callback');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByLabel('Client ID')).toBeFocused();
-  await expect(page.getByLabel('Client ID')).toHaveAccessibleDescription(/Enter the client ID/);
-  await expect(page.getByLabel('Redirect URI')).toHaveAccessibleDescription(/Plain http/);
+  await expect(page.getByLabel('Client ID')).toHaveAccessibleDescription(/Client ID is required to connect to Jobber/);
+  await expect(page.getByLabel('Redirect URI')).toHaveAccessibleDescription(/may only use http:\/\/ on this computer/);
   await shot(page, 'settings-errors');
   await expectAccessible(page, 'settings with errors');
 

@@ -21,6 +21,9 @@ async function twoInstalls(sandbox: SandboxOptions = {}, second: Parameters<type
   const clock = new ControlledClock();
   harness = await startEngine({ clock, sandbox: { clock: () => clock.now(), ...sandbox } });
   await harness.connect();
+  // Jobber's access token names the app, user and account, not the install: two issued in the same
+  // second are the same string. A second apart, as two computers connecting would be.
+  clock.advance(1_000);
   const other = await connectSecondInstall(harness, second);
   stops.push(() => other.session.stop());
   return { a: { session: harness.session, client: harness.client }, b: other, h: harness };

@@ -110,6 +110,9 @@ describe('account states and app-and-account grants', () => {
   it("appDisconnect from one install ends the other install's tokens on the same account, not another account's", async () => {
     const s = await start({ moreAccounts: [{ id: 'sandbox-account-2', name: 'Second Co.' }] });
     const first = await connect(s);
+    // Jobber's access token names the app, user and account, not the install: a second apart, the
+    // two installs hold different strings, as two computers connecting would.
+    s.control.shiftClock(1_000);
     const second = await connect(s);
     s.control.signInAs('sandbox-account-2');
     const elsewhere = await connect(s);

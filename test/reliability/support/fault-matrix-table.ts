@@ -200,6 +200,30 @@ function apiTransient(fault: Fault, kinds: readonly AuthErrorKind[]): PlayedCell
   };
 }
 
+/**
+ * A 429 on an API call is not the caller's failure: the client holds every request until the limit
+ * resets and then sends it again. Played with `Retry-After: 1` so the hold is one second (without
+ * the header the client waits for Jobber's 300 s window to roll, covered in the GraphQL client's
+ * own tests on a fake clock).
+ */
+async function apiRateLimited(ctx: MatrixContext): Promise<void> {
+  const { h } = ctx;
+  await h.connect();
+  const before = ctx.memory.saved;
+  const callsBefore = h.sandbox.control.counters().graphqlCalls;
+  inject(ctx, 'graphql', { kind: 'status', status: 429, headers: { 'Retry-After': '1' } }, 1);
+  const started = Date.now();
+  const answer = await h.client.account();
+  assert.equal(answer.data.id, SANDBOX_DEFAULT_ACCOUNT.id);
+  assert.ok(Date.now() - started >= 950, 'the call was sent again before Retry-After had passed');
+  assert.equal(h.sandbox.control.counters().graphqlCalls, callsBefore + 2);
+  expectStatus(h.session.getState(), 'connected');
+  assert.equal(h.sandbox.control.counters().tokenRequests.refresh_token, 0);
+  assert.deepEqual(ctx.memory.saved, before);
+  await assertHealthy(ctx);
+  assertAlwaysWorking(ctx);
+}
+
 const INVALID_GRANT_BODY = JSON.stringify({ error: 'invalid_grant', message: 'The authorization grant has been revoked' });
 
 async function codeExchangeRefused(ctx: MatrixContext): Promise<void> {
@@ -306,6 +330,7 @@ function cellFor(operation: Operation, fault: FaultId): MatrixCell {
       case 'refresh':
         return played(operation, fault, `offline-retrying (${tokenKind}), tokens kept; connected by itself once it clears`, refreshTransient(injected, tokenKind));
       case 'api-call':
+        if (fault === '429') return played(operation, fault, 'call held for Retry-After, then sent again and answered; stays connected, nothing rewritten', apiRateLimited);
         return played(operation, fault, `call fails (${apiKinds.join(' or ')}), stays connected, nothing rewritten; next call works`, apiTransient(injected, apiKinds));
     }
   }

@@ -191,15 +191,18 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
       h.sandbox.control.injectFault(endpoint, fault, count);
       faultsInjected.push({ endpoint, kind: fault.kind, count });
     };
+    /** Gives API calls up to `ms` of real time to finish their HTTP exchange. */
+    const letCallsFinish = async (ms: number) => {
+      if (inFlight.size === 0) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([Promise.all(inFlight), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+      clearTimeout(timer);
+    };
     /** Idle = no refresh in flight; API calls parked on a fake timer may stay pending. */
     const quiesce = async () => {
       await settle();
       await until(() => h.session.getState().status !== 'refreshing', 10_000, 'the refresh in flight');
-      // Give API calls a moment of real time to finish their HTTP exchange.
-      if (inFlight.size === 0) return;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([Promise.all(inFlight), new Promise((resolve) => (timer = setTimeout(resolve, 5)))]);
-      clearTimeout(timer);
+      await letCallsFinish(5);
     };
     const trimRecorders = () => {
       // The harness's own recorders (test instruments) would otherwise grow with every step.
@@ -229,6 +232,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
       if (clock.now() >= nextHour) {
         nextHour += HOUR;
         trimRecorders();
+        // A call the client held for a request window (a 429) may be mid-exchange right now: its
+        // socket is not a leak. Longer than the client's own timeout, so none is still open after.
+        await letCallsFinish(CLIENT_TIMEOUT_MS + 50);
         const heap = heapUsedAfterGc();
         const resources = activeResources();
         const sample: HourSample = {
