@@ -67,7 +67,9 @@ export const injectFaultSchema = z.object({
 const clockSchema = z.object({ shiftMs: z.number().finite() });
 const lifetimeSchema = z.object({ seconds: z.number().int().min(1) });
 
-type Route = (body: unknown) => unknown;
+/** One control operation: the parsed JSON body in, the JSON answer out. */
+export type ControlRoute = (body: unknown) => unknown;
+type Route = ControlRoute;
 
 function routes(ctx: SandboxContext, control: SandboxControl): Record<string, Route> {
   const ok = { ok: true };
@@ -100,11 +102,12 @@ export async function handleControl(
   ctx: SandboxContext,
   control: SandboxControl,
   pathname: string,
+  extraRoutes: Readonly<Record<string, Route>> = {},
 ): Promise<void> {
   if (req.headers.origin !== undefined) {
     return sendJson(res, 403, { error: 'forbidden', message: 'The control API does not serve web pages' });
   }
-  const route = routes(ctx, control)[`${req.method ?? 'GET'} ${pathname.slice(CONTROL_PREFIX.length)}`];
+  const route = { ...routes(ctx, control), ...extraRoutes }[`${req.method ?? 'GET'} ${pathname.slice(CONTROL_PREFIX.length)}`];
   if (!route) return sendJson(res, 404, { error: 'not_found', message: 'Unknown control operation' });
   const raw = await readBody(req);
   let body: unknown = {};

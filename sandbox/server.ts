@@ -11,6 +11,7 @@ import { DECISION_PATH } from './consent-page';
 import { CONTROL_PREFIX, createControl, handleControl } from './control';
 import { GrantRegistry } from './grants';
 import { handleGraphql } from './graphql';
+import { createJobberSide, jobberSideRoutes, withJobberSide, type JobberSide } from './jobber-side';
 import { BodyTooLargeError, sendJson } from './http-util';
 import { newSigningKey } from './jwt';
 import { readStateFile, writeStateFile } from './state-file';
@@ -39,7 +40,7 @@ export const SANDBOX_PATHS = {
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
-function router(ctx: SandboxContext, control: SandboxControl): Handler {
+function router(ctx: SandboxContext, control: SandboxControl, jobberSide: JobberSide): Handler {
   const table: Record<string, { method: string; handle: Handler }> = {
     [SANDBOX_PATHS.authorize]: { method: 'GET', handle: (_req, res, url) => handleAuthorize(res, ctx, url) },
     [SANDBOX_PATHS.decision]: { method: 'POST', handle: (req, res) => handleDecision(req, res, ctx) },
@@ -48,7 +49,7 @@ function router(ctx: SandboxContext, control: SandboxControl): Handler {
   };
   return async (req, res, url) => {
     if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
-      return handleControl(req, res, ctx, control, url.pathname);
+      return handleControl(req, res, ctx, control, url.pathname, jobberSideRoutes(jobberSide));
     }
     const route = table[url.pathname];
     if (!route) return sendJson(res, 404, { error: 'not_found', message: 'No such endpoint' });
@@ -103,8 +104,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimit: { requests: positive('rateLimit.requests', rateLimit.requests), windowSec: positive('rateLimit.windowSec', rateLimit.windowSec) },
     sleep,
   });
-  const control = createControl(ctx);
-  const route = router(ctx, control);
+  const jobberSide = createJobberSide(ctx, options.webhookUrl ?? null);
+  const control = withJobberSide(createControl(ctx), jobberSide);
+  const route = router(ctx, control, jobberSide);
 
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -136,6 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: `http://127.0.0.1:${port}`,
     port,
     control,
+    jobberSide,
     close: () =>
       new Promise<void>((resolve) => {
         closed = true;

@@ -2,6 +2,7 @@
  * Public types of the sandbox: its options, fault kinds, counters and control surface.
  * Everything here is re-exported from server.ts, which is what other code imports.
  */
+import type { JobberSide } from './jobber-side';
 
 /** The endpoints a fault can be injected into. */
 export type SandboxEndpoint = 'authorize' | 'token' | 'graphql';
@@ -76,6 +77,8 @@ export interface SandboxOptions {
   statePath?: string;
   /** Epoch ms; default Date.now (plus the control clock offset). */
   clock?: () => number;
+  /** Where APP_DISCONNECT webhooks go when the person disconnects in Jobber (jobber-side.ts). */
+  webhookUrl?: string;
 }
 
 export interface Sandbox {
@@ -83,6 +86,8 @@ export interface Sandbox {
   url: string;
   port: number;
   control: SandboxControl;
+  /** Jobber's server-side behaviour: webhooks and the Marketplace connect (jobber-side.ts). */
+  jobberSide: JobberSide;
   /** Closes the server and destroys every socket, keep-alive ones included. */
   close(): Promise<void>;
 }
