@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { redact } from '../electron/auth/redact';
 import { ApiError, retryAfterSeconds, type ApiErrorCode } from './api-error';
 import type { BrokerDeps } from './broker-deps';
+import { drainConnectionsOnClose } from './connection-drain';
 import { CipherError } from './crypto/token-cipher';
 import { registerConnectRoutes } from './routes/connect-routes';
 import { registerDeviceRoutes, type OpenStreams } from './routes/device-routes';
@@ -51,6 +52,7 @@ function firstIssue(error: z.ZodError): string {
 export async function buildApp(deps: BrokerDeps, options: AppOptions = {}): Promise<{ app: FastifyInstance; streams: OpenStreams }> {
   const app = Fastify({ logger: loggerOptions(options.logLevel ?? 'info'), trustProxy: options.trustProxy ?? false, bodyLimit: 16 * 1024 });
   const streams: OpenStreams = new Set();
+  drainConnectionsOnClose(app);
 
   app.addHook('onRequest', async (request) => {
     if (UNLIMITED.has(request.url.split('?')[0] ?? '')) return;
@@ -96,9 +98,10 @@ export async function buildApp(deps: BrokerDeps, options: AppOptions = {}): Prom
   registerDeviceRoutes(app, deps, streams);
   await registerWebhookRoutes(app, deps);
 
-  // Event streams never end by themselves: close them so shutdown can finish in-flight requests.
+  // Event streams never end by themselves: close their connections so shutdown can finish the
+  // in-flight requests (an event-stream client reconnects).
   app.addHook('preClose', async () => {
-    for (const stream of streams) stream.end();
+    for (const stream of streams) stream.socket?.destroy();
   });
   return { app, streams };
 }

@@ -21,6 +21,8 @@ export interface BrokerConfig {
   publicUrl: string | null;
   dataDir: string;
   databaseUrl: string | null;
+  /** PostgreSQL schema the broker's tables live in (several brokers can share one database). */
+  schema: string;
   /** null: development, use (or create) the key in the data folder. */
   encryptionKeys: EncryptionKey[] | null;
   /** null: development, run against an in-process sandbox. */
@@ -40,6 +42,7 @@ const envSchema = z.object({
   BROKER_PUBLIC_URL: z.url().optional(),
   BROKER_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   DATABASE_URL: z.string().min(1).optional(),
+  BROKER_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and _').default('broker'),
   BROKER_ENCRYPTION_KEYS: z.string().min(1).optional(),
   JOBBER_CLIENT_ID: z.string().min(1).optional(),
   JOBBER_CLIENT_SECRET: z.string().min(1).optional(),
@@ -92,6 +95,7 @@ export function loadBrokerConfig(env: Record<string, string | undefined>): Broke
     publicUrl,
     dataDir: path.resolve(e.BROKER_DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
+    schema: e.BROKER_DB_SCHEMA,
     encryptionKeys,
     jobber,
     deviceLimit: { limit: e.BROKER_DEVICE_LIMIT_PER_MINUTE, windowMs: 60_000 },

@@ -15,7 +15,9 @@ import type { JobberApp } from './jobber-gateway';
 import { openStorage, type StorageTarget } from './storage/open-storage';
 
 function storageTarget(config: BrokerConfig): StorageTarget {
-  return config.databaseUrl ? { engine: 'postgres', connectionString: config.databaseUrl } : { engine: 'pglite', dataDir: config.dataDir };
+  return config.databaseUrl
+    ? { engine: 'postgres', connectionString: config.databaseUrl, schema: config.schema }
+    : { engine: 'pglite', dataDir: config.dataDir, schema: config.schema };
 }
 
 function cipherFor(config: BrokerConfig): TokenCipher {

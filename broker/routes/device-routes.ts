@@ -47,7 +47,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: BrokerDeps, str
     if (!grant) throw unknownDevice();
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    raw.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     let last: GrantStatus | null = grant.status;
     raw.write(event(grant.status));
     streams.add(raw);
