@@ -19,15 +19,18 @@ export interface AppOptions {
   logLevel?: string;
   /** Trust X-Forwarded-For from the TLS-terminating proxy in front (Fastify's trustProxy). */
   trustProxy?: boolean | string;
+  /** Where log lines go (default stdout). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Paths outside the per-IP limit: probes, and Jobber's signed webhooks. */
 const UNLIMITED = new Set(['/healthz', '/readyz', '/webhooks/jobber']);
 
 /** pino settings: headers that carry secrets are censored, URLs pass through the engine's redact(). */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: { paths: ['req.headers.authorization', 'req.headers["x-jobber-hmac-sha256"]', 'req.headers.cookie', 'res.headers.location'], censor: '[redacted]' },
     serializers: {
       req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: redact(req.url ?? ''), ip: req.ip }),
@@ -50,7 +53,7 @@ function firstIssue(error: z.ZodError): string {
 }
 
 export async function buildApp(deps: BrokerDeps, options: AppOptions = {}): Promise<{ app: FastifyInstance; streams: OpenStreams }> {
-  const app = Fastify({ logger: loggerOptions(options.logLevel ?? 'info'), trustProxy: options.trustProxy ?? false, bodyLimit: 16 * 1024 });
+  const app = Fastify({ logger: loggerOptions(options.logLevel ?? 'info', options.logStream), trustProxy: options.trustProxy ?? false, bodyLimit: 16 * 1024 });
   const streams: OpenStreams = new Set();
   drainConnectionsOnClose(app);
 

@@ -28,6 +28,7 @@ export interface BrokerOptions {
   publicUrl?: string | null;
   clock?: Clock;
   logLevel?: string;
+  logStream?: NodeJS.WritableStream;
   deviceLimit?: RateLimit;
   ipLimit?: RateLimit;
   trustProxy?: boolean;
@@ -63,7 +64,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     ipLimit: new RateLimiter(options.ipLimit ?? { limit: 600, windowMs: 60_000 }),
     extraReturnTo: options.extraReturnTo ?? [],
   };
-  const { app } = await buildApp(deps, { logLevel: options.logLevel, trustProxy: options.trustProxy });
+  const { app } = await buildApp(deps, { logLevel: options.logLevel, logStream: options.logStream, trustProxy: options.trustProxy });
   appRef = app;
   const prune = setInterval(() => void storage.pruneExpired(clock.now()).catch(() => undefined), 60_000);
   prune.unref();

@@ -44,6 +44,9 @@ export interface HarnessOptions {
   sandbox?: SandboxOptions;
   deviceLimit?: RateLimit;
   ipLimit?: RateLimit;
+  /** Log level and destination (default silent). */
+  logLevel?: string;
+  logStream?: NodeJS.WritableStream;
   /** Send the sandbox's webhooks to the first broker (default true). */
   webhooks?: boolean;
 }
@@ -84,7 +87,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       jobber: { clientId: SANDBOX_CLIENT.clientId, clientSecret: SANDBOX_CLIENT.clientSecret, apiBaseUrl: sandbox.url, redirectUri: callbackUrl },
       port: listenPort,
       clock,
-      logLevel: 'silent',
+      logLevel: options.logLevel ?? 'silent',
+      logStream: options.logStream,
       deviceLimit: options.deviceLimit ?? GENEROUS,
       ipLimit: options.ipLimit ?? GENEROUS,
     });
