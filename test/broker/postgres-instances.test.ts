@@ -8,7 +8,7 @@ import { hashSecret, newSecret } from '../../broker/secrets';
 import { connectDevice, post } from './support/app-client';
 import { startHarness, type Harness } from './support/broker-harness';
 import { startChildBroker, type ChildBroker } from './support/child-broker';
-import { describePostgres } from './support/databases';
+import { describePostgres } from './support/postgres-suite';
 import { eventually } from './support/flow-suite';
 
 /** Makes the stored access token expired (as if an hour had passed), without touching the clock. */

@@ -9,31 +9,11 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { describe } from 'vitest';
 import type { StorageTarget } from '../../../broker/storage/open-storage';
 
 export type Engine = 'pglite' | 'postgres';
 
 export const POSTGRES_URL = process.env.BROKER_TEST_DATABASE_URL ?? '';
-
-/**
- * `describe` for PostgreSQL suites: runs when BROKER_TEST_DATABASE_URL is set; otherwise fails
- * under CI and prints one SKIPPED line elsewhere.
- */
-export function describePostgres(name: string, body: () => void): void {
-  if (POSTGRES_URL !== '') {
-    describe(name, body);
-    return;
-  }
-  if (process.env.CI) {
-    describe(name, () => {
-      throw new Error('BROKER_TEST_DATABASE_URL is not set: CI must run the PostgreSQL broker tests (.ci/run sets it up).');
-    });
-    return;
-  }
-  console.log(`SKIPPED ${name}: set BROKER_TEST_DATABASE_URL to run the PostgreSQL broker tests`);
-  describe.skip(name, body);
-}
 
 export function freshSchema(): string {
   return `t_${randomBytes(6).toString('hex')}`;
