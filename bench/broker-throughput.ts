@@ -8,7 +8,7 @@
  * figures are reported as not measured.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { hashSecret, newSecret } from '../broker/secrets';
@@ -115,6 +115,7 @@ export const brokerThroughput: Benchmark = {
   title: 'Broker: POST /v1/token throughput (1 instance PGlite, 1 and 2 instances PostgreSQL)',
   async run(): Promise<BenchResult> {
     const invariants: Invariant[] = [];
+    const loadBefore = loadavg()[0] ?? 0;
     const lite = await pgliteRun();
     const pg = POSTGRES_URL !== '' ? await postgresRuns() : null;
     const runs = [lite.run, pg?.one, pg?.two].filter((run): run is Run => run !== undefined);
@@ -134,6 +135,7 @@ export const brokerThroughput: Benchmark = {
       notes: [
         `${REQUESTS} requests after ${WARM_UP} warm-up, ${CONCURRENCY} concurrent clients, ${DEVICES} devices on one grant; load generator, sandbox and PGlite broker in this process, PostgreSQL brokers in child processes.`,
         'The two-instance figure is bounded by the machine: the load generator and both instances share its cores.',
+        `Load average (1 min) at the start: ${loadBefore.toFixed(1)} on ${cpus().length} cores; other work on the machine lowers every figure.`,
       ],
     };
   },

@@ -169,7 +169,7 @@ export class BrokerStorage {
         grant: rows[0] ? this.open(rows[0]) : null,
         unfinishedAttempt: attempts[0]?.refresh_fingerprint ?? null,
         recordAttempt: async (fingerprint, now) => {
-          await this.driver.query(
+          await this.driver.autonomous.query(
             `INSERT INTO refresh_attempts (grant_id, refresh_fingerprint, started_at) VALUES ($1, $2, $3)
              ON CONFLICT (grant_id) DO UPDATE SET refresh_fingerprint = EXCLUDED.refresh_fingerprint, started_at = EXCLUDED.started_at`,
             [grantId, fingerprint, now],

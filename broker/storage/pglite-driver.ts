@@ -29,6 +29,7 @@ export async function openPgliteDriver(source: string | PGlite, schema: string):
     query: plain.query,
     transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
     withRowLock: (key, fn) => locks.run(key, () => fn(plain)),
+    autonomous: plain,
     listen: async (channel, onPayload) => {
       const unlisten = await db.listen(channel, onPayload);
       return () => unlisten();

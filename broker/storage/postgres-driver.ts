@@ -27,8 +27,10 @@ export async function openPostgresDriver(options: PostgresDriverOptions): Promis
     max: options.poolSize ?? 10,
     options: `-c search_path=${schema}`,
   });
+  const sidePool = new pg.Pool({ connectionString: options.connectionString, max: 2, options: `-c search_path=${schema}` });
   // An idle client whose server went away must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  sidePool.on('error', () => {});
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
 
   async function transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -66,6 +68,7 @@ export async function openPostgresDriver(options: PostgresDriverOptions): Promis
     query: (sql, params) => executor(pool).query(sql, params),
     transaction,
     withRowLock: (_key, fn) => transaction(fn),
+    autonomous: executor(sidePool),
     listen: async (channel, onPayload) => {
       const client = await listenerClient();
       const set = handlers.get(channel) ?? new Set();
@@ -81,6 +84,7 @@ export async function openPostgresDriver(options: PostgresDriverOptions): Promis
       await listener?.end().catch(() => undefined);
       listener = null;
       await pool.end();
+      await sidePool.end();
     },
   };
 }

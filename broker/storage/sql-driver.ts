@@ -20,6 +20,12 @@ export interface SqlDriver extends SqlExecutor {
    * because a PGlite transaction would block every other query for as long as `fn` waits on Jobber.
    */
   withRowLock<T>(key: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Statements that commit at once on a connection of their own, even while the caller holds row
+   * locks on every connection of the main pool (else a marker written under the lock could wait
+   * for a pool slot forever).
+   */
+  readonly autonomous: SqlExecutor;
   /** Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
