@@ -62,5 +62,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: BrokerDeps, str
       unsubscribe();
       streams.delete(raw);
     });
+    // A change between the first read and the subscription would otherwise be missed.
+    void deps.events.publish(grant.id);
   });
 }

@@ -5,7 +5,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { hashSecret, newSecret } from '../../broker/secrets';
-import { connectDevice, post } from './support/app-client';
+import { connectDevice, post, readGrantEvents } from './support/app-client';
 import { startHarness, type Harness } from './support/broker-harness';
 import { startChildBroker, type ChildBroker } from './support/child-broker';
 import { describePostgres } from './support/postgres-suite';
@@ -56,6 +56,16 @@ describePostgres('several broker instances on one PostgreSQL', () => {
     expect(new Set(answers.map((answer) => answer.body.accessToken)).size).toBe(1);
     expect(answers[0]!.body.accessToken).not.toBe(first.accessToken);
     expect(h.sandbox.control.counters().tokenRequests.refresh_token).toBe(1);
+  });
+
+  it('APP_DISCONNECT received by one instance reaches an event stream held by the other at once', async () => {
+    h = await startHarness({ engine: 'postgres', instances: 2 });
+    const device = await connectDevice(h);
+    // the sandbox's webhooks go to the first instance; the stream is on the second
+    const statuses = await readGrantEvents(h.brokers[1]!.url, device.credential, (seen) => seen.length >= 2, async () => {
+      expect(await h.sandbox.jobberSide.disconnectFromJobber()).toMatchObject({ delivered: true });
+    });
+    expect(statuses).toEqual(['live', 'disconnected-in-jobber']);
   });
 
   it('an instance killed while Jobber holds its refresh: the other instance refreshes and serves a valid token', async () => {
