@@ -9,8 +9,8 @@ const electronStub = fileURLToPath(new URL('./test/helpers/electron-stub.ts', im
 // cannot reach) must fail loudly in tests instead of fetching 100 MB: point it at nothing.
 const noElectronBinary = { ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent-electron' };
 
-// Three projects: the Electron-free engine and sandbox, main-process wiring against a stubbed
-// `electron` module, and renderer components in jsdom.
+// Four projects: the Electron-free engine and sandbox, the broker service (PGlite and PostgreSQL),
+// main-process wiring against a stubbed `electron` module, and renderer components in jsdom.
 export default defineConfig({
   test: {
     projects: [
@@ -42,6 +42,17 @@ export default defineConfig({
           server: { deps: { inline: ['electron-store', 'conf'] } },
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'broker',
+          environment: 'node',
+          env: noElectronBinary,
+          include: ['test/broker/**/*.test.ts'],
+          // PGlite needs several seconds to create a data folder on a busy machine.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

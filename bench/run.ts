@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { brokerThroughput } from './broker-throughput';
 import { mainBundleSize, rendererSize } from './bundle-sizes';
 import { connectPipeline } from './connect-pipeline';
 import { crashSafety } from './crash-safety';
@@ -19,7 +20,7 @@ import { formatMs } from './stats';
 import type { BenchResult, Benchmark } from './types';
 
 /** Every benchmark, in the order they run and print. Add new ones here. */
-export const BENCHMARKS: readonly Benchmark[] = [refreshStorm, connectPipeline, graphqlPacing, rendererSize, mainBundleSize, mainImportTime, faultMatrix, crashSafety, soak];
+export const BENCHMARKS: readonly Benchmark[] = [refreshStorm, connectPipeline, graphqlPacing, rendererSize, mainBundleSize, mainImportTime, faultMatrix, crashSafety, soak, brokerThroughput];
 
 const OUTPUT = path.resolve(import.meta.dirname, '..', 'test-results', 'bench.json');
 

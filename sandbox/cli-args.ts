@@ -36,8 +36,11 @@ export function parseCliArgs(argv: readonly string[]): SandboxOptions {
       case '--state':
         options.statePath = value();
         break;
+      case '--webhook-url':
+        options.webhookUrl = value();
+        break;
       default:
-        throw new Error(`Unknown flag ${flag}. Flags: --port N, --access-token-lifetime=SECONDS, --redirect-uri=URI, --state=PATH`);
+        throw new Error(`Unknown flag ${flag}. Flags: --port N, --access-token-lifetime=SECONDS, --redirect-uri=URI, --state=PATH, --webhook-url=URL`);
     }
   }
   if (redirectUris.length > 0) options.redirectUris = redirectUris;

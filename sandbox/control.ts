@@ -115,7 +115,9 @@ const disconnectSchema = z.object({ accountId: z.string().min(1).optional() });
 const accountActiveSchema = z.object({ accountId: z.string().min(1), active: z.boolean() });
 const lifetimeSchema = z.object({ seconds: z.number().int().min(1) });
 
-type Route = (body: unknown) => unknown;
+/** One control operation: the parsed JSON body in, the JSON answer out. */
+export type ControlRoute = (body: unknown) => unknown;
+type Route = ControlRoute;
 
 function routes(ctx: SandboxContext, control: SandboxControl, serveRefreshTokens: boolean): Record<string, Route> {
   const ok = { ok: true };
@@ -162,11 +164,12 @@ export async function handleControl(
   control: SandboxControl,
   pathname: string,
   serveRefreshTokens: boolean,
+  extraRoutes: Readonly<Record<string, Route>> = {},
 ): Promise<void> {
   if (req.headers.origin !== undefined) {
     return sendJson(res, 403, { error: 'forbidden', message: 'The control API does not serve web pages' });
   }
-  const route = routes(ctx, control, serveRefreshTokens)[`${req.method ?? 'GET'} ${pathname.slice(CONTROL_PREFIX.length)}`];
+  const route = { ...routes(ctx, control, serveRefreshTokens), ...extraRoutes }[`${req.method ?? 'GET'} ${pathname.slice(CONTROL_PREFIX.length)}`];
   if (!route) return sendJson(res, 404, { error: 'not_found', message: 'Unknown control operation' });
   const raw = await readBody(req);
   let body: unknown = {};

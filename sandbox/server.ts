@@ -12,6 +12,7 @@ import { DECISION_PATH } from './consent-page';
 import { CONTROL_PREFIX, createControl, handleControl } from './control';
 import { GrantRegistry } from './grants';
 import { handleGraphql } from './graphql';
+import { createJobberSide, jobberSideRoutes, withJobberSide, type JobberSide } from './jobber-side';
 import { BodyTooLargeError, sendJson } from './http-util';
 import { newSigningKey } from './jwt';
 import { readStateFile, writeStateFile } from './state-file';
@@ -53,7 +54,7 @@ export const SANDBOX_PATHS = {
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
-function router(ctx: SandboxContext, control: SandboxControl, options: SandboxOptions): Handler {
+function router(ctx: SandboxContext, control: SandboxControl, options: SandboxOptions, jobberSide: JobberSide): Handler {
   const table: Record<string, { method: string; handle: Handler }> = {
     [SANDBOX_PATHS.authorize]: { method: 'GET', handle: (_req, res, url) => handleAuthorize(res, ctx, url) },
     [SANDBOX_PATHS.decision]: { method: 'POST', handle: (req, res) => handleDecision(req, res, ctx) },
@@ -63,7 +64,7 @@ function router(ctx: SandboxContext, control: SandboxControl, options: SandboxOp
   return async (req, res, url) => {
     const isControl = url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`);
     if (isControl && options.controlRoutes !== false) {
-      return handleControl(req, res, ctx, control, url.pathname, options.testOnlyServeRefreshTokens === true);
+      return handleControl(req, res, ctx, control, url.pathname, options.testOnlyServeRefreshTokens === true, jobberSideRoutes(jobberSide));
     }
     const route = table[url.pathname];
     if (!route) return sendJson(res, 404, { error: 'not_found', message: 'No such endpoint' });
@@ -119,8 +120,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimit: { requests: positive('rateLimit.requests', rateLimit.requests), windowSec: positive('rateLimit.windowSec', rateLimit.windowSec) },
     sleep,
   });
-  const control = createControl(ctx);
-  const route = router(ctx, control, options);
+  const jobberSide = createJobberSide(ctx, options.webhookUrl ?? null);
+  const control = withJobberSide(createControl(ctx), jobberSide);
+  const route = router(ctx, control, options, jobberSide);
 
   const sockets = new Set<Socket>();
   let ownHost = '';
@@ -161,6 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: `http://127.0.0.1:${port}`,
     port,
     control,
+    jobberSide,
     close: () =>
       new Promise<void>((resolve) => {
         closed = true;

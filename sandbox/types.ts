@@ -2,6 +2,7 @@
  * Public types of the sandbox: its options, fault kinds, counters and control surface.
  * Everything here is re-exported from server.ts, which is what other code imports.
  */
+import type { JobberSide } from './jobber-side';
 
 /** The endpoints a fault can be injected into. */
 export type SandboxEndpoint = 'authorize' | 'token' | 'graphql';
@@ -149,6 +150,8 @@ export interface SandboxOptions {
    * default, so no sandbox outside a test serves tokens over HTTP.
    */
   testOnlyServeRefreshTokens?: boolean;
+  /** Where APP_DISCONNECT webhooks go when the person disconnects in Jobber (jobber-side.ts). */
+  webhookUrl?: string;
 }
 
 export interface Sandbox {
@@ -156,6 +159,8 @@ export interface Sandbox {
   url: string;
   port: number;
   control: SandboxControl;
+  /** Jobber's server-side behaviour: webhooks and the Marketplace connect (jobber-side.ts). */
+  jobberSide: JobberSide;
   /** Closes the server and destroys every socket, keep-alive ones included. */
   close(): Promise<void>;
 }

@@ -1,0 +1,9 @@
+/**
+ * The broker's flows on PostgreSQL (BROKER_TEST_DATABASE_URL), a fresh schema per test.
+ */
+import { describePostgres } from './support/postgres-suite';
+import { defineFlowSuite } from './support/flow-suite';
+
+describePostgres('broker flows on PostgreSQL', () => {
+  defineFlowSuite('postgres', async () => undefined);
+});
