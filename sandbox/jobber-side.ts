@@ -27,8 +27,11 @@ export interface WebhookDelivery {
 export interface JobberSide {
   webhookUrl(): string | null;
   setWebhookUrl(url: string | null): void;
-  /** Kills every live grant as "disconnected in Jobber" and delivers APP_DISCONNECT (if any grant was live). */
-  disconnectFromJobber(): Promise<WebhookDelivery | null>;
+  /**
+   * Kills the live grants of one account (every account without an id) as "disconnected in Jobber"
+   * and delivers APP_DISCONNECT for each account that had one; the last delivery's report, or null.
+   */
+  disconnectFromJobber(accountId?: string): Promise<WebhookDelivery | null>;
   /** Sends the last webhook body again, byte for byte (Jobber's at-least-once redelivery). */
   redeliverLast(): Promise<WebhookDelivery | null>;
   /** The callback URL a Marketplace "Connect" lands on: `redirectUri?code=…`, no state. */
@@ -84,22 +87,35 @@ export function createJobberSide(ctx: SandboxContext, initialUrl: string | null)
     setWebhookUrl: (next) => {
       url = next;
     },
-    disconnectFromJobber: () => {
-      const hadLive = ctx.grants.snapshot().some((grant) => grant.status === 'live');
-      ctx.grants.killAll('disconnected-in-jobber');
-      if (!hadLive) return Promise.resolve(null);
-      lastBody = JSON.stringify({
-        data: {
-          webHookEvent: {
-            topic: 'APP_DISCONNECT',
-            appId: ctx.clientId,
-            accountId: ctx.account.id,
-            itemId: ctx.account.id,
-            occurredAt: new Date(ctx.now()).toISOString(),
+    disconnectFromJobber: (accountId) => {
+      // Checked before anything happens, and thrown synchronously, as the plain control does.
+      if (accountId !== undefined && !ctx.accounts.has(accountId)) throw new RangeError(`No sandbox account "${accountId}"`);
+      const live = ctx.grants.snapshot().filter((grant) => grant.status === 'live' && (accountId === undefined || grant.accountId === accountId));
+      const accounts = [...new Set(live.map((grant) => grant.accountId))];
+      if (accountId === undefined) ctx.grants.killAll('disconnected-in-jobber');
+      else ctx.grants.killAccount(ctx.clientId, accountId, 'disconnected-in-jobber');
+      // One APP_DISCONNECT per account the app was connected to, as each is its own disconnect.
+      const bodies = accounts.map((account) =>
+        JSON.stringify({
+          data: {
+            webHookEvent: {
+              topic: 'APP_DISCONNECT',
+              appId: ctx.clientId,
+              accountId: account,
+              itemId: account,
+              occurredAt: new Date(ctx.now()).toISOString(),
+            },
           },
-        },
-      });
-      return track(deliver(lastBody));
+        }),
+      );
+      lastBody = bodies.at(-1) ?? lastBody;
+      return track(
+        (async () => {
+          let report: WebhookDelivery | null = null;
+          for (const body of bodies) report = await deliver(body);
+          return report;
+        })(),
+      );
     },
     redeliverLast: () => (lastBody === null ? Promise.resolve(null) : track(deliver(lastBody))),
     marketplaceConnect: (redirectUri) => {
@@ -116,7 +132,7 @@ export function createJobberSide(ctx: SandboxContext, initialUrl: string | null)
 
 /** The in-process control, with "disconnect in Jobber" also firing the webhook. */
 export function withJobberSide(control: SandboxControl, side: JobberSide): SandboxControl {
-  return { ...control, disconnectFromJobber: () => void side.disconnectFromJobber() };
+  return { ...control, disconnectFromJobber: (accountId) => void side.disconnectFromJobber(accountId) };
 }
 
 const webhookUrlSchema = z.object({ url: z.url().nullable() });

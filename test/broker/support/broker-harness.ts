@@ -72,12 +72,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const callbackUrl = `${url}/oauth/callback`;
+  const clock = new MovableClock();
+  // Jobber and the broker keep the same time: Jobber's access token carries no iat, so two issued in
+  // the same second are one string, and a broker moved an hour on must meet a Jobber an hour on.
   const sandbox = await startSandbox({
+    clock: () => clock.now(),
     ...options.sandbox,
     redirectUris: [callbackUrl, ...(options.sandbox?.redirectUris ?? [])],
     webhookUrl: options.webhooks === false ? undefined : `${url}/webhooks/jobber`,
   });
-  const clock = new MovableClock();
   const cipher = new TokenCipher([TEST_KEY]);
   const brokers: RunningBroker[] = [];
   const launch = (listenPort: number): Promise<RunningBroker> =>
