@@ -8,10 +8,9 @@
 import { performance } from 'node:perf_hooks';
 import { validateSettingsUpdate } from '../auth/config';
 import { DEFAULT_GRAPHQL_VERSION, DEFAULT_REDIRECT_URI, type Environment } from '../auth/config-types';
-import { ActivityLog, MAX_ACTIVITY_ENTRIES } from '../auth/activity-log';
-import type { ActivityEntry, ConnectionState } from '../auth/connection-state';
-import { isAuthError } from '../auth/errors';
-import { describeError, redact, registerSecret } from '../auth/redact';
+import { ActivityLog, mergeActivity } from '../auth/activity-log';
+import type { ConnectionState } from '../auth/connection-state';
+import { describeError, registerSecret } from '../auth/redact';
 import type {
   ActionResult,
   AppSnapshot,
@@ -19,12 +18,13 @@ import type {
   SaveSettingsResult,
   SettingsView,
   TestApiResult,
-  UserFacingError,
 } from '../ipc/contract';
 import { VaultRefusedError } from '../storage/sealed-record';
 import type { AuthWindowRequest } from '../windows/auth-window';
 import { authAllowedOrigins, decideNavigation, describeBlockedSignIn } from '../windows/navigation-policy';
-import { buildRuntime, type Runtime, type RuntimeDeps } from './build-runtime';
+import { BrokerControls } from './broker-controls';
+import { toUserFacingError } from './user-facing-error';
+import { buildRuntime, defaultBrokerUrlOf, type Runtime, type RuntimeDeps } from './build-runtime';
 import { callbackScheme } from './callback-args';
 import { LoopbackReceiver } from './loopback-receiver';
 
@@ -56,11 +56,12 @@ interface LiveRuntime extends Runtime {
   unsubscribe: () => void;
 }
 
-/** Maps any failure to what the renderer may see: the AuthError's own (redacted) message, else a generic one. */
-export function toUserFacingError(error: unknown): UserFacingError {
-  if (isAuthError(error)) return { kind: error.kind, message: redact(error.message) };
-  return { kind: 'internal', message: 'Something went wrong inside the app. Details are in the log.' };
-}
+// Kept exported from here for existing importers; user-facing-error.ts is its home.
+export { toUserFacingError } from './user-facing-error';
+
+/** How long a broker disconnect that cleans up after a failed pairing may take. */
+const BROKER_REVOKE_TIMEOUT_MS = 10_000;
+const CANCELLED_BEFORE_OPEN = { kind: 'cancelled', message: 'The sign-in was cancelled before it opened.' };
 
 export class AppController {
   private runtime: LiveRuntime | null = null;
@@ -77,10 +78,18 @@ export class AppController {
   private stopped = false;
   /** Callbacks whose code exchange is under way (see isCompletingSignIn). */
   private completions = 0;
+  /** Broker mode's additions: authorize step, event stream, Marketplace pairing (its IPC actions too). */
+  readonly broker: BrokerControls;
 
   constructor(private readonly deps: AppControllerDeps) {
     this.loopback = new LoopbackReceiver((url) => void this.completeExternalCallback(url));
     this.shellActivity = new ActivityLog({ clock: deps.clock, logger: deps.logger, maxEntries: 10 });
+    this.broker = new BrokerControls({
+      clock: deps.clock, logger: deps.logger, revokeTimeoutMs: BROKER_REVOKE_TIMEOUT_MS,
+      runtime: () => this.runtime,
+      note: (level, message) => this.shellActivity.add(level, message),
+      changed: () => this.emit(),
+    });
   }
 
   /** Reads settings and starts the engine (and the sandbox when applicable). */
@@ -116,10 +125,13 @@ export class AppController {
         activity: this.shellActivity.entries(),
       };
     }
+    const brokerHost = this.broker.brokerHost();
     return {
       environment: runtime.config.environment,
       connection: runtime.session.getState(),
       activity: mergeActivity(runtime.session.getActivity(), this.shellActivity.entries()),
+      broker: brokerHost === null ? null : { host: brokerHost },
+      pairing: this.broker.pairingView(),
     };
   }
 
@@ -145,7 +157,8 @@ export class AppController {
     this.problems = [];
 
     const scheme = callbackScheme(config.redirectUri);
-    if (config.authMode === 'system-browser' && scheme !== null) deps.registerScheme?.(scheme);
+    // Broker mode too: the Marketplace's pairing link opens the app through the same scheme.
+    if ((config.authMode === 'system-browser' || config.broker) && scheme !== null) deps.registerScheme?.(scheme);
 
     await session.start();
     this.emit();
@@ -156,6 +169,7 @@ export class AppController {
     const runtime = this.runtime;
     this.runtime = null;
     this.deps.authWindow.close();
+    this.broker.stop();
     await this.loopback.stop();
     if (runtime === null) return;
     runtime.unsubscribe();
@@ -164,6 +178,7 @@ export class AppController {
   }
 
   private onState(state: ConnectionState): void {
+    this.broker.onState(state);
     if (state.status !== 'connecting') {
       // The request ended (callback, cancel, timeout): nothing should stay open for it.
       this.deps.authWindow.close();
@@ -183,9 +198,13 @@ export class AppController {
     }
     const { config, session } = runtime;
     try {
-      const { authorizeUrl, expiresAt } = session.beginConnect();
+      const begun = session.beginConnect();
+      const { expiresAt } = begun;
+      // Broker mode asks the broker; Cancel (or new settings) meanwhile leaves nothing to open.
+      const authorizeUrl = await this.broker.authorizeUrl(runtime, begun);
+      if (this.runtime !== runtime || session.getState().status !== 'connecting') return { ok: false, error: CANCELLED_BEFORE_OPEN };
       const rules = {
-        allowedOrigins: authAllowedOrigins(config.environment, config.apiBaseUrl),
+        allowedOrigins: authAllowedOrigins(config.environment, config.apiBaseUrl, config.broker?.origin),
         redirectUri: config.redirectUri,
       };
       if (decideNavigation(authorizeUrl, rules) !== 'allow') {
@@ -274,13 +293,16 @@ export class AppController {
       authMode: config?.authMode ?? saved.authMode ?? 'app-window',
       graphqlVersion: config?.graphqlVersion ?? saved.graphqlVersion ?? DEFAULT_GRAPHQL_VERSION,
       allowWeakStorage: saved.allowWeakStorage ?? false,
+      connectThrough: config?.broker || saved.connectThrough === 'broker' ? 'broker' : 'this-computer',
+      brokerUrl: saved.brokerUrl ?? '',
+      builtInBrokerUrl: defaultBrokerUrlOf(this.deps) ?? null,
     };
   }
 
   /** Validates, stores (secret sealed) and restarts the engine with the new configuration. */
   async saveSettings(update: unknown): Promise<SaveSettingsResult> {
     const loaded = await this.deps.settings.load();
-    const validated = validateSettingsUpdate(update, loaded.settings.clientSecret !== undefined);
+    const validated = validateSettingsUpdate(update, loaded.settings.clientSecret !== undefined, defaultBrokerUrlOf(this.deps));
     if (!validated.ok) return { ok: false, fieldErrors: validated.fieldErrors };
     try {
       await this.deps.settings.save(validated.value);
@@ -375,11 +397,4 @@ function hasNoParameters(url: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The session's entries and the shell's, newest first, bounded like the session's own list. */
-function mergeActivity(session: ActivityEntry[], shell: ActivityEntry[]): ActivityEntry[] {
-  if (shell.length === 0) return session;
-  // Stable sort: at equal times the shell's note, a reaction to what the session just did, goes first.
-  return [...shell, ...session].sort((a, b) => b.at - a.at).slice(0, MAX_ACTIVITY_ENTRIES);
 }

@@ -14,4 +14,6 @@ export function registerIpcHandlers(ipc: IpcMainWrapper, controller: AppControll
   ipc.handle('get-settings', () => controller.getSettings());
   ipc.handle('save-settings', (update) => controller.saveSettings(update));
   ipc.handle('test-api', () => controller.testApi());
+  ipc.handle('confirm-pairing', () => controller.broker.confirmPairing());
+  ipc.handle('decline-pairing', () => controller.broker.declinePairing());
 }

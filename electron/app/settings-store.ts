@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { StoredSettings } from '../auth/config';
+import { CONNECT_THROUGH } from '../broker/broker-settings';
 import type { SettingsUpdate } from '../auth/config-types';
 import type { Logger } from '../auth/ports';
 import type { JsonFile } from '../storage/json-file';
@@ -21,6 +22,8 @@ const plainSettingsSchema = z
     graphqlVersion: z.string().max(32),
     allowWeakStorage: z.boolean(),
     apiBaseUrl: z.string().max(2048),
+    connectThrough: z.enum(CONNECT_THROUGH),
+    brokerUrl: z.string().max(2048),
   })
   .partial();
 
@@ -92,6 +95,11 @@ export class SettingsStore {
       graphqlVersion: update.graphqlVersion,
       allowWeakStorage: update.allowWeakStorage,
     };
+    // Broker fields: absent in an update means "not chosen" (env, .env or the built-in default apply).
+    if (update.connectThrough !== undefined) plain.connectThrough = update.connectThrough;
+    else delete plain.connectThrough;
+    if (update.brokerUrl !== undefined) plain.brokerUrl = update.brokerUrl;
+    else delete plain.brokerUrl;
     next.settings = plain;
     if (update.clientSecret !== undefined) {
       next.clientSecret = await seal(this.safeStorage, update.clientSecret, update.allowWeakStorage);

@@ -98,7 +98,13 @@ function safeErrorName(value: string): string {
  * `pending.consume` (which uses it up); a missing or empty `code` → 'missing-code', a duplicate
  * one → 'malformed-callback'. Messages never contain the code or state.
  */
-export function parseCallback(rawUrl: string, redirectUri: string, pending: PendingRequests): CallbackResult {
+export function parseCallback(
+  rawUrl: string,
+  redirectUri: string,
+  pending: PendingRequests,
+  /** The parameter carrying the code: Jobber's `code`, or the broker's one-time `handoff`. */
+  codeParam: 'code' | 'handoff' = 'code',
+): CallbackResult {
   const url = tryParse(rawUrl);
   if (url === null) {
     return fail('malformed-callback', "The sign-in finished at an address that isn't a valid URL, so it was ignored.");
@@ -132,7 +138,7 @@ export function parseCallback(rawUrl: string, redirectUri: string, pending: Pend
   const consumed = pending.consume(states[0] ?? null);
   if (!consumed.ok) return fail(consumed.kind, STATE_MESSAGES[consumed.kind]);
 
-  const codes = params.getAll('code');
+  const codes = params.getAll(codeParam);
   if (codes.length > 1) {
     return fail('malformed-callback', 'The sign-in response carried more than one authorization code, so it was refused.');
   }

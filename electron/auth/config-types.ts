@@ -2,6 +2,7 @@
  * The validated configuration the engine runs with. Produced by `loadConfig` (config.ts) from
  * environment, `.env` and saved settings; in sandbox mode the URLs point at the local sandbox.
  */
+import type { BrokerSettingsFields } from '../broker/broker-settings';
 import type { AuthMode } from './connection-state';
 
 export type Environment = 'jobber' | 'sandbox';
@@ -17,6 +18,14 @@ export interface JobberConfig {
   /** Value of X-JOBBER-GRAPHQL-VERSION, YYYY-MM-DD. */
   graphqlVersion: string;
   authMode: AuthMode;
+  /** Set in broker mode: tokens come from this broker, which holds the client id and secret. */
+  broker?: BrokerEndpoint;
+}
+
+/** The broker the app connects through (broker mode). */
+export interface BrokerEndpoint {
+  /** `https://host[:port]` (http only on loopback), checked by checkBrokerUrl. */
+  origin: string;
 }
 
 export const JOBBER_API_BASE_URL = 'https://api.getjobber.com';
@@ -29,7 +38,7 @@ export const DEFAULT_REDIRECT_URI = `${DEFAULT_CALLBACK_SCHEME}:/oauth/callback`
  * A settings change from the renderer, after validation (validateSettingsUpdate in config.ts).
  * `clientSecret` absent keeps the saved one. Re-exported by the IPC contract.
  */
-export interface SettingsUpdate {
+export interface SettingsUpdate extends BrokerSettingsFields {
   mode: Environment;
   clientId: string;
   clientSecret?: string;
@@ -48,6 +57,8 @@ export type SettingsField = keyof SettingsUpdate;
  */
 export const SETTINGS_FIELDS = [
   'mode',
+  'connectThrough',
+  'brokerUrl',
   'clientId',
   'clientSecret',
   'redirectUri',

@@ -5,6 +5,15 @@
  */
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import {
+  BROKER_FIELD_SCHEMAS,
+  CONNECT_THROUGH,
+  brokerOrigin,
+  checkBrokerUrl,
+  validateBrokerSettings,
+  type BrokerSettingsFields,
+  type ConnectThrough,
+} from '../broker/broker-settings';
 import type { AuthMode } from './connection-state';
 import {
   DEFAULT_GRAPHQL_VERSION,
@@ -17,7 +26,7 @@ import {
   type SettingsUpdate,
 } from './config-types';
 
-export interface StoredSettings {
+export interface StoredSettings extends BrokerSettingsFields {
   mode: Environment;
   clientId: string;
   clientSecret: string;
@@ -32,10 +41,13 @@ export interface ConfigSources {
   env: Record<string, string | undefined>;
   dotenvText?: string | null;
   settings?: Partial<StoredSettings> | null;
+  /** The broker URL built into this copy of the app (default-broker-url.ts), if any. */
+  defaultBrokerUrl?: string;
 }
 
 export type ConfigResult =
   | { kind: 'jobber'; config: JobberConfig }
+  | { kind: 'broker'; config: JobberConfig }
   | { kind: 'sandbox'; redirectUri: string; graphqlVersion: string; authMode: AuthMode; reason: string }
   | { kind: 'invalid'; problems: string[] };
 
@@ -160,8 +172,10 @@ function firstValue(...candidates: unknown[]): string | undefined {
 /**
  * Builds the engine's configuration. Precedence per field: saved settings > process env > `.env`
  * text. Env names: JOBBER_CLIENT_ID, JOBBER_CLIENT_SECRET, JOBBER_REDIRECT_URI,
- * JOBBER_API_BASE_URL, JOBBER_GRAPHQL_VERSION, JOBBER_AUTH_MODE, JOBBER_MODE. With no client id
- * (and no explicit 'jobber' mode) or mode 'sandbox', the result is 'sandbox'. Every invalid field is
+ * JOBBER_API_BASE_URL, JOBBER_GRAPHQL_VERSION, JOBBER_AUTH_MODE, JOBBER_MODE, JOBBER_CONNECT_THROUGH,
+ * JOBBER_BROKER_URL (then the built-in default broker URL). "Connect through: broker", or a broker
+ * URL with no client id and no explicit mode, gives 'broker'. Otherwise, with no client id (and no
+ * explicit 'jobber' mode) or mode 'sandbox', the result is 'sandbox'. Every invalid field is
  * reported at once, each problem naming its variable.
  */
 export function loadConfig(sources: ConfigSources): ConfigResult {
@@ -180,6 +194,9 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const authModeRaw = pick('authMode', 'JOBBER_AUTH_MODE') ?? DEFAULT_AUTH_MODE;
   const apiBaseUrlRaw = pick('apiBaseUrl', 'JOBBER_API_BASE_URL') ?? JOBBER_API_BASE_URL;
 
+  const connectThroughRaw = pick('connectThrough', 'JOBBER_CONNECT_THROUGH');
+  const brokerUrl = firstValue(settings.brokerUrl, env.JOBBER_BROKER_URL, dotenv.JOBBER_BROKER_URL, sources.defaultBrokerUrl);
+
   let mode: Environment | undefined;
   if (modeRaw !== undefined) {
     const lowered = modeRaw.toLowerCase();
@@ -196,6 +213,38 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   else problems.push(`JOBBER_AUTH_MODE must be "app-window" or "system-browser" (got "${authModeRaw.slice(0, 40)}").`);
   const modeProblem = redirectProblem ? null : checkRedirectForAuthMode(redirectUri, authMode);
   if (modeProblem) problems.push(`JOBBER_REDIRECT_URI ${modeProblem}`);
+
+  let connectThrough: ConnectThrough | undefined;
+  if (connectThroughRaw !== undefined) {
+    const lowered = connectThroughRaw.toLowerCase();
+    if ((CONNECT_THROUGH as readonly string[]).includes(lowered)) connectThrough = lowered as ConnectThrough;
+    else problems.push(`JOBBER_CONNECT_THROUGH must be "this-computer" or "broker" (got "${connectThroughRaw.slice(0, 40)}").`);
+  }
+  // A broker (chosen, or built in / given with nothing else configured) means nobody here needs
+  // Jobber's client id or secret: a fresh install with a built-in broker connects as is.
+  const viaBroker =
+    mode !== 'sandbox' &&
+    (connectThrough === 'broker' || (connectThrough === undefined && mode === undefined && clientId === undefined && brokerUrl !== undefined));
+  if (viaBroker) {
+    const brokerProblem = brokerUrl === undefined ? 'is missing: set the broker URL in Settings (or JOBBER_BROKER_URL).' : checkBrokerUrl(brokerUrl);
+    if (brokerProblem) problems.push(`JOBBER_BROKER_URL ${brokerProblem}`);
+    const apiProblem = checkApiBaseUrl(apiBaseUrlRaw);
+    if (apiProblem) problems.push(`JOBBER_API_BASE_URL ${apiProblem}`);
+    if (problems.length > 0 || brokerUrl === undefined) return { kind: 'invalid', problems };
+    return {
+      kind: 'broker',
+      config: {
+        environment: 'jobber',
+        clientId: '',
+        clientSecret: '',
+        redirectUri,
+        apiBaseUrl: new URL(apiBaseUrlRaw).origin,
+        graphqlVersion,
+        authMode,
+        broker: { origin: brokerOrigin(brokerUrl) },
+      },
+    };
+  }
 
   const sandboxReason =
     mode === 'sandbox'
@@ -283,6 +332,7 @@ const settingsUpdateSchema = z.object({
   authMode: z.enum(AUTH_MODES, { error: 'Choose where to sign in: the app window or your browser.' }),
   graphqlVersion: withCheck(checkGraphqlVersion, 'GraphQL version'),
   allowWeakStorage: z.boolean({ error: 'Choose whether to allow unencrypted token storage.' }),
+  ...BROKER_FIELD_SCHEMAS,
 });
 
 function isFieldName(value: unknown): value is SettingsField {
@@ -297,6 +347,7 @@ function isFieldName(value: unknown): value is SettingsField {
 export function validateSettingsUpdate(
   update: unknown,
   hasSavedSecret: boolean,
+  defaultBrokerUrl?: string,
 ): { ok: true; value: SettingsUpdate } | { ok: false; fieldErrors: Partial<Record<SettingsField, string>> } {
   // A non-object becomes {} so each field reports itself as missing rather than one anonymous error.
   const input = typeof update === 'object' && update !== null && !Array.isArray(update) ? update : {};
@@ -310,13 +361,15 @@ export function validateSettingsUpdate(
     return { ok: false, fieldErrors };
   }
 
-  const { clientSecret, ...rest } = parsed.data;
+  const { clientSecret, brokerUrl, ...rest } = parsed.data;
   const value: SettingsUpdate = { ...rest };
   if (clientSecret !== undefined && clientSecret !== '') value.clientSecret = clientSecret;
+  if (brokerUrl !== undefined && brokerUrl.trim() !== '') value.brokerUrl = brokerUrl.trim();
+  Object.assign(fieldErrors, validateBrokerSettings(value, defaultBrokerUrl));
 
   const modeProblem = checkRedirectForAuthMode(value.redirectUri, value.authMode);
   if (modeProblem) fieldErrors.redirectUri = `Callback URL ${modeProblem}`;
-  if (value.mode === 'jobber') {
+  if (value.mode === 'jobber' && value.connectThrough !== 'broker') {
     if (value.clientId === '') {
       fieldErrors.clientId = "Client ID is required to connect to Jobber: copy it from your app in Jobber's Developer Center.";
     }

@@ -56,6 +56,8 @@ export interface RefreshHost {
   /** Warnings a fresh pair's expiry earns. */
   noteTokenClock(tokens: TokenSet): void;
   notConnectedError(): AuthError;
+  /** Broker mode: tokens come from the broker, so "can't be reached" names it. */
+  viaBroker?: boolean;
 }
 
 /** The renderer-safe details of a grant (copies; never a token). */
@@ -316,6 +318,7 @@ export class RefreshRunner {
     const message = MESSAGES.retrying(
       failure.kind === 'storage' ? 'storage' : isTransient(failure.kind) ? 'transient' : 'other',
       nextAttemptAt,
+      host.viaBroker,
     );
     const retrying: StoredConnection = { ...live, lastRefresh: { at: now, result: 'transient-failure', message: failure.message } };
     host.setLive(retrying);

@@ -153,11 +153,11 @@ export const MESSAGES = {
     `Jobber refused this app's client ID or secret while renewing the sign-in (${detail}). ` +
     'Check them in Settings; the saved sign-in is kept and will be tried again after that.',
   savedSignInNotUpdated: (detail: string) => `Could not update the saved sign-in (${detail}).`,
-  retrying: (kind: 'storage' | 'transient' | 'other', at: number) =>
+  retrying: (kind: 'storage' | 'transient' | 'other', at: number, viaBroker = false) =>
     kind === 'storage'
       ? `The Jobber sign-in can't be saved on this computer; retrying at ${clockTime(at)}.`
       : kind === 'transient'
-        ? `Jobber can't be reached; retrying at ${clockTime(at)}.`
+        ? `${viaBroker ? 'The broker or Jobber' : 'Jobber'} can't be reached; retrying at ${clockTime(at)}.`
         : `Renewing the Jobber sign-in failed; retrying at ${clockTime(at)}.`,
   refusalNotRecorded: (detail: string) => `Could not record that the sign-in was refused (${detail}).`,
   identified: (name: string) => `Identified the connected Jobber account: ${name}.`,

@@ -11,6 +11,8 @@ import type {
   UserFacingError,
 } from '../auth/connection-state';
 import type { Environment, SettingsField, SettingsUpdate } from '../auth/config-types';
+import type { BrokerSettingsView, ConnectThrough } from '../broker/broker-settings';
+import type { PairingView } from '../broker/broker-views';
 import type { QueryCost } from '../jobber/query-cost';
 
 export type {
@@ -28,6 +30,7 @@ export type {
 export type { Environment, SettingsField, SettingsUpdate } from '../auth/config-types';
 export { SETTINGS_FIELDS } from '../auth/config-types';
 export type { QueryCost } from '../jobber/query-cost';
+export type { BrokerSettingsView, ConnectThrough, PairingView };
 
 /** Everything the renderer needs to draw the dashboard. Never holds a secret. */
 export interface AppSnapshot {
@@ -35,10 +38,14 @@ export interface AppSnapshot {
   connection: ConnectionState;
   /** Newest first, bounded length, already redacted. */
   activity: ActivityEntry[];
+  /** Broker mode: the broker's host, for "via broker <host>"; absent or null otherwise. */
+  broker?: { host: string } | null;
+  /** A Marketplace pairing waiting for the person to confirm its Jobber account. */
+  pairing?: PairingView | null;
 }
 
 /** Settings as the renderer may see them: the client secret is write-only. */
-export interface SettingsView {
+export interface SettingsView extends BrokerSettingsView {
   mode: Environment;
   clientId: string;
   clientSecretSaved: boolean;
@@ -73,6 +80,8 @@ export interface InvokeContract {
   'get-settings': { request: void; response: SettingsView };
   'save-settings': { request: SettingsUpdate; response: SaveSettingsResult };
   'test-api': { request: void; response: TestApiResult };
+  'confirm-pairing': { request: void; response: ActionResult };
+  'decline-pairing': { request: void; response: ActionResult };
 }
 
 /** Events (main → renderer, `webContents.send`). */
@@ -95,6 +104,8 @@ export const INVOKE_CHANNELS = [
   'get-settings',
   'save-settings',
   'test-api',
+  'confirm-pairing',
+  'decline-pairing',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = ['state-changed'] as const satisfies readonly EventChannel[];
@@ -119,6 +130,8 @@ export const API_INVOKE_METHODS = {
   getSettings: 'get-settings',
   saveSettings: 'save-settings',
   testApi: 'test-api',
+  confirmPairing: 'confirm-pairing',
+  declinePairing: 'decline-pairing',
 } as const satisfies { [M in InvokeMethod]: InvokeChannel };
 
 /** Every method name of JobberConnectApi. */
@@ -137,6 +150,10 @@ export interface JobberConnectApi {
   getSettings(): Promise<SettingsView>;
   saveSettings(update: SettingsUpdate): Promise<SaveSettingsResult>;
   testApi(): Promise<TestApiResult>;
+  /** Accepts the Jobber account of the pairing waiting for confirmation. */
+  confirmPairing(): Promise<ActionResult>;
+  /** Refuses it: nothing is connected. */
+  declinePairing(): Promise<ActionResult>;
   /** Returns an unsubscribe function. The Electron event object is never passed on. */
   onStateChanged(listener: (snapshot: AppSnapshot) => void): () => void;
 }

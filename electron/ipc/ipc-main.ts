@@ -72,6 +72,8 @@ const REFUSALS: {
   disconnect: (error) => ({ ok: false, error }),
   'refresh-now': (error) => ({ ok: false, error }),
   'test-api': (error) => ({ ok: false, error }),
+  'confirm-pairing': (error) => ({ ok: false, error }),
+  'decline-pairing': (error) => ({ ok: false, error }),
   'save-settings': (_error, issues): SaveSettingsResult => ({
     ok: false,
     fieldErrors: issues ? settingsFieldErrors(issues) : { mode: 'The settings could not be saved.' },

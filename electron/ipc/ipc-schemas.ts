@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AUTH_MODES, ENVIRONMENTS } from '../auth/config';
+import { BROKER_FIELD_SCHEMAS } from '../broker/broker-settings';
 import { SETTINGS_FIELDS, type InvokeChannel, type SettingsField, type SettingsUpdate } from './contract';
 
 /** Channels whose request is `void`: the preload sends no arguments at all. */
@@ -22,6 +23,7 @@ const SETTINGS_FIELD_SCHEMAS = {
   authMode: z.enum(AUTH_MODES),
   graphqlVersion: z.string().max(32),
   allowWeakStorage: z.boolean(),
+  ...BROKER_FIELD_SCHEMAS,
 } as const satisfies { [F in SettingsField]-?: z.ZodType<SettingsUpdate[F]> };
 
 export const settingsUpdateSchema = z.object(SETTINGS_FIELD_SCHEMAS).strict() satisfies z.ZodType<SettingsUpdate>;
@@ -36,6 +38,8 @@ export const INPUT_SCHEMAS = {
   'get-settings': noArguments,
   'save-settings': z.tuple([settingsUpdateSchema]),
   'test-api': noArguments,
+  'confirm-pairing': noArguments,
+  'decline-pairing': noArguments,
 } as const satisfies Record<InvokeChannel, z.ZodType<unknown[]>>;
 
 export type InputSchemas = typeof INPUT_SCHEMAS;

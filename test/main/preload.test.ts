@@ -13,7 +13,7 @@ describe('preload', () => {
   it('exposes exactly the named API on window.jobberConnect', async () => {
     const api = contextBridge.exposed.get('jobberConnect') as Record<string, unknown>;
     expect(Object.keys(api).sort()).toEqual(
-      ['cancel', 'connect', 'disconnect', 'getSettings', 'getState', 'onStateChanged', 'refreshNow', 'saveSettings', 'testApi'].sort(),
+      ['cancel', 'confirmPairing', 'connect', 'declinePairing', 'disconnect', 'getSettings', 'getState', 'onStateChanged', 'refreshNow', 'saveSettings', 'testApi'].sort(),
     );
     expect([...contextBridge.exposed.keys()]).toEqual(['jobberConnect']);
     expect(Object.isFrozen(api)).toBe(true);
@@ -29,6 +29,8 @@ describe('preload', () => {
     await api.refreshNow();
     await api.getSettings();
     await api.testApi();
+    await api.confirmPairing();
+    await api.declinePairing();
     const update = { mode: 'sandbox' as const, clientId: '', redirectUri: 'com.jobberconnect.app:/oauth/callback', authMode: 'app-window' as const, graphqlVersion: '2025-04-16', allowWeakStorage: false };
     await api.saveSettings(update);
     const channels = ipcRenderer.invocations.map((i) => i.channel);
