@@ -7,6 +7,7 @@ import type { JobberConnectApi } from '../electron/ipc/contract';
 import { ActivityList } from './components/activity-list';
 import { ConnectionCard } from './components/connection-card';
 import { Notice } from './components/notice';
+import { PairingConfirm } from './components/pairing-confirm';
 import { SandboxBanner } from './components/sandbox-banner';
 import { SettingsPanel } from './components/settings-panel';
 import { StatusAnnouncer } from './components/status-announcer';
@@ -49,7 +50,13 @@ export function App({ bridge, initialView = 'connection' }: { bridge: JobberConn
   } else {
     content = (
       <div className="dashboard">
-        <ConnectionCard state={snapshot.connection} bridge={bridge} onOpenSettings={() => show('settings')} />
+        {snapshot.pairing ? <PairingConfirm pairing={snapshot.pairing} bridge={bridge} /> : null}
+        <ConnectionCard
+          state={snapshot.connection}
+          bridge={bridge}
+          onOpenSettings={() => show('settings')}
+          brokerHost={snapshot.broker?.host ?? null}
+        />
         <ActivityList entries={snapshot.activity} />
       </div>
     );

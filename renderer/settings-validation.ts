@@ -42,15 +42,20 @@ function checkGraphqlVersion(value: string): string | undefined {
 }
 
 /** Messages for every field that needs fixing; an empty object means the form can be sent. */
-export function validateSettings(update: SettingsUpdate, secretSaved: boolean): FieldErrors {
+export function validateSettings(update: SettingsUpdate, secretSaved: boolean, builtInBrokerUrl: string | null = null): FieldErrors {
   const errors: FieldErrors = {};
   const clientId = update.clientId.trim();
-  if (update.mode === 'jobber' && !clientId) {
+  // Through a broker, Jobber's client ID and secret live on the broker: only its URL is needed.
+  const direct = update.mode === 'jobber' && update.connectThrough !== 'broker';
+  if (update.connectThrough === 'broker' && !update.brokerUrl?.trim() && builtInBrokerUrl === null) {
+    errors.brokerUrl = 'Enter the broker’s URL, such as https://broker.example.com.';
+  }
+  if (direct && !clientId) {
     errors.clientId = 'Enter the client ID from your app in Jobber’s Developer Center.';
   } else if (/\s/.test(clientId)) {
     errors.clientId = 'The client ID cannot contain spaces.';
   }
-  if (update.mode === 'jobber' && !secretSaved && !update.clientSecret) {
+  if (direct && !secretSaved && !update.clientSecret) {
     errors.clientSecret = 'Enter the client secret from Jobber’s Developer Center.';
   }
   const redirect = checkRedirectUri(update.redirectUri.trim());

@@ -27,6 +27,8 @@ interface ConnectionCardProps {
   state: ConnectionState;
   bridge: JobberConnectApi;
   onOpenSettings: () => void;
+  /** Broker mode: the broker's host, for "via broker <host>". */
+  brokerHost?: string | null;
 }
 
 type FocusTarget = ActionName | 'open-settings';
@@ -39,7 +41,7 @@ const CAN_FORGET = new Set<ConnectionState['status']>(['needs-reconnect', 'stora
 const KEEPS_TEST_RESULT = new Set<ConnectionState['status']>(['connected', 'refreshing']);
 
 /** The dashboard's main card. */
-export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCardProps) {
+export function ConnectionCard({ state, bridge, onOpenSettings, brokerHost = null }: ConnectionCardProps) {
   const { running, isDisabled, run } = useActions();
   const [feedback, setFeedback] = useState<Feedback | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -244,7 +246,7 @@ export function ConnectionCard({ state, bridge, onOpenSettings }: ConnectionCard
         </h2>
         <StatusBadge status={state.status} />
       </header>
-      <ConnectionDetails state={state} now={now} />
+      <ConnectionDetails state={state} now={now} brokerHost={brokerHost} />
       {feedback ? <Notice tone={feedback.tone} headline={feedback.headline} detail={feedback.detail} /> : null}
       {confirmingForget && CAN_FORGET.has(state.status) ? (
         <ConfirmPanel

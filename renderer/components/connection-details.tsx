@@ -19,7 +19,7 @@ function When({ at, now }: { at: number; now: number }) {
   );
 }
 
-function AccountBlock({ name, connectedAt }: { name: string; connectedAt: number | null }) {
+function AccountBlock({ name, connectedAt, brokerHost = null }: { name: string; connectedAt: number | null; brokerHost?: string | null }) {
   return (
     <div className="account">
       <p className="account__label">Jobber account</p>
@@ -29,6 +29,11 @@ function AccountBlock({ name, connectedAt }: { name: string; connectedAt: number
       {connectedAt !== null ? (
         <p className="account__meta">
           Connected since <time dateTime={isoTime(connectedAt)}>{formatDateTime(connectedAt)}</time>
+        </p>
+      ) : null}
+      {brokerHost ? (
+        <p className="account__meta" data-testid="via-broker">
+          via broker {brokerHost}
         </p>
       ) : null}
     </div>
@@ -45,12 +50,13 @@ function GrantView(props: {
   nextLabel: string;
   notice?: ReactNode;
   children: ReactNode;
+  brokerHost: string | null;
 }) {
   const { grant, now } = props;
   const last = grant.lastRefresh;
   return (
     <div className="details">
-      <AccountBlock name={grant.account.name} connectedAt={grant.connectedAt} />
+      <AccountBlock name={grant.account.name} connectedAt={grant.connectedAt} brokerHost={props.brokerHost} />
       {props.notice}
       <TokenLife issuedAt={grant.accessTokenIssuedAt} expiresAt={grant.accessTokenExpiresAt} now={now} />
       <dl className="facts">
@@ -78,7 +84,7 @@ function GrantView(props: {
 }
 
 /** State-specific content of the card. `now` comes from the card's ticking clock. */
-export function ConnectionDetails({ state, now }: { state: ConnectionState; now: number }) {
+export function ConnectionDetails({ state, now, brokerHost = null }: { state: ConnectionState; now: number; brokerHost?: string | null }) {
   switch (state.status) {
     case 'not-configured':
       return (
@@ -119,13 +125,13 @@ export function ConnectionDetails({ state, now }: { state: ConnectionState; now:
       );
     case 'connected':
       return (
-        <GrantView grant={state} now={now} nextLabel="Next refresh">
+        <GrantView grant={state} now={now} nextLabel="Next refresh" brokerHost={brokerHost}>
           <When at={state.nextRefreshAt} now={now} />
         </GrantView>
       );
     case 'refreshing':
       return (
-        <GrantView grant={state} now={now} nextLabel="Next refresh">
+        <GrantView grant={state} now={now} nextLabel="Next refresh" brokerHost={brokerHost}>
           Refreshing the access token now…
         </GrantView>
       );
@@ -135,10 +141,15 @@ export function ConnectionDetails({ state, now }: { state: ConnectionState; now:
           grant={state}
           now={now}
           nextLabel="Next attempt"
+          brokerHost={brokerHost}
           notice={
             <Notice
               tone="warning"
-              headline="Jobber cannot be reached right now. Your sign-in is kept and the app keeps trying."
+              headline={
+                brokerHost
+                  ? 'The broker or Jobber cannot be reached right now. Your sign-in is kept and the app keeps trying.'
+                  : 'Jobber cannot be reached right now. Your sign-in is kept and the app keeps trying.'
+              }
               detail={state.message}
             />
           }

@@ -18,6 +18,7 @@ import type {
 import { validateSettings } from '../settings-validation';
 import type { FieldErrors } from '../settings-validation';
 import { BRIDGE_CALL_FAILED } from '../wording';
+import { ConnectThroughField } from './connect-through-field';
 import { Notice } from './notice';
 
 type Draft = Omit<SettingsUpdate, 'clientSecret'>;
@@ -29,6 +30,8 @@ const draftOf = (view: SettingsView): Draft => ({
   authMode: view.authMode,
   graphqlVersion: view.graphqlVersion,
   allowWeakStorage: view.allowWeakStorage,
+  connectThrough: view.connectThrough,
+  brokerUrl: view.brokerUrl,
 });
 
 /** ids for aria-describedby: the hint (if any) and the error (if any). */
@@ -201,9 +204,10 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
       clientId: draft.clientId.trim(),
       redirectUri: draft.redirectUri.trim(),
       graphqlVersion: draft.graphqlVersion.trim(),
-      ...(secret ? { clientSecret: secret } : {}),
+      brokerUrl: draft.brokerUrl?.trim() ?? '',
+      ...(secret && draft.connectThrough !== 'broker' ? { clientSecret: secret } : {}),
     };
-    const found = validateSettings(update, view.clientSecretSaved);
+    const found = validateSettings(update, view.clientSecretSaved, view.builtInBrokerUrl);
     setErrors(found);
     setStatus(null);
     if (Object.keys(found).length > 0) {
@@ -252,41 +256,57 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
           onChange={(mode) => change('mode', mode)}
         />
 
-        <TextField
-          field="clientId"
-          label="Client ID"
-          hint="From your app’s page in Jobber’s Developer Center."
-          value={draft.clientId}
-          errors={errors}
-          onChange={(value) => change('clientId', value)}
-        />
-
-        <div className="field">
-          <label className="field__label" htmlFor="clientSecret">
-            Client secret
-          </label>
-          <input
-            id="clientSecret"
-            name="clientSecret"
-            type="password"
-            className="input"
-            autoComplete="new-password"
-            spellCheck={false}
-            ref={secretRef}
-            defaultValue=""
-            aria-invalid={errors.clientSecret ? true : undefined}
-            aria-describedby={describedBy('clientSecret', errors, true)}
-            onChange={() => {
-              if (errors.clientSecret) setErrors(({ clientSecret: _dropped, ...rest }) => rest);
-              setStatus(null);
+        {draft.mode === 'jobber' ? (
+          <ConnectThroughField
+            connectThrough={draft.connectThrough ?? 'this-computer'}
+            brokerUrl={draft.brokerUrl ?? ''}
+            builtInBrokerUrl={view.builtInBrokerUrl}
+            errors={errors}
+            onChange={(next) => {
+              if (next.connectThrough !== undefined) change('connectThrough', next.connectThrough);
+              if (next.brokerUrl !== undefined) change('brokerUrl', next.brokerUrl);
             }}
           />
-          <Hint field="clientSecret">
-            {view.clientSecretSaved
-              ? 'A secret is saved. Leave this empty to keep it, or type a new one to replace it.'
-              : 'No secret is saved yet. It is stored encrypted and never shown again.'}
-          </Hint>
-          <FieldError field="clientSecret" errors={errors} />
+        ) : null}
+
+        {/* Through a broker, Jobber's client ID and secret live on the broker: not asked for here. */}
+        <div hidden={draft.mode === 'jobber' && draft.connectThrough === 'broker'}>
+          <TextField
+            field="clientId"
+            label="Client ID"
+            hint="From your app’s page in Jobber’s Developer Center."
+            value={draft.clientId}
+            errors={errors}
+            onChange={(value) => change('clientId', value)}
+          />
+
+          <div className="field">
+            <label className="field__label" htmlFor="clientSecret">
+              Client secret
+            </label>
+            <input
+              id="clientSecret"
+              name="clientSecret"
+              type="password"
+              className="input"
+              autoComplete="new-password"
+              spellCheck={false}
+              ref={secretRef}
+              defaultValue=""
+              aria-invalid={errors.clientSecret ? true : undefined}
+              aria-describedby={describedBy('clientSecret', errors, true)}
+              onChange={() => {
+                if (errors.clientSecret) setErrors(({ clientSecret: _dropped, ...rest }) => rest);
+                setStatus(null);
+              }}
+            />
+            <Hint field="clientSecret">
+              {view.clientSecretSaved
+                ? 'A secret is saved. Leave this empty to keep it, or type a new one to replace it.'
+                : 'No secret is saved yet. It is stored encrypted and never shown again.'}
+            </Hint>
+            <FieldError field="clientSecret" errors={errors} />
+          </div>
         </div>
 
         <TextField
