@@ -22,6 +22,8 @@ const ROOMS = {
   jobber: 'electron/jobber',
   storage: 'electron/storage',
   windows: 'electron/windows',
+  // The app's side of broker mode: the broker's HTTP client, its token endpoint and pairing.
+  brokerClient: 'electron/broker',
   ipc: 'electron/ipc',
   app: 'electron/app',
   renderer: 'renderer',
@@ -70,6 +72,12 @@ const layerPolicies = [
   // core's HTTP helper (one Retry-After/backoff for the token and GraphQL clients) in the next round.
   allow(room('jobber'), fileIn('auth', 'refresh-policy.ts')),
   allow(room('storage'), [AUTH_SHARED, IPC_CONTRACT]),
+  // Broker mode plugs into the engine's ports (a TokenEndpoint, a revoker) like any adapter.
+  allow(room('brokerClient'), [AUTH_SHARED, IPC_CONTRACT]),
+  // Its token endpoint reads expiries and sends secrets as the token client does; pairing matches
+  // the callback and hands the grant to the Session (a type: the app room passes the session in).
+  allow(room('brokerClient'), fileIn('auth', ['token-expiry.ts', 'secret-request-options.ts', 'callback-parser.ts'])),
+  allow(room('brokerClient'), fileIn('auth', 'session.ts'), { dependency: { kind: 'type' } }),
   // The auth window is the engine's adapter: it may use the callback matcher and the shared parts.
   allow(room('windows'), [AUTH_SHARED, fileIn('auth', 'callback-parser.ts'), IPC_CONTRACT]),
   // Leak, allowed for now: auth-window.ts asks app/callback-args.ts for the callback scheme. The
@@ -78,7 +86,7 @@ const layerPolicies = [
   allow(room('windows'), fileIn('app', 'callback-args.ts')),
   // The IPC contract imports nothing from the engine, except two data-model types that move next
   // to it with connection-state.ts in the next round (other helpers are editing it now).
-  allow(IPC_CONTRACT, [fileIn('auth', ['connection-state.ts', 'errors.ts']), fileIn('jobber', 'query-cost.ts')], {
+  allow(IPC_CONTRACT, [fileIn('auth', ['connection-state.ts', 'errors.ts']), fileIn('jobber', 'query-cost.ts'), fileIn('brokerClient', 'broker-views.ts')], {
     dependency: { kind: 'type' },
   }),
   // The wrapper logs through the shared logger and redaction.
@@ -87,9 +95,9 @@ const layerPolicies = [
   // to core's one URL parser in the next round; a second copy here would be worse.
   allow(IPC_WRAPPER, fileIn('windows', 'navigation-policy.ts')),
   // The app room wires everything on the Electron side.
-  allow(room('app'), [room('auth'), room('jobber'), room('storage'), room('windows'), room('ipc')]),
+  allow(room('app'), [room('auth'), room('jobber'), room('storage'), room('windows'), room('ipc'), room('brokerClient')]),
   // The composition root may use every Electron-side room.
-  allow(MAIN, [room('auth'), room('jobber'), room('storage'), room('windows'), room('ipc'), room('app')]),
+  allow(MAIN, [room('auth'), room('jobber'), room('storage'), room('windows'), room('ipc'), room('app'), room('brokerClient')]),
   // main.ts loads the sandbox, in sandbox mode only, through its one entry point: a dynamic import
   // the build turns into its own chunk (dist/main/sandbox.js), never part of main.js.
   allow(MAIN, fileIn('sandbox', 'embedded.ts')),
@@ -100,7 +108,7 @@ const layerPolicies = [
   allow(room('test'), Object.keys(ROOMS).map((type) => room(type)).concat(room('entry'))),
 
   // Narrowing: electron stays out of the engine, the contract, the renderer and the sandbox.
-  disallow([room('auth'), room('jobber'), IPC_CONTRACT, room('renderer'), room('sandbox')], { module: { source: 'electron' } }),
+  disallow([room('auth'), room('jobber'), room('brokerClient'), IPC_CONTRACT, room('renderer'), room('sandbox')], { module: { source: 'electron' } }),
   disallow(room('renderer'), { module: { origin: 'core' } }),
 ];
 

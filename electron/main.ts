@@ -23,6 +23,7 @@ import {
 import { AppController } from './app/app-controller';
 import { appMenuTemplate } from './app/app-menu';
 import { findCallbackUrl } from './app/callback-args';
+import { findPairingLink, isPairingLink } from './broker/pairing-link';
 import { registerIpcHandlers } from './app/ipc-handlers';
 import { createAppLogger, logsFolder } from './app/logging';
 import { createConnectionNotifier } from './app/notifier';
@@ -73,6 +74,7 @@ let ipc: IpcMainWrapper | null = null;
 let stopSystemEvents: (() => void) | null = null;
 let reopenAppWindow: (() => void) | null = null;
 const earlyCallbacks: string[] = [];
+const earlyPairingLinks: string[] = [];
 
 function positiveInt(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d{1,7}$/.test(value)) return undefined;
@@ -96,6 +98,19 @@ function routeCallback(url: string): void {
   }
   focusAppWindow();
   void controller.handleExternalCallback(url);
+}
+
+/**
+ * A Marketplace pairing link from the OS: its own path, never the sign-in callback's (it carries no
+ * state). Handled now, or queued until the controller has started.
+ */
+function routePairingLink(url: string): void {
+  if (controller === null) {
+    earlyPairingLinks.push(url);
+    return;
+  }
+  focusAppWindow();
+  void controller.broker.receivePairingLink(url);
 }
 
 function registerProtocolClient(scheme: string): void {
@@ -223,6 +238,9 @@ async function onReady(): Promise<void> {
   // Callbacks that arrived before we were ready: macOS open-url, and this launch's own argv.
   const firstLaunch = findCallbackUrl(process.argv.slice(1), created.redirectUri());
   if (firstLaunch !== null) earlyCallbacks.push(firstLaunch);
+  const firstLaunchPairing = findPairingLink(process.argv.slice(1));
+  if (firstLaunchPairing !== null) earlyPairingLinks.push(firstLaunchPairing);
+  for (const url of earlyPairingLinks.splice(0)) void created.broker.receivePairingLink(url);
   for (const url of earlyCallbacks.splice(0)) {
     if (matchesRedirectUri(url, created.redirectUri())) void created.handleExternalCallback(url);
     else logger.warn('Ignored an app link that is not our sign-in callback');
@@ -264,12 +282,15 @@ if (!app.requestSingleInstanceLock()) {
   // macOS delivers custom-scheme URLs here, possibly before `ready`: register first.
   app.on('open-url', (event, url) => {
     event.preventDefault();
-    routeCallback(url);
+    if (isPairingLink(url)) routePairingLink(url);
+    else routeCallback(url);
   });
   app.on('second-instance', (_event, argv) => {
     focusAppWindow();
     const url = findCallbackUrl(argv, controller?.redirectUri() ?? DEFAULT_REDIRECT_URI);
     if (url !== null) routeCallback(url);
+    const pairing = findPairingLink(argv);
+    if (pairing !== null) routePairingLink(pairing);
   });
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());

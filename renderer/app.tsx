@@ -7,6 +7,7 @@ import type { JobberConnectApi } from '../electron/ipc/contract';
 import { ActivityList } from './components/activity-list';
 import { ConnectionCard } from './components/connection-card';
 import { Notice } from './components/notice';
+import { PairingConfirm } from './components/pairing-confirm';
 import { SandboxBanner } from './components/sandbox-banner';
 import { SettingsPanel } from './components/settings-panel';
 import { StatusAnnouncer } from './components/status-announcer';
@@ -52,7 +53,14 @@ export function App({ bridge, initialView = 'connection' }: { bridge: JobberConn
         {snapshot.api.versionWarning ? (
           <Notice tone="warning" headline={describeVersionWarning(snapshot.api.versionWarning)} detail={snapshot.api.versionWarning.message} />
         ) : null}
-        <ConnectionCard state={snapshot.connection} api={snapshot.api} bridge={bridge} onOpenSettings={() => show('settings')} />
+        {snapshot.pairing ? <PairingConfirm pairing={snapshot.pairing} bridge={bridge} /> : null}
+        <ConnectionCard
+          state={snapshot.connection}
+          api={snapshot.api}
+          bridge={bridge}
+          onOpenSettings={() => show('settings')}
+          brokerHost={snapshot.broker?.host ?? null}
+        />
         <ActivityList entries={snapshot.activity} />
       </div>
     );

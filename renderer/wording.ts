@@ -117,6 +117,9 @@ export const RETRY_HEADLINE: Record<RetryCause, string> = {
   storage: 'The sign-in could not be saved on this computer. The app keeps trying.',
 };
 
+/** The 'unreachable' headline in broker mode: the broker's silence looks the same as Jobber's. */
+export const RETRY_HEADLINE_VIA_BROKER = 'The broker or Jobber cannot be reached right now. Your sign-in is kept and the app keeps trying.';
+
 /** Why secrets cannot be stored, and what the person can do about it. */
 export function describeStorageUnavailable(reason: StorageUnavailableReason): string {
   switch (reason) {

@@ -15,6 +15,10 @@ const watch = process.argv.includes('--watch');
 const outArg = process.argv.find((arg) => arg.startsWith('--outdir='));
 const outDir = outArg ? outArg.slice('--outdir='.length) : `${root}dist`;
 
+// A default broker URL baked in at build time (README: "Broker mode"). Always defined, empty when
+// unset, so a packaged app never takes it from its own environment at run time.
+const defaultBrokerUrl = (process.env.JOBBER_CONNECT_DEFAULT_BROKER_URL ?? '').trim();
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -26,6 +30,7 @@ const common = {
   minify: false,
   legalComments: 'none',
   logLevel: 'warning',
+  define: { 'process.env.JOBBER_CONNECT_DEFAULT_BROKER_URL': JSON.stringify(defaultBrokerUrl) },
 };
 
 /** main.ts's `import('../sandbox/embedded')` stays a run-time require of the separate chunk. */
@@ -55,4 +60,5 @@ if (watch) {
 } else {
   await Promise.all(targets.map((options) => build(options)));
   console.log(`build-main: ${outDir}/main/main.js and ${outDir}/preload/preload.js written`);
+  if (defaultBrokerUrl !== '') console.log(`build-main: default broker URL built in: ${defaultBrokerUrl}`);
 }

@@ -6,12 +6,11 @@
  * lives in loopback-receiver.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_REDIRECT_URI, SETTINGS_DEFAULTS, missingSecret, type Environment, type SettingsUpdate } from '../ipc/settings-schema';
-import { ActivityLog, MAX_ACTIVITY_ENTRIES } from '../auth/activity-log';
+import { DEFAULT_REDIRECT_URI, SETTINGS_DEFAULTS, missingBrokerUrl, missingSecret, type Environment, type SettingsUpdate } from '../ipc/settings-schema';
+import { ActivityLog, mergeActivity } from '../auth/activity-log';
 import { matchesRedirectUri, type CallbackSource } from '../auth/callback-parser';
-import type { ActivityEntry, ConnectionState } from '../auth/connection-state';
-import { isAuthError } from '../auth/errors';
-import { describeError, redact, registerSecret } from '../auth/redact';
+import type { ConnectionState } from '../auth/connection-state';
+import { describeError, registerSecret } from '../auth/redact';
 import type {
   ActionResult,
   AppSnapshot,
@@ -25,7 +24,9 @@ import { type ApiStatusEvent, describeApiStatusEvent, UNKNOWN_API_STATUS } from 
 import { VaultRefusedError } from '../storage/sealed-record';
 import type { AuthWindowRequest } from '../windows/auth-window';
 import { authAllowedOrigins, decideNavigation, describeBlockedSignIn } from '../windows/navigation-policy';
-import { buildRuntime, type Runtime, type RuntimeDeps } from './build-runtime';
+import { BrokerControls } from './broker-controls';
+import { toUserFacingError } from './user-facing-error';
+import { buildRuntime, defaultBrokerUrlOf, type Runtime, type RuntimeDeps } from './build-runtime';
 import { callbackScheme } from './callback-args';
 import { LoopbackReceiver } from './loopback-receiver';
 
@@ -57,16 +58,14 @@ interface LiveRuntime extends Runtime {
   unsubscribe: () => void;
 }
 
-/** Maps any failure to what the renderer may see: the AuthError's own (redacted) message, else a generic one. */
 /** `record` without its undefined entries, so spreading it never hides a default. */
 function definedOnly<T extends object>(record: T): Partial<T> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-export function toUserFacingError(error: unknown): UserFacingError {
-  if (isAuthError(error)) return { kind: error.kind, message: redact(error.message) };
-  return { kind: 'internal', message: 'Something went wrong inside the app. Details are in the log.' };
-}
+/** How long a broker disconnect that cleans up after a failed pairing may take. */
+const BROKER_REVOKE_TIMEOUT_MS = 10_000;
+const CANCELLED_BEFORE_OPEN: UserFacingError = { kind: 'cancelled', message: 'The sign-in was cancelled before it opened.' };
 
 export class AppController {
   private runtime: LiveRuntime | null = null;
@@ -83,6 +82,8 @@ export class AppController {
   private stopped = false;
   /** Callbacks whose code exchange is under way (see isCompletingSignIn). */
   private completions = 0;
+  /** Broker mode's additions: authorize step, event stream, Marketplace pairing (its IPC actions too). */
+  readonly broker: BrokerControls;
 
   constructor(private readonly deps: AppControllerDeps) {
     this.loopback = new LoopbackReceiver(
@@ -90,6 +91,12 @@ export class AppController {
       (url) => this.runtime?.session.expectsCallback(url) ?? false,
     );
     this.shellActivity = new ActivityLog({ clock: deps.clock, logger: deps.logger, maxEntries: 10 });
+    this.broker = new BrokerControls({
+      clock: deps.clock, logger: deps.logger, revokeTimeoutMs: BROKER_REVOKE_TIMEOUT_MS,
+      runtime: () => this.runtime,
+      note: (level, message) => this.shellActivity.add(level, message),
+      changed: () => this.emit(),
+    });
   }
 
   /** Reads settings and starts the engine (and the sandbox when applicable). */
@@ -126,11 +133,14 @@ export class AppController {
         api: UNKNOWN_API_STATUS,
       };
     }
+    const brokerHost = this.broker.brokerHost();
     return {
       environment: runtime.config.environment,
       connection: runtime.session.getState(),
       activity: mergeActivity(runtime.session.getActivity(), this.shellActivity.entries()),
       api: runtime.graphql.apiStatus.current(),
+      broker: brokerHost === null ? null : { host: brokerHost },
+      pairing: this.broker.pairingView(),
     };
   }
 
@@ -156,7 +166,8 @@ export class AppController {
     this.problems = [];
 
     const scheme = callbackScheme(config.redirectUri);
-    if (config.authMode === 'system-browser' && scheme !== null) deps.registerScheme?.(scheme);
+    // Broker mode too: the Marketplace's pairing link opens the app through the same scheme.
+    if ((config.authMode === 'system-browser' || config.broker) && scheme !== null) deps.registerScheme?.(scheme);
 
     await session.start();
     this.emit();
@@ -167,6 +178,7 @@ export class AppController {
     const runtime = this.runtime;
     this.runtime = null;
     this.deps.authWindow.close();
+    this.broker.stop();
     await this.loopback.stop();
     if (runtime === null) return;
     runtime.unsubscribe();
@@ -182,6 +194,7 @@ export class AppController {
   }
 
   private onState(state: ConnectionState): void {
+    this.broker.onState(state);
     if (state.status !== 'connecting') {
       // The request ended (callback, cancel, timeout): nothing should stay open for it.
       this.deps.authWindow.close();
@@ -201,9 +214,13 @@ export class AppController {
     }
     const { config, session } = runtime;
     try {
-      const { authorizeUrl, expiresAt } = session.beginConnect();
+      const begun = session.beginConnect();
+      const { expiresAt } = begun;
+      // Broker mode asks the broker; Cancel (or new settings) meanwhile leaves nothing to open.
+      const authorizeUrl = await this.broker.authorizeUrl(runtime, begun);
+      if (this.runtime !== runtime || session.getState().status !== 'connecting') return { ok: false, error: CANCELLED_BEFORE_OPEN };
       const rules = {
-        allowedOrigins: authAllowedOrigins(config.environment, config.apiBaseUrl),
+        allowedOrigins: authAllowedOrigins(config.environment, config.apiBaseUrl, config.broker?.origin),
         redirectUri: config.redirectUri,
       };
       if (decideNavigation(authorizeUrl, rules) !== 'allow') {
@@ -299,6 +316,9 @@ export class AppController {
       ...definedOnly(saved),
       ...running,
       clientSecretSaved: loaded.clientSecretSaved,
+      // Broker mode may come from the environment (JOBBER_CONNECT_THROUGH, JOBBER_BROKER_URL).
+      ...(config?.broker ? { connectThrough: 'broker' as const } : {}),
+      builtInBrokerUrl: defaultBrokerUrlOf(this.deps) ?? null,
     };
   }
 
@@ -310,6 +330,8 @@ export class AppController {
     const loaded = await this.deps.settings.load();
     const secretProblem = missingSecret(update, loaded.settings.clientSecret !== undefined);
     if (secretProblem) return { ok: false, fieldErrors: { clientSecret: secretProblem } };
+    const brokerProblem = missingBrokerUrl(update, defaultBrokerUrlOf(this.deps) !== undefined);
+    if (brokerProblem) return { ok: false, fieldErrors: { brokerUrl: brokerProblem } };
     try {
       await this.deps.settings.save(update);
     } catch (error) {
@@ -414,11 +436,4 @@ function hasNoParameters(url: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The session's entries and the shell's, newest first, bounded like the session's own list. */
-function mergeActivity(session: ActivityEntry[], shell: ActivityEntry[]): ActivityEntry[] {
-  if (shell.length === 0) return session;
-  // Stable sort: at equal times the shell's note, a reaction to what the session just did, goes first.
-  return [...shell, ...session].sort((a, b) => b.at - a.at).slice(0, MAX_ACTIVITY_ENTRIES);
 }

@@ -1,13 +1,18 @@
 /**
  * Turns saved settings + environment into a ready-to-start engine: the validated configuration
  * (or why there is none), the in-process sandbox when no Jobber credentials are set, the token
- * vault, the Session and the GraphQL client. Builds only; starting, subscribing and stopping are
+ * vault, the Session and the GraphQL client (in broker mode: the broker client and its token
+ * endpoint and revoker instead of Jobber's token endpoint). Builds only; starting, subscribing and stopping are
  * the controller's job.
  */
 import path from 'node:path';
 import { loadConfig, sandboxConfig } from '../auth/config';
 import type { Environment, JobberConfig } from '../auth/config-types';
-import type { Clock, Logger } from '../auth/ports';
+import type { Clock, GrantRevoker, Logger, TokenEndpoint } from '../auth/ports';
+import { createBrokerClient, type BrokerClient } from '../broker/broker-client';
+import { createBrokerRevoker } from '../broker/broker-revoker';
+import { createBrokerTokenEndpoint } from '../broker/broker-token-endpoint';
+import { builtInBrokerUrl } from '../broker/default-broker-url';
 import { Session } from '../auth/session';
 import { createTokenClient } from '../auth/token-client';
 import { JobberGraphqlClient } from '../jobber/graphql-client';
@@ -44,6 +49,8 @@ export interface RuntimeDeps {
   packaged?: boolean;
   /** Sandbox access-token lifetime override (honoured only in sandbox mode; e2e uses it). */
   sandboxTokenLifetimeSec?: number;
+  /** The built-in broker URL (default: the one this build carries, default-broker-url.ts). */
+  defaultBrokerUrl?: string | undefined;
 }
 
 /** A built, not yet started engine. */
@@ -52,20 +59,29 @@ export interface Runtime {
   session: Session;
   graphql: JobberGraphqlClient;
   sandbox: SandboxHandle | null;
+  /** Broker mode: the broker's API client; null otherwise. */
+  broker: BrokerClient | null;
 }
 
 export type BuildResult =
   | { kind: 'invalid'; environment: Environment; problems: string[] }
   | { kind: 'ready'; runtime: Runtime };
 
+/** The built-in broker URL: the one given in deps (tests), else the one this build carries. */
+export function defaultBrokerUrlOf(deps: Pick<RuntimeDeps, 'defaultBrokerUrl'>): string | undefined {
+  return 'defaultBrokerUrl' in deps ? deps.defaultBrokerUrl : builtInBrokerUrl();
+}
+
 /** Reads settings and builds the engine, or says what is missing. Starts the sandbox when used. */
 export async function buildRuntime(deps: RuntimeDeps): Promise<BuildResult> {
   const loaded = await deps.settings.load();
+  const defaultBrokerUrl = defaultBrokerUrlOf(deps);
   const result = loadConfig({
     env: deps.env,
     dotenvText: deps.dotenvText,
     settings: loaded.settings,
     packaged: deps.packaged === true,
+    ...(defaultBrokerUrl !== undefined ? { defaultBrokerUrl } : {}),
   });
   const allowWeak = loaded.settings.allowWeakStorage === true;
 
@@ -100,21 +116,33 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<BuildResult> {
   const store = createTokenVault({
     file: openJsonFile({
       dir: deps.userDataDir,
-      name: connectionFileName(config.environment, config.clientId),
+      // Broker mode: keyed by the broker, so two brokers (or a direct connection) never share a record.
+      name: connectionFileName(config.environment, config.broker ? `broker ${config.broker.origin}` : config.clientId),
       now: () => deps.clock.now(),
     }),
     safeStorage: deps.safeStorage,
     allowWeakStorage: () => allowWeak,
     logger: deps.logger,
   });
+  const broker = config.broker ? createBrokerClient({ origin: config.broker.origin, clock: deps.clock }) : null;
+  let tokenEndpoint: TokenEndpoint;
+  let grantRevoker: GrantRevoker | undefined;
+  if (broker) {
+    tokenEndpoint = createBrokerTokenEndpoint({ client: broker, clock: deps.clock });
+    grantRevoker = createBrokerRevoker(broker);
+    deps.logger.info('Connecting through a broker', { broker: broker.origin });
+  } else {
+    tokenEndpoint = createTokenClient({ config, clock: deps.clock, logger: deps.logger });
+  }
   const session = new Session({
     config,
-    tokenEndpoint: createTokenClient({ config, clock: deps.clock, logger: deps.logger }),
+    tokenEndpoint,
     jobberApi: createJobberAccountApi({ config }),
     store,
     clock: deps.clock,
     logger: deps.logger,
+    ...(grantRevoker ? { grantRevoker } : {}),
   });
   const graphql = new JobberGraphqlClient({ config, tokens: session, clock: deps.clock, logger: deps.logger });
-  return { kind: 'ready', runtime: { config, session, graphql, sandbox } };
+  return { kind: 'ready', runtime: { config, session, graphql, sandbox, broker } };
 }

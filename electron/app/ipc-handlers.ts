@@ -16,5 +16,7 @@ export function registerIpcHandlers(ipc: IpcMainWrapper, controller: AppControll
     'get-settings': () => controller.getSettings(),
     'save-settings': (update) => controller.saveSettings(update),
     'test-api': () => controller.testApi(),
+    'confirm-pairing': () => controller.broker.confirmPairing(),
+    'decline-pairing': () => controller.broker.declinePairing(),
   });
 }

@@ -53,3 +53,10 @@ export class ActivityLog {
     return this.entriesNewestFirst.map((entry) => ({ ...entry }));
   }
 }
+
+/** Two lists' entries (the session's and the shell's), newest first, bounded like one list. */
+export function mergeActivity(session: ActivityEntry[], shell: ActivityEntry[]): ActivityEntry[] {
+  if (shell.length === 0) return session;
+  // Stable sort: at equal times the shell's note, a reaction to what the session just did, goes first.
+  return [...shell, ...session].sort((a, b) => b.at - a.at).slice(0, MAX_ACTIVITY_ENTRIES);
+}

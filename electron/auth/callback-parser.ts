@@ -104,7 +104,7 @@ export type CallbackSource = 'auth-window' | 'external';
  * that a pending request recognises (`pending.consume`, which uses it up): a missing, duplicate or
  * unknown state is a state failure whatever else the URL carries, so a forged `error=` or bare
  * callback can never end a sign-in. Only then an `error` parameter → 'denied' for access_denied,
- * otherwise 'malformed-callback'; a missing or empty `code` → 'missing-code', a duplicate one →
+ * otherwise 'malformed-callback'; a missing or empty `code` (the broker's `handoff` in broker mode) → 'missing-code', a duplicate one →
  * 'malformed-callback'. Messages never contain the code or state.
  */
 export function parseCallback(
@@ -112,6 +112,8 @@ export function parseCallback(
   redirectUri: string,
   pending: PendingRequests,
   source: CallbackSource = 'auth-window',
+  /** The parameter carrying the code: Jobber's `code`, or the broker's one-time `handoff`. */
+  codeParam: 'code' | 'handoff' = 'code',
 ): CallbackResult {
   const url = tryParse(rawUrl);
   if (url === null) {
@@ -133,7 +135,7 @@ export function parseCallback(
     // Never consumed: one of them may be ours, copied by someone who must not end the sign-in.
     return fail('state-mismatch', 'The sign-in response carried more than one state value, so it was refused.');
   }
-  if (states.length === 0 && !params.has('code')) {
+  if (states.length === 0 && !params.has(codeParam)) {
     return fail('stateless-callback', 'A sign-in response without a state value arrived, so it cannot be for this app and was ignored.');
   }
   const consumed = pending.consume(states[0] ?? null);
@@ -150,7 +152,7 @@ export function parseCallback(
     );
   }
 
-  const codes = params.getAll('code');
+  const codes = params.getAll(codeParam);
   if (codes.length > 1) {
     return fail('malformed-callback', 'The sign-in response carried more than one authorization code, so it was refused.');
   }

@@ -22,6 +22,14 @@ export interface JobberConfig {
   /** Value of X-JOBBER-GRAPHQL-VERSION, YYYY-MM-DD. */
   graphqlVersion: string;
   authMode: AuthMode;
+  /** Set in broker mode: tokens come from this broker, which holds the client id and secret. */
+  broker?: BrokerEndpoint;
+}
+
+/** The broker the app connects through (broker mode). */
+export interface BrokerEndpoint {
+  /** `https://host[:port]` (http only on loopback), checked by checkBrokerUrl. */
+  origin: string;
 }
 
 export const JOBBER_API_BASE_URL = 'https://api.getjobber.com';

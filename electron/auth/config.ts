@@ -7,16 +7,20 @@
 import { parseEnv } from 'node:util';
 import {
   AUTH_MODES,
+  CONNECT_THROUGH,
   DEFAULT_AUTH_MODE,
   DEFAULT_GRAPHQL_VERSION,
   DEFAULT_REDIRECT_URI,
   ENVIRONMENTS,
   LOOPBACK_HOSTS,
+  brokerOrigin,
+  checkBrokerUrl,
   checkGraphqlVersion,
   checkRedirectForAuthMode,
   checkRedirectUri,
   parseUrl,
   type AuthMode,
+  type ConnectThrough,
   type Environment,
   type StoredPlainSettings,
 } from '../ipc/settings-schema';
@@ -34,10 +38,13 @@ export interface ConfigSources {
    * https://api.getjobber.com, only. The override exists for development against a local server.
    */
   packaged?: boolean;
+  /** The broker URL built into this copy of the app (default-broker-url.ts), if any. */
+  defaultBrokerUrl?: string;
 }
 
 export type ConfigResult =
   | { kind: 'jobber'; config: JobberConfig }
+  | { kind: 'broker'; config: JobberConfig }
   | { kind: 'sandbox'; redirectUri: string; graphqlVersion: string; authMode: AuthMode; reason: string }
   | { kind: 'invalid'; problems: string[] };
 
@@ -89,8 +96,10 @@ function firstValue(...candidates: unknown[]): string | undefined {
 /**
  * Builds the engine's configuration. Precedence per field: saved settings > process env > `.env`
  * text. Env names: JOBBER_CLIENT_ID, JOBBER_CLIENT_SECRET, JOBBER_REDIRECT_URI,
- * JOBBER_GRAPHQL_VERSION, JOBBER_AUTH_MODE, JOBBER_MODE; JOBBER_API_BASE_URL (env or `.env` only,
- * and only when not packaged). With no client id
+ * JOBBER_GRAPHQL_VERSION, JOBBER_AUTH_MODE, JOBBER_MODE, JOBBER_CONNECT_THROUGH, JOBBER_BROKER_URL
+ * (then the built-in default broker URL); JOBBER_API_BASE_URL (env or `.env` only, and only when
+ * not packaged). "Connect through: broker", or a broker URL with no client id and no explicit
+ * mode, gives 'broker'. Otherwise, with no client id
  * (and no explicit 'jobber' mode) or mode 'sandbox', the result is 'sandbox'. Every invalid field is
  * reported at once, each problem naming its variable.
  */
@@ -113,6 +122,9 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const authModeRaw = pick('authMode', 'JOBBER_AUTH_MODE') ?? DEFAULT_AUTH_MODE;
   const apiBaseUrlRaw = apiBaseUrlOverride ?? JOBBER_API_BASE_URL;
 
+  const connectThroughRaw = pick('connectThrough', 'JOBBER_CONNECT_THROUGH');
+  const brokerUrl = firstValue(settings.brokerUrl, env.JOBBER_BROKER_URL, dotenv.JOBBER_BROKER_URL, sources.defaultBrokerUrl);
+
   let mode: Environment | undefined;
   if (modeRaw !== undefined) {
     const lowered = modeRaw.toLowerCase();
@@ -129,6 +141,38 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   else problems.push(`JOBBER_AUTH_MODE must be ${quotedChoices(AUTH_MODES)} (got "${authModeRaw.slice(0, 40)}").`);
   const modeProblem = redirectProblem ? null : checkRedirectForAuthMode(redirectUri, authMode);
   if (modeProblem) problems.push(`JOBBER_REDIRECT_URI ${modeProblem}`);
+
+  let connectThrough: ConnectThrough | undefined;
+  if (connectThroughRaw !== undefined) {
+    const lowered = connectThroughRaw.toLowerCase();
+    if ((CONNECT_THROUGH as readonly string[]).includes(lowered)) connectThrough = lowered as ConnectThrough;
+    else problems.push(`JOBBER_CONNECT_THROUGH must be "this-computer" or "broker" (got "${connectThroughRaw.slice(0, 40)}").`);
+  }
+  // A broker (chosen, or built in / given with nothing else configured) means nobody here needs
+  // Jobber's client id or secret: a fresh install with a built-in broker connects as is.
+  const viaBroker =
+    mode !== 'sandbox' &&
+    (connectThrough === 'broker' || (connectThrough === undefined && mode === undefined && clientId === undefined && brokerUrl !== undefined));
+  if (viaBroker) {
+    const brokerProblem = brokerUrl === undefined ? 'is missing: set the broker URL in Settings (or JOBBER_BROKER_URL).' : checkBrokerUrl(brokerUrl);
+    if (brokerProblem) problems.push(`JOBBER_BROKER_URL ${brokerProblem}`);
+    const apiProblem = checkApiBaseUrl(apiBaseUrlRaw);
+    if (apiProblem) problems.push(`JOBBER_API_BASE_URL ${apiProblem}`);
+    if (problems.length > 0 || brokerUrl === undefined) return { kind: 'invalid', problems };
+    return {
+      kind: 'broker',
+      config: {
+        environment: 'jobber',
+        clientId: '',
+        clientSecret: '',
+        redirectUri,
+        apiBaseUrl: new URL(apiBaseUrlRaw).origin,
+        graphqlVersion,
+        authMode,
+        broker: { origin: brokerOrigin(brokerUrl) },
+      },
+    };
+  }
 
   const sandboxReason =
     mode === 'sandbox'

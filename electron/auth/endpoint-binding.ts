@@ -8,11 +8,13 @@ import type { JobberConfig } from './config-types';
 import type { EndpointBinding } from './token-model';
 
 /**
- * The binding a session with `config` writes into every record it saves. The embedded sandbox
+ * The binding a session with `config` writes into every record it saves. In broker mode the record
+ * holds the broker's device credential, which only that broker can use. The embedded sandbox
  * listens on a new loopback port at each start, so in sandbox mode the port is left out: its
  * records live in their own file (connection-sandbox-…) and can only ever meet the sandbox.
  */
-export function endpointBindingFor(config: Pick<JobberConfig, 'environment' | 'apiBaseUrl' | 'clientId'>): EndpointBinding {
+export function endpointBindingFor(config: Pick<JobberConfig, 'environment' | 'apiBaseUrl' | 'clientId' | 'broker'>): EndpointBinding {
+  if (config.broker) return { via: 'broker', origin: config.broker.origin };
   const url = new URL(config.apiBaseUrl);
   const origin = config.environment === 'sandbox' ? `${url.protocol}//${url.hostname}` : url.origin;
   return { via: 'jobber', origin, clientId: config.clientId };

@@ -59,7 +59,11 @@ export interface TokenStore {
   clear(): Promise<void>;
 }
 
-/** The OAuth token endpoint (token-client.ts implements it with axios). Throws AuthError. */
+/**
+ * The OAuth token endpoint (token-client.ts implements it with axios; broker mode:
+ * broker/broker-token-endpoint.ts, where the "code" is the broker's hand-off and the "refresh
+ * token" the device credential). Throws AuthError.
+ */
 export interface TokenEndpoint {
   /**
    * Exchanges an authorization code, proving the request with its PKCE verifier (RFC 7636). The
@@ -67,6 +71,14 @@ export interface TokenEndpoint {
    */
   exchangeCode(code: string, codeVerifier?: string): Promise<TokenSet>;
   refresh(refreshToken: string): Promise<TokenSet>;
+}
+
+/**
+ * Broker mode: Disconnect (and a sign-in given up after approval) tells the broker, which tells
+ * Jobber and forgets the grant. Bounded by `timeoutMs`; never throws.
+ */
+export interface GrantRevoker {
+  revoke(credential: string, timeoutMs: number): Promise<{ notified: boolean; problem: string }>;
 }
 
 /**

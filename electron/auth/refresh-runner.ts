@@ -80,6 +80,8 @@ export interface RefreshHost {
   /** Warnings a fresh pair's expiry earns. */
   noteTokenClock(tokens: TokenSet): void;
   notConnectedError(): AuthError;
+  /** Broker mode: tokens come from the broker, so "can't be reached" names it. */
+  viaBroker?: boolean;
 }
 
 /** The renderer-safe details of a grant (copies; never a token). */
@@ -383,7 +385,7 @@ export class RefreshRunner {
     const now = host.clock.now();
     const nextAttemptAt = now + backoffDelay(this.attempt, host.policy, host.random, failure.retryAfterMs);
     const cause = retryCause(failure.kind);
-    const message = MESSAGES.retrying(cause, nextAttemptAt);
+    const message = MESSAGES.retrying(cause, nextAttemptAt, host.viaBroker);
     const retrying: StoredConnection = { ...live, lastRefresh: { at: now, result: 'transient-failure', message: failure.message } };
     host.setLive(retrying);
     host.setState({ ...grantDetails(retrying), status: 'offline-retrying', cause, nextAttemptAt, attempt: this.attempt, message });

@@ -177,7 +177,9 @@ export const MESSAGES = {
     `Jobber refused this app's client ID or secret while renewing the sign-in (${detail}). ` +
     'Check them in Settings; the saved sign-in is kept and will be tried again after that.',
   savedSignInNotUpdated: (detail: string) => `Could not update the saved sign-in (${detail}).`,
-  retrying: (cause: RetryCause, at: number) => `${RETRY_TEXT[cause]}; retrying at ${clockTime(at)}.`,
+  /** In broker mode an unanswered renewal may be the broker's silence as much as Jobber's. */
+  retrying: (cause: RetryCause, at: number, viaBroker = false) =>
+    `${cause === 'unreachable' && viaBroker ? "Can't reach the broker or Jobber" : RETRY_TEXT[cause]}; retrying at ${clockTime(at)}.`,
   refusalNotRecorded: (detail: string) => `Could not record that the sign-in was refused (${detail}).`,
   identified: (name: string) => `Identified the connected Jobber account: ${name}.`,
   accountNameNotSavedLater: (detail: string) => `The account name could not be saved (${detail}).`,

@@ -34,7 +34,7 @@
  *   since Jobber did create a grant, it is told (appDisconnect, bounded). stop() at that moment
  *   drops the answer without writing or calling anything.
  */
-import type { ActivityEntry, ConnectionState } from './connection-state';
+import type { AccountSummary, ActivityEntry, ConnectionState } from './connection-state';
 import type { JobberConfig } from './config-types';
 import { ActivityLog } from './activity-log';
 import { buildAuthorizeUrl } from './authorize-request';
@@ -45,6 +45,7 @@ import { AuthError, isAuthError } from './errors';
 import { PendingRequests } from './pending-requests';
 import {
   type Clock,
+  type GrantRevoker,
   type JobberAccountApi,
   type Logger,
   type RandomSource,
@@ -77,6 +78,8 @@ export interface SessionOptions {
   random?: RandomSource;
   logger?: Logger;
   policy?: Partial<RefreshPolicy>;
+  /** Broker mode: who is told on Disconnect instead of Jobber's appDisconnect. */
+  grantRevoker?: GrantRevoker;
 }
 
 interface ConnectAttempt {
@@ -114,8 +117,9 @@ const STATE_VALIDATION_FAILURES: ReadonlySet<AuthError['kind']> = new Set([
 function configProblems(config: JobberConfig): string[] {
   const problems: string[] = [];
   const text = MESSAGES.configProblem;
-  if (!config.clientId) problems.push(text.clientId);
-  if (!config.clientSecret) problems.push(text.clientSecret);
+  // Through a broker, the client id and secret live on the broker.
+  if (!config.clientId && !config.broker) problems.push(text.clientId);
+  if (!config.clientSecret && !config.broker) problems.push(text.clientSecret);
   if (!config.redirectUri) problems.push(text.redirectUri);
   if (!config.apiBaseUrl) problems.push(text.apiBaseUrl);
   if (!config.graphqlVersion) problems.push(text.graphqlVersion);
@@ -126,6 +130,7 @@ export class Session {
   private readonly config: JobberConfig;
   private readonly tokenEndpoint: TokenEndpoint;
   private readonly jobberApi: JobberAccountApi;
+  private readonly grantRevoker: GrantRevoker | null;
   private readonly store: TokenStore;
   private readonly clock: Clock;
   private readonly random: RandomSource;
@@ -163,6 +168,7 @@ export class Session {
     this.config = options.config;
     this.tokenEndpoint = options.tokenEndpoint;
     this.jobberApi = options.jobberApi;
+    this.grantRevoker = options.grantRevoker ?? null;
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
@@ -193,6 +199,7 @@ export class Session {
       pinTokens: (tokens) => this.pinTokens(tokens),
       noteTokenClock: (tokens) => this.tokenClock.note(tokens),
       notConnectedError: () => this.notConnectedError(),
+      viaBroker: this.config.broker !== undefined,
     });
     // The longest-lived secret: never allowed to drop out of exact-value redaction.
     if (this.config.clientSecret) pinSecret(this.config.clientSecret);
@@ -312,7 +319,7 @@ export class Session {
    * 'already-connected' while a working grant exists (disconnect first) or while a sign-in Jobber
    * already approved is being finished.
    */
-  beginConnect(): { authorizeUrl: string; expiresAt: number; alreadyPending: boolean } {
+  beginConnect(): { authorizeUrl: string; expiresAt: number; alreadyPending: boolean; request?: { state: string; codeChallenge: string } } {
     if (this.state.status === 'not-configured') {
       throw new AuthError('misconfigured', MESSAGES.notConfigured(this.state.problems));
     }
@@ -334,6 +341,8 @@ export class Session {
     this.connectTimer.arm(expiresAt, () => this.cancelConnect('timeout'));
     this.setState({ status: 'connecting', startedAt, expiresAt, mode: this.config.authMode });
     this.activity.info(MESSAGES.signInOpened);
+    // Broker mode: `request` is what the broker's authorize step needs (the verifier stays with the pending request).
+    if (this.config.broker) return { authorizeUrl, expiresAt, alreadyPending: false, request: { state, codeChallenge } };
     return { authorizeUrl, expiresAt, alreadyPending: false };
   }
 
@@ -362,7 +371,7 @@ export class Session {
    */
   async completeConnect(callbackUrl: string, source: CallbackSource = 'auth-window'): Promise<void> {
     const attempt = this.connectAttempt;
-    const parsed = parseCallback(callbackUrl, this.config.redirectUri, this.pending, source);
+    const parsed = parseCallback(callbackUrl, this.config.redirectUri, this.pending, source, this.config.broker ? 'handoff' : 'code');
     if (!parsed.ok) {
       const error = parsed.error;
       if (attempt && STATE_VALIDATION_FAILURES.has(error.kind) && this.pending.hasPending()) {
@@ -486,9 +495,65 @@ export class Session {
         this.setState({ status: 'disconnected', lastError: null, notice: MESSAGES.signInCancelled });
       }
     }
-    const outcome = await this.tellJobberGivenUp(tokens.accessToken);
+    const outcome = await this.tellJobberGivenUp(tokens);
     this.activity.add(outcome.notified ? 'info' : 'warning', MESSAGES.discardedApproved(outcome.notified, outcome.problem));
     throw new AuthError('cancelled', MESSAGES.signInCancelled);
+  }
+
+  /**
+   * Takes a grant obtained outside the authorize flow (broker mode: a confirmed Marketplace
+   * pairing): persists it, then connected. Refused ('already-connected') while a working grant
+   * exists or a sign-in is being finished; a pending Connect attempt ends (this account was chosen
+   * instead). Check canAdoptGrant() before obtaining the grant.
+   */
+  async adoptGrant(tokens: TokenSet, account: AccountSummary): Promise<void> {
+    const refusal = this.adoptionRefusal();
+    if (refusal) throw refusal;
+    if (this.connectAttempt) this.endConnectAttempt();
+    this.pinTokens(tokens);
+    this.generation += 1;
+    const gen = this.generation;
+    const record: StoredConnection = {
+      version: 1,
+      tokens: storable(tokens),
+      account,
+      connectedAt: this.clock.now(),
+      lastRefresh: null,
+      refreshInFlight: null,
+    };
+    let saved = false;
+    try {
+      saved = await this.persist(gen, record);
+    } catch (error) {
+      this.unpinTokensOf(tokens);
+      throw new AuthError('storage', MESSAGES.saveAfterApprovalFailed(describeError(error)));
+    }
+    if (!saved || gen !== this.generation || this.stopped) {
+      this.unpinTokensOf(tokens);
+      throw new AuthError('cancelled', MESSAGES.closedDuringSetup);
+    }
+    this.live = record;
+    this.refresher.resetBackoff();
+    this.activity.info(MESSAGES.connected(account));
+    this.refresher.enterConnected();
+  }
+
+  /** Null when adoptGrant would accept a grant now, else the error it would throw. */
+  adoptionRefusal(): AuthError | null {
+    if (this.state.status === 'not-configured') return new AuthError('misconfigured', MESSAGES.notConfigured(this.state.problems));
+    if (this.state.status === 'storage-unavailable') return new AuthError('storage', this.state.message);
+    if (this.live) return new AuthError('already-connected', MESSAGES.alreadyConnected);
+    if (this.completion && !this.completion.abandoned) return new AuthError('already-connected', MESSAGES.stillFinishing);
+    if (this.stopped) return new AuthError('cancelled', MESSAGES.closedDuringSetup);
+    return null;
+  }
+
+  /**
+   * The working grant's long-lived credential (broker mode: the device credential, for the broker's
+   * event stream), or null. Main process only: never for the renderer, logs or errors.
+   */
+  grantCredential(): string | null {
+    return this.live?.tokens.refreshToken ?? null;
   }
 
   /** The person closed the window, the request timed out, or Cancel: back to the resting state. */
@@ -684,6 +749,8 @@ export class Session {
   }
 
   private notifyJobber(): Promise<NotifyJobberOutcome> {
+    const live = this.live;
+    if (this.grantRevoker && live) return this.grantRevoker.revoke(live.tokens.refreshToken, this.policy.disconnectTimeoutMs);
     return notifyJobberOfDisconnect({
       clock: this.clock,
       jobberApi: this.jobberApi,
@@ -693,13 +760,14 @@ export class Session {
     });
   }
 
-  /** appDisconnect for a grant this session will not keep (a cancelled sign-in), bounded. */
-  private tellJobberGivenUp(accessToken: string): Promise<NotifyJobberOutcome> {
+  /** appDisconnect (broker mode: the broker) for a grant this session will not keep (a cancelled sign-in), bounded. */
+  private tellJobberGivenUp(tokens: TokenSet): Promise<NotifyJobberOutcome> {
+    if (this.grantRevoker) return this.grantRevoker.revoke(tokens.refreshToken, this.policy.disconnectTimeoutMs);
     return notifyJobberOfDisconnect({
       clock: this.clock,
       jobberApi: this.jobberApi,
       timeoutMs: this.policy.disconnectTimeoutMs,
-      accessToken: () => Promise.resolve(accessToken),
+      accessToken: () => Promise.resolve(tokens.accessToken),
     });
   }
 

@@ -7,6 +7,7 @@
  * no state: rotation, persistence and retries belong to the session. No Electron; the network is reached through an injectable axios instance.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { SECRET_REQUEST_OPTIONS } from './secret-request-options';
 import { apiUrl } from './api-url';
 import type { JobberConfig } from './config-types';
 import { AuthError, type AuthErrorKind } from './errors';
@@ -264,11 +265,7 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
         data: form.toString(),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         timeout: timeoutMs,
-        // A token endpoint never redirects; following one would resend the secret elsewhere.
-        maxRedirects: 0,
-        validateStatus: () => true,
-        responseType: 'text',
-        transformResponse: [(data: unknown) => data],
+        ...SECRET_REQUEST_OPTIONS,
       });
     } catch (error) {
       // Only the classification leaves this function: the axios error carries the request config,

@@ -13,6 +13,10 @@ export const INVOKE_METHODS = {
   'get-settings': 'getSettings',
   'save-settings': 'saveSettings',
   'test-api': 'testApi',
+  /** Accepts the Jobber account of the Marketplace pairing waiting for confirmation. */
+  'confirm-pairing': 'confirmPairing',
+  /** Refuses it: nothing is connected. */
+  'decline-pairing': 'declinePairing',
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE_METHODS;

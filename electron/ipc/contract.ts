@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { INVOKE_CHANNELS, INVOKE_METHODS, type EventChannel, type InvokeChannel, type InvokeMethod } from './channels';
 import type { AccountSummary, ActivityEntry, ApiStatus, ConnectionState, UserFacingError } from '../auth/connection-state';
+import type { PairingView } from '../broker/broker-views';
 import type { QueryCost } from '../jobber/query-cost';
 import {
   settingsFieldErrors,
@@ -34,7 +35,8 @@ export type {
 export type { QueryCost } from '../jobber/query-cost';
 export { CHANNEL_PREFIX, INVOKE_CHANNELS, INVOKE_METHODS, wireName } from './channels';
 export type { EventChannel, InvokeChannel, InvokeMethod } from './channels';
-export type { AuthMode, Environment, FieldErrors, SettingsField, SettingsInput, SettingsUpdate } from './settings-schema';
+export type { AuthMode, ConnectThrough, Environment, FieldErrors, SettingsField, SettingsInput, SettingsUpdate } from './settings-schema';
+export type { PairingView };
 
 /** Everything the renderer needs to draw the dashboard. Never holds a secret. */
 export interface AppSnapshot {
@@ -44,10 +46,17 @@ export interface AppSnapshot {
   activity: ActivityEntry[];
   /** What Jobber's API last said about the account and the API version. */
   api: ApiStatus;
+  /** Broker mode: the broker's host, for "via broker <host>"; absent or null otherwise. */
+  broker?: { host: string } | null;
+  /** A Marketplace pairing waiting for the person to confirm its Jobber account. */
+  pairing?: PairingView | null;
 }
 
-/** Settings as the renderer may see them: every stored field; the client secret is write-only. */
-export type SettingsView = Required<StoredPlainSettings> & { clientSecretSaved: boolean };
+/**
+ * Settings as the renderer may see them: every stored field, whether a secret is saved (it is
+ * write-only) and the broker URL built into this copy of the app (null when there is none).
+ */
+export type SettingsView = Required<StoredPlainSettings> & { clientSecretSaved: boolean; builtInBrokerUrl: string | null };
 
 export type SaveSettingsResult = { ok: true; settings: SettingsView } | { ok: false; fieldErrors: FieldErrors };
 
@@ -99,6 +108,8 @@ export const INVOKE_CONTRACT = {
   'get-settings': { input: noArguments, answer: rejects<SettingsView>() },
   'save-settings': { input: z.tuple([settingsUpdateSchema]), answer: fieldErrorsResult },
   'test-api': { input: noArguments, answer: errorResult<TestApiResult>() },
+  'confirm-pairing': { input: noArguments, answer: errorResult<ActionResult>() },
+  'decline-pairing': { input: noArguments, answer: errorResult<ActionResult>() },
 } as const satisfies { [C in InvokeChannel]: { input: z.ZodType<readonly unknown[]>; answer: Answer<unknown> } };
 
 type Contract = typeof INVOKE_CONTRACT;

@@ -12,6 +12,13 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const AUTH_MODES = ['app-window', 'system-browser'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
+/**
+ * Connect through: this computer (the app holds Jobber's client id and secret) or a broker (a
+ * server holds them; the app holds only a device credential and the broker's address).
+ */
+export const CONNECT_THROUGH = ['this-computer', 'broker'] as const;
+export type ConnectThrough = (typeof CONNECT_THROUGH)[number];
+
 export const DEFAULT_AUTH_MODE: AuthMode = 'app-window';
 export const DEFAULT_GRAPHQL_VERSION = '2025-04-16';
 /** RFC 8252 §7.1: a reverse-domain private-use scheme. */
@@ -87,6 +94,29 @@ export function checkRedirectUri(value: string): string | null {
 }
 
 /**
+ * Null when `value` is a usable broker address, else what is wrong (a sentence that never repeats
+ * the value). https anywhere; plain http only on this computer, where nobody can listen in. An
+ * origin only: the broker API's paths (/v1/…) are fixed.
+ */
+export function checkBrokerUrl(value: string): string | null {
+  const url = parseUrl(value);
+  if (url === null) return 'is not a valid URL, e.g. https://broker.example.com.';
+  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password.';
+  if (url.search !== '' || url.hash !== '' || value.includes('#') || value.includes('?')) {
+    return 'must not contain a query or fragment.';
+  }
+  if (url.pathname !== '/') return 'must be an address only (scheme, host and port), e.g. https://broker.example.com.';
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return null;
+  return 'must use https:// (http:// is allowed only for 127.0.0.1, localhost or [::1]).';
+}
+
+/** The origin of a broker URL that passed checkBrokerUrl. */
+export function brokerOrigin(value: string): string {
+  return new URL(value).origin;
+}
+
+/**
  * Null when the redirect URI can work with `authMode`. In system-browser mode a loopback http
  * callback is received by a listener the app opens on that exact port, so the port must be given.
  */
@@ -112,6 +142,8 @@ export function checkGraphqlVersion(value: string): string | null {
 /** How each field is named in the form and in every message about it. */
 export const SETTINGS_LABELS = {
   mode: 'Mode',
+  connectThrough: 'Connect through',
+  brokerUrl: 'Broker URL',
   clientId: 'Client ID',
   clientSecret: 'Client secret',
   redirectUri: 'Redirect URI',
@@ -133,6 +165,8 @@ const text = (label: string, max: number) =>
  */
 const FIELD_TYPES = {
   mode: z.enum(ENVIRONMENTS, { error: 'Choose either Jobber or Sandbox.' }),
+  connectThrough: z.enum(CONNECT_THROUGH, { error: 'Choose this computer or a broker.' }),
+  brokerUrl: text(L.brokerUrl, MAX_REDIRECT_URI_LENGTH),
   clientId: text(L.clientId, MAX_CREDENTIAL_LENGTH),
   clientSecret: text(L.clientSecret, MAX_CREDENTIAL_LENGTH),
   redirectUri: text(L.redirectUri, MAX_REDIRECT_URI_LENGTH),
@@ -162,6 +196,12 @@ const checked = (field: 'redirectUri' | 'graphqlVersion', check: (value: string)
 /** The rules on top of the types: what a usable value of each field is. */
 const FIELD_RULES = {
   mode: FIELD_TYPES.mode,
+  connectThrough: FIELD_TYPES.connectThrough,
+  // Empty: the broker built into this copy of the app, if there is one (checked between fields).
+  brokerUrl: FIELD_TYPES.brokerUrl.trim().superRefine((value, ctx) => {
+    const problem = value === '' ? null : checkBrokerUrl(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${L.brokerUrl} ${problem}` });
+  }),
   clientId: credential('clientId'),
   // Empty (after trimming) or absent keeps the saved secret.
   clientSecret: credential('clientSecret').optional(),
@@ -179,39 +219,61 @@ export type SettingsUpdate = Omit<z.output<typeof settingsObject>, 'clientSecret
 /** Every settings field, in form order. */
 export const SETTINGS_FIELDS: readonly SettingsField[] = Object.freeze(settingsObject.keyof().options);
 
-/** The message for a jobber-mode update with no secret given and none saved, or null. */
-export function missingSecret(update: { mode: Environment; clientSecret?: string | undefined }, secretSaved: boolean): string | null {
-  if (update.mode !== 'jobber' || update.clientSecret || secretSaved) return null;
+/** What main and the form know beyond the update itself: a saved secret, a built-in broker. */
+export interface SettingsContext {
+  secretSaved: boolean;
+  /** This copy of the app was built with a default broker URL. */
+  builtInBroker: boolean;
+}
+
+type DirectFields = { mode: Environment; connectThrough: ConnectThrough };
+
+/** Jobber mode with the client id and secret held here (not through a broker). */
+export function connectsDirectly(update: DirectFields): boolean {
+  return update.mode === 'jobber' && update.connectThrough === 'this-computer';
+}
+
+/** The message for a direct update with no secret given and none saved, or null. */
+export function missingSecret(update: DirectFields & { clientSecret?: string | undefined }, secretSaved: boolean): string | null {
+  if (!connectsDirectly(update) || update.clientSecret || secretSaved) return null;
   return `${L.clientSecret} is required to connect to Jobber: copy it from your app in Jobber's Developer Center.`;
+}
+
+/** The message for a broker update with no broker URL and none built in, or null. */
+export function missingBrokerUrl(update: { connectThrough: ConnectThrough; brokerUrl: string }, builtInBroker: boolean): string | null {
+  if (update.connectThrough !== 'broker' || update.brokerUrl.trim() !== '' || builtInBroker) return null;
+  return `${L.brokerUrl} is required to connect through a broker, e.g. https://broker.example.com.`;
 }
 
 /**
  * A settings update (unknown keys refused): field rules, then the rules between fields. The output
- * is trimmed, and an empty secret is left out (keep the saved one). Whether a secret must be given
- * depends on whether one is saved: `secretSaved` null skips that rule (the IPC layer cannot know).
+ * is trimmed, and an empty secret is left out (keep the saved one). Whether a secret or a broker
+ * URL must be given depends on what is saved and built in: `context` null skips those rules (the
+ * IPC layer cannot know; the controller applies them).
  */
-function updateSchema(secretSaved: boolean | null) {
+function updateSchema(context: SettingsContext | null) {
   return settingsObject
     .strict()
     .superRefine((value, ctx) => {
       const modeProblem = checkRedirectForAuthMode(value.redirectUri, value.authMode);
       if (modeProblem) ctx.addIssue({ code: 'custom', path: ['redirectUri'], message: `${L.redirectUri} ${modeProblem}` });
-      if (value.mode === 'jobber' && value.clientId === '') {
+      if (connectsDirectly(value) && value.clientId === '') {
         ctx.addIssue({
           code: 'custom',
           path: ['clientId'],
           message: `${L.clientId} is required to connect to Jobber: copy it from your app in Jobber's Developer Center.`,
         });
       }
-      const secretProblem = secretSaved === null ? null : missingSecret(value, secretSaved);
+      const secretProblem = context === null ? null : missingSecret(value, context.secretSaved);
       if (secretProblem) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: secretProblem });
+      const brokerProblem = context === null ? null : missingBrokerUrl(value, context.builtInBroker);
+      if (brokerProblem) ctx.addIssue({ code: 'custom', path: ['brokerUrl'], message: brokerProblem });
     })
     .transform(({ clientSecret, ...rest }): SettingsUpdate => (clientSecret ? { ...rest, clientSecret } : rest));
 }
 
-/** What main's save-settings channel accepts; the controller adds `missingSecret`. */
+/** What main's save-settings channel accepts; the controller adds `missingSecret` and `missingBrokerUrl`. */
 export const settingsUpdateSchema = updateSchema(null);
-const UPDATE_SCHEMAS = { saved: updateSchema(true), unsaved: updateSchema(false) } as const;
 
 /** A settings update as sent (before trimming). */
 export type SettingsInput = z.input<typeof settingsUpdateSchema>;
@@ -224,6 +286,8 @@ export type StoredPlainSettings = z.infer<typeof storedSettingsSchema>;
 /** Each stored field's value when neither the saved settings nor the environment give one. */
 export const SETTINGS_DEFAULTS = {
   mode: 'sandbox',
+  connectThrough: 'this-computer',
+  brokerUrl: '',
   clientId: '',
   redirectUri: DEFAULT_REDIRECT_URI,
   authMode: DEFAULT_AUTH_MODE,
@@ -232,11 +296,18 @@ export const SETTINGS_DEFAULTS = {
 } as const satisfies Required<StoredPlainSettings>;
 
 /** How the settings form shows a field: the renderer draws every field from this table, in order. */
-export type SettingsControl =
+export type SettingsControl = (
   | { kind: 'choice'; options: ReadonlyArray<{ value: string; label: string }>; hint: string }
-  | { kind: 'text'; hint: string; short?: boolean; numeric?: boolean }
+  | { kind: 'text'; hint: string; short?: boolean; numeric?: boolean; url?: boolean }
   | { kind: 'secret'; hint: { saved: string; unsaved: string } }
-  | { kind: 'checkbox'; hint: string; warningWhenOn: string };
+  | { kind: 'checkbox'; hint: string; warningWhenOn: string }
+) & {
+  /** Whether the form shows the field for these choices (default: always); a hidden field keeps its value. */
+  shownWhen?: (choices: { mode: Environment; connectThrough: ConnectThrough }) => boolean;
+};
+
+/** Through a broker, Jobber's client id and secret live on the broker: not asked for here. */
+const throughBroker = ({ mode, connectThrough }: { mode: Environment; connectThrough: ConnectThrough }) => mode === 'jobber' && connectThrough === 'broker';
 
 /** A choice field's options, one per value of its enum (a value without a label is a compile error). */
 function choices<V extends string>(values: readonly V[], labels: { [K in V]: string }): ReadonlyArray<{ value: V; label: string }> {
@@ -249,9 +320,22 @@ export const SETTINGS_CONTROLS = {
     options: choices(ENVIRONMENTS, { jobber: 'Jobber', sandbox: 'Sandbox' }),
     hint: 'Sandbox uses a local stand-in for Jobber on this computer: no real account or data.',
   },
-  clientId: { kind: 'text', hint: 'From your app’s page in Jobber’s Developer Center.' },
+  connectThrough: {
+    kind: 'choice',
+    options: choices(CONNECT_THROUGH, { 'this-computer': 'This computer (client ID and secret)', broker: 'Broker (URL)' }),
+    hint: 'A broker keeps the Jobber app’s client secret on a server, so this computer never needs it.',
+    shownWhen: ({ mode }) => mode === 'jobber',
+  },
+  brokerUrl: {
+    kind: 'text',
+    url: true,
+    hint: 'https://, or http:// only on this computer (127.0.0.1, localhost). Leave empty to use the broker this app was built with, if any.',
+    shownWhen: throughBroker,
+  },
+  clientId: { kind: 'text', hint: 'From your app’s page in Jobber’s Developer Center.', shownWhen: (choices) => !throughBroker(choices) },
   clientSecret: {
     kind: 'secret',
+    shownWhen: (choices) => !throughBroker(choices),
     hint: {
       saved: 'A secret is saved. Leave this empty to keep it, or type a new one to replace it.',
       unsaved: 'No secret is saved yet. It is stored encrypted and never shown again.',
@@ -295,8 +379,8 @@ export function settingsFieldErrors(error: z.ZodError, pathOffset = 0): FieldErr
 /** The whole validation, as the form runs it before sending and main runs it on save. */
 export function validateSettings(
   input: unknown,
-  secretSaved: boolean,
+  context: SettingsContext,
 ): { ok: true; value: SettingsUpdate } | { ok: false; fieldErrors: FieldErrors } {
-  const parsed = UPDATE_SCHEMAS[secretSaved ? 'saved' : 'unsaved'].safeParse(input);
+  const parsed = updateSchema(context).safeParse(input);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, fieldErrors: settingsFieldErrors(parsed.error) };
 }

@@ -34,9 +34,16 @@ export interface NavigationRules {
 
 /**
  * The auth window's allowlist: Jobber's https origins, plus the sandbox origin only in sandbox
- * mode (the sandbox serves its consent page over loopback http).
+ * mode (the sandbox serves its consent page over loopback http). In broker mode also the broker's
+ * origin (Jobber returns to the broker's /oauth/callback, which redirects to the app) and the
+ * configured API origin the broker's authorize URL must lead to (Jobber's, or a local sandbox
+ * behind a development broker).
  */
-export function authAllowedOrigins(environment: Environment, apiBaseUrl: string): string[] {
+export function authAllowedOrigins(environment: Environment, apiBaseUrl: string, brokerOrigin?: string): string[] {
+  if (brokerOrigin !== undefined) {
+    const extra = [httpOrigin(brokerOrigin), httpOrigin(apiBaseUrl)].filter((origin): origin is string => origin !== null);
+    return [...new Set([...JOBBER_AUTH_ORIGINS, ...extra])];
+  }
   if (environment !== 'sandbox') return [...JOBBER_AUTH_ORIGINS];
   const sandboxOrigin = httpOrigin(apiBaseUrl);
   return sandboxOrigin === null ? [...JOBBER_AUTH_ORIGINS] : [...JOBBER_AUTH_ORIGINS, sandboxOrigin];

@@ -29,6 +29,8 @@ interface ConnectionCardProps {
   api: ApiStatus;
   bridge: JobberConnectApi;
   onOpenSettings: () => void;
+  /** Broker mode: the broker's host, for "via broker <host>". */
+  brokerHost?: string | null;
 }
 
 type FocusTarget = ActionName | 'open-settings';
@@ -41,7 +43,7 @@ const CAN_FORGET = new Set<ConnectionState['status']>(['needs-reconnect', 'stora
 const KEEPS_TEST_RESULT = new Set<ConnectionState['status']>(['connected', 'refreshing']);
 
 /** The dashboard's main card. */
-export function ConnectionCard({ state, api, bridge, onOpenSettings }: ConnectionCardProps) {
+export function ConnectionCard({ state, api, bridge, onOpenSettings, brokerHost = null }: ConnectionCardProps) {
   const { running, isDisabled, run } = useActions();
   const [feedback, setFeedback] = useState<Feedback | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -253,7 +255,7 @@ export function ConnectionCard({ state, api, bridge, onOpenSettings }: Connectio
         </h2>
         <StatusBadge status={state.status} accountInactive={accountNeedsAttention(state, api)} />
       </header>
-      <ConnectionDetails state={state} api={api} now={now} />
+      <ConnectionDetails state={state} api={api} now={now} brokerHost={brokerHost} />
       {feedback ? <Notice tone={feedback.tone} headline={feedback.headline} detail={feedback.detail} /> : null}
       {confirmingForget && CAN_FORGET.has(state.status) ? (
         <ConfirmPanel

@@ -5,7 +5,7 @@
 import type { ReactNode } from 'react';
 import type { ApiStatus, ConnectionState, GrantDetails } from '../../electron/ipc/contract';
 import { formatClock, formatCountdown, formatDateTime, formatRelative, isoTime } from '../time-format';
-import { REFRESH_RESULT_LABEL, RETRY_HEADLINE, describeAccountInactive, describeError, describeStorageUnavailable } from '../wording';
+import { REFRESH_RESULT_LABEL, RETRY_HEADLINE, RETRY_HEADLINE_VIA_BROKER, describeAccountInactive, describeError, describeStorageUnavailable } from '../wording';
 import { Notice } from './notice';
 import { TokenLife } from './token-life';
 
@@ -19,7 +19,7 @@ function When({ at, now }: { at: number; now: number }) {
   );
 }
 
-function AccountBlock({ name, connectedAt }: { name: string; connectedAt: number | null }) {
+function AccountBlock({ name, connectedAt, brokerHost = null }: { name: string; connectedAt: number | null; brokerHost?: string | null }) {
   return (
     <div className="account">
       <p className="account__label">Jobber account</p>
@@ -29,6 +29,11 @@ function AccountBlock({ name, connectedAt }: { name: string; connectedAt: number
       {connectedAt !== null ? (
         <p className="account__meta">
           Connected since <time dateTime={isoTime(connectedAt)}>{formatDateTime(connectedAt)}</time>
+        </p>
+      ) : null}
+      {brokerHost ? (
+        <p className="account__meta" data-testid="via-broker">
+          via broker {brokerHost}
         </p>
       ) : null}
     </div>
@@ -46,12 +51,13 @@ function GrantView(props: {
   nextLabel: string;
   notice?: ReactNode;
   children: ReactNode;
+  brokerHost: string | null;
 }) {
   const { grant, now } = props;
   const last = grant.lastRefresh;
   return (
     <div className="details">
-      <AccountBlock name={grant.account.name} connectedAt={grant.connectedAt} />
+      <AccountBlock name={grant.account.name} connectedAt={grant.connectedAt} brokerHost={props.brokerHost} />
       {props.api.account === 'inactive' ? <Notice tone="error" headline={describeAccountInactive(grant.account.name)} /> : null}
       {props.notice}
       <TokenLife issuedAt={grant.accessTokenIssuedAt} expiresAt={grant.accessTokenExpiresAt} now={now} />
@@ -86,7 +92,7 @@ function GrantView(props: {
 }
 
 /** State-specific content of the card. `now` comes from the card's ticking clock. */
-export function ConnectionDetails({ state, api, now }: { state: ConnectionState; api: ApiStatus; now: number }) {
+export function ConnectionDetails({ state, api, now, brokerHost = null }: { state: ConnectionState; api: ApiStatus; now: number; brokerHost?: string | null }) {
   switch (state.status) {
     case 'not-configured':
       return (
@@ -127,13 +133,13 @@ export function ConnectionDetails({ state, api, now }: { state: ConnectionState;
       );
     case 'connected':
       return (
-        <GrantView grant={state} api={api} now={now} nextLabel="Next refresh">
+        <GrantView grant={state} api={api} now={now} nextLabel="Next refresh" brokerHost={brokerHost}>
           <When at={state.nextRefreshAt} now={now} />
         </GrantView>
       );
     case 'refreshing':
       return (
-        <GrantView grant={state} api={api} now={now} nextLabel="Next refresh">
+        <GrantView grant={state} api={api} now={now} nextLabel="Next refresh" brokerHost={brokerHost}>
           Refreshing the access token now…
         </GrantView>
       );
@@ -144,10 +150,11 @@ export function ConnectionDetails({ state, api, now }: { state: ConnectionState;
           api={api}
           now={now}
           nextLabel="Next attempt"
+          brokerHost={brokerHost}
           notice={
             <Notice
               tone="warning"
-              headline={RETRY_HEADLINE[state.cause]}
+              headline={brokerHost && state.cause === 'unreachable' ? RETRY_HEADLINE_VIA_BROKER : RETRY_HEADLINE[state.cause]}
               detail={state.message}
             />
           }

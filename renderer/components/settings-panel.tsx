@@ -18,10 +18,10 @@ import { BRIDGE_CALL_FAILED } from '../wording';
 import { Notice } from './notice';
 
 /** The form's values: every field but the write-only secret (kept in its uncontrolled input). */
-type Draft = Omit<SettingsView, 'clientSecretSaved'>;
+type Draft = Omit<SettingsView, 'clientSecretSaved' | 'builtInBrokerUrl'>;
 type DraftField = keyof Draft;
 
-const draftOf = ({ clientSecretSaved: _saved, ...draft }: SettingsView): Draft => draft;
+const draftOf = ({ clientSecretSaved: _saved, builtInBrokerUrl: _builtIn, ...draft }: SettingsView): Draft => draft;
 
 /** ids for aria-describedby: the hint (if any) and the error (if any). */
 function describedBy(field: SettingsField, errors: FieldErrors, hasHint: boolean): string | undefined {
@@ -59,7 +59,7 @@ function TextField(props: {
   errors: FieldErrors;
   onChange: (value: string) => void;
   short?: boolean;
-  inputMode?: 'numeric';
+  inputMode?: 'numeric' | 'url';
 }) {
   const { field, errors } = props;
   const secretRef = typeof props.value === 'string' ? null : props.value.secretRef;
@@ -213,7 +213,12 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
     event.preventDefault();
     if (!draft || !view || saving) return;
     // The same schema main applies: what passes here is sent trimmed, an empty secret left out.
-    const checked = validateSettings({ ...draft, clientSecret: secretRef.current?.value ?? '' }, view.clientSecretSaved);
+    // Through a broker no secret is kept here, whatever the hidden field holds.
+    const secret = draft.mode === 'jobber' && draft.connectThrough === 'broker' ? '' : (secretRef.current?.value ?? '');
+    const checked = validateSettings(
+      { ...draft, clientSecret: secret },
+      { secretSaved: view.clientSecretSaved, builtInBroker: view.builtInBrokerUrl !== null },
+    );
     setErrors(checked.ok ? {} : checked.fieldErrors);
     setStatus(null);
     if (!checked.ok) {
@@ -255,11 +260,17 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
         {SETTINGS_FIELDS.map((field) => {
           const control: SettingsControl = SETTINGS_CONTROLS[field];
           const common = { field, errors, label: SETTINGS_LABELS[field] };
+          // Hidden, not removed: the secret's uncontrolled input keeps what was typed.
+          const shown = control.shownWhen?.(draft) ?? true;
+          const wrap = (element: ReactNode) => (
+            <div key={field} hidden={!shown}>
+              {element}
+            </div>
+          );
           if (control.kind === 'secret' || field === 'clientSecret') {
             const hint = control.kind === 'secret' ? control.hint : { saved: '', unsaved: '' };
-            return (
+            return wrap(
               <TextField
-                key={field}
                 {...common}
                 hint={view.clientSecretSaved ? hint.saved : hint.unsaved}
                 value={{ secretRef }}
@@ -267,37 +278,35 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
                   if (errors[field]) setErrors(({ [field]: _dropped, ...rest }) => rest);
                   setStatus(null);
                 }}
-              />
+              />,
             );
           }
           const value = draft[field];
           switch (control.kind) {
             case 'choice':
-              return (
-                <ChoiceField key={field} {...common} options={control.options} selected={String(value)} hint={control.hint} onChange={(next) => change(field, next)} />
+              return wrap(
+                <ChoiceField {...common} options={control.options} selected={String(value)} hint={control.hint} onChange={(next) => change(field, next)} />,
               );
             case 'text':
-              return (
+              return wrap(
                 <TextField
-                  key={field}
                   {...common}
-                  hint={control.hint}
+                  hint={field === 'brokerUrl' && view.builtInBrokerUrl ? `Leave empty to use the broker this app was built with (${view.builtInBrokerUrl}).` : control.hint}
                   value={String(value)}
                   onChange={(next) => change(field, next)}
                   short={control.short}
-                  inputMode={control.numeric ? 'numeric' : undefined}
-                />
+                  inputMode={control.numeric ? 'numeric' : control.url ? 'url' : undefined}
+                />,
               );
             case 'checkbox':
-              return (
+              return wrap(
                 <CheckboxField
-                  key={field}
                   {...common}
                   checked={value === true}
                   hint={control.hint}
                   warningWhenOn={control.warningWhenOn}
                   onChange={(next) => change(field, next)}
-                />
+                />,
               );
           }
         })}

@@ -85,7 +85,13 @@ export function installFakeBridge(options: FakeBridgeOptions): void {
     saveSettings: async (update: SettingsUpdate): Promise<SaveSettingsResult> => {
       record('saveSettings');
       const { clientSecret, ...rest } = update;
-      settings = { ...rest, clientSecretSaved: settings.clientSecretSaved || Boolean(clientSecret) };
+      settings = {
+        ...settings,
+        ...rest,
+        connectThrough: rest.connectThrough ?? 'this-computer',
+        brokerUrl: rest.brokerUrl ?? '',
+        clientSecretSaved: settings.clientSecretSaved || Boolean(clientSecret),
+      };
       return { ok: true, settings: copy(settings) };
     },
     testApi: async () => {
@@ -98,6 +104,14 @@ export function installFakeBridge(options: FakeBridgeOptions): void {
           durationMs: 100,
         },
       );
+    },
+    confirmPairing: async () => {
+      record('confirmPairing');
+      return { ok: true };
+    },
+    declinePairing: async () => {
+      record('declinePairing');
+      return { ok: true };
     },
     onStateChanged: (listener) => {
       listeners.add(listener);

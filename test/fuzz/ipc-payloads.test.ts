@@ -80,12 +80,13 @@ describe('fuzz: IPC payloads', () => {
     );
     try {
       fc.assert(
-        fc.property(input, fc.boolean(), ({ recipe, value }, savedSecret) => {
+        fc.property(input, fc.boolean(), fc.boolean(), ({ recipe, value }, savedSecret, builtIn) => {
           stats.cases += 1;
           const hasSavedSecret = recipe?.hasSavedSecret ?? savedSecret;
+          const builtInBroker = recipe?.builtInBroker ?? builtIn;
           let result: ReturnType<typeof validateSettings>;
           try {
-            result = validateSettings(value, hasSavedSecret);
+            result = validateSettings(value, { secretSaved: hasSavedSecret, builtInBroker });
           } catch (error) {
             stats.crashes += 1;
             throw new Error(`validateSettings threw: ${String(error)}`);

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { INVOKE_CHANNELS } from '../../electron/ipc/contract';
+import { startBrokerUnderTest, type BrokerUnderTest } from '../helpers/fake-broker';
 
 vi.mock('../../electron/app/logging', () => ({
   createAppLogger: () => ({ info: () => {}, warn: () => {}, error: () => {} }),
@@ -38,7 +40,7 @@ async function until(check: () => boolean, label: string): Promise<void> {
 async function ready(stub: Stub) {
   stub.app.ready = true;
   stub.app.emit('ready');
-  await until(() => stub.ipcMain.handlers.size === 8 && stub.BrowserWindow.instances.length === 1, 'ready');
+  await until(() => stub.ipcMain.handlers.size === INVOKE_CHANNELS.length && stub.BrowserWindow.instances.length === 1, 'ready');
   // Let the controller finish starting (sandbox up, session loaded).
   const win = stub.BrowserWindow.instances[0]!;
   win.webContents.mainFrame.url = 'app://jobber-connect/index.html';
@@ -230,5 +232,84 @@ describe('main.ts', () => {
     } else {
       expect(roles).toContain('viewmenu');
     }
+  });
+});
+
+describe('main.ts: Marketplace pairing links (their own path, apart from sign-in callbacks)', () => {
+  let broker: BrokerUnderTest | null = null;
+  const saved = { ...process.env };
+
+  afterEach(async () => {
+    for (const name of ['JOBBER_CONNECT_DEFAULT_BROKER_URL', 'JOBBER_API_BASE_URL']) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    await broker?.close();
+    broker = null;
+  });
+
+  /** A build carrying a default broker (the fake in front of the sandbox), nothing else configured. */
+  async function withBuiltInBroker(): Promise<BrokerUnderTest> {
+    broker = await startBrokerUnderTest();
+    process.env.JOBBER_CONNECT_DEFAULT_BROKER_URL = broker.url;
+    process.env.JOBBER_API_BASE_URL = broker.sandbox.url;
+    return broker;
+  }
+
+  type Snapshot = { connection: { status: string }; pairing?: { account: { name: string } } | null; broker?: { host: string } | null; activity: Array<{ message: string }> };
+  const snapshotOf = (stub: Stub, win: InstanceType<Stub['BrowserWindow']>) =>
+    stub.ipcMain.invoke('jobber-connect:get-state', { sender: win.webContents }) as Promise<Snapshot>;
+
+  it('second-instance argv: preview → the account shown for confirmation → confirm redeems and connects', async () => {
+    const b = await withBuiltInBroker();
+    const link = await b.marketplacePairingLink();
+    const code = new URL(link).searchParams.get('pairing')!;
+    const stub = await loadMain();
+    const win = await ready(stub);
+    expect((await snapshotOf(stub, win)).broker).toEqual({ host: new URL(b.url).host });
+
+    stub.app.emit('second-instance', new stub.FakeEvent(), ['/usr/bin/jobber-connect', '--flag', link], '/');
+    await until(() => win.webContents.sent.some((m) => JSON.stringify(m).includes('"pairing":{"account"')), 'pairing shown');
+    const waiting = await snapshotOf(stub, win);
+    expect(waiting.pairing?.account.name).toBe('Sandbox Landscaping Co.');
+    expect(waiting.connection.status).toBe('disconnected');
+
+    const answer = await stub.ipcMain.invoke('jobber-connect:confirm-pairing', { sender: win.webContents });
+    expect(answer).toEqual({ ok: true });
+    const after = await snapshotOf(stub, win);
+    expect(after.connection.status).toBe('connected');
+    expect(after.pairing).toBeNull();
+    expect(JSON.stringify(win.webContents.sent)).not.toContain(code);
+  });
+
+  it('open-url before ready is queued and handled once started; decline connects nothing', async () => {
+    const b = await withBuiltInBroker();
+    const link = await b.marketplacePairingLink();
+    const stub = await loadMain();
+    const early = new stub.FakeEvent();
+    stub.app.emit('open-url', early, link);
+    expect(early.defaultPrevented).toBe(true);
+    const win = await ready(stub);
+    await until(() => win.webContents.sent.some((m) => JSON.stringify(m).includes('"pairing":{"account"')), 'pairing shown');
+    expect(await stub.ipcMain.invoke('jobber-connect:decline-pairing', { sender: win.webContents })).toEqual({ ok: true });
+    const after = await snapshotOf(stub, win);
+    expect(after.pairing).toBeNull();
+    expect(after.connection.status).toBe('disconnected');
+    expect(after.activity.map((entry) => entry.message)).toContain('Pairing declined: nothing was connected.');
+    // Never fed to the sign-in callback path.
+    expect(JSON.stringify(after.activity)).not.toMatch(/sign-in response/i);
+  });
+
+  it('in a mode other than broker, a pairing link is ignored with an activity line', async () => {
+    const stub = await loadMain();
+    const win = await ready(stub);
+    stub.app.emit('second-instance', new stub.FakeEvent(), ['/usr/bin/jobber-connect', 'com.jobberconnect.app:/oauth/pair?pairing=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde'], '/');
+    await until(() => JSON.stringify(win.webContents.sent).includes('pairing link was ignored'), 'ignored');
+    const state = await snapshotOf(stub, win);
+    expect(state.activity[0]?.message).toBe(
+      'A Jobber App Marketplace pairing link was ignored: Jobber Connect is not set to connect through a broker (Settings → Connect through).',
+    );
+    expect(state.pairing ?? null).toBeNull();
+    expect(JSON.stringify(state.activity)).not.toMatch(/sign-in response/i);
   });
 });

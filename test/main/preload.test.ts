@@ -13,7 +13,7 @@ describe('preload', () => {
   it('exposes exactly the named API on window.jobberConnect', async () => {
     const api = contextBridge.exposed.get('jobberConnect') as Record<string, unknown>;
     expect(Object.keys(api).sort()).toEqual(
-      ['cancel', 'connect', 'disconnect', 'getSettings', 'getState', 'onStateChanged', 'refreshNow', 'saveSettings', 'testApi'].sort(),
+      ['cancel', 'confirmPairing', 'connect', 'declinePairing', 'disconnect', 'getSettings', 'getState', 'onStateChanged', 'refreshNow', 'saveSettings', 'testApi'].sort(),
     );
     expect([...contextBridge.exposed.keys()]).toEqual(['jobberConnect']);
     expect(Object.isFrozen(api)).toBe(true);
@@ -29,7 +29,9 @@ describe('preload', () => {
     await api.refreshNow();
     await api.getSettings();
     await api.testApi();
-    const update = { mode: 'sandbox' as const, clientId: '', redirectUri: 'com.jobberconnect.app:/oauth/callback', authMode: 'app-window' as const, graphqlVersion: '2025-04-16', allowWeakStorage: false };
+    await api.confirmPairing();
+    await api.declinePairing();
+    const update = { mode: 'sandbox' as const, connectThrough: 'this-computer' as const, brokerUrl: '', clientId: '', redirectUri: 'com.jobberconnect.app:/oauth/callback', authMode: 'app-window' as const, graphqlVersion: '2025-04-16', allowWeakStorage: false };
     await api.saveSettings(update);
     const channels = ipcRenderer.invocations.map((i) => i.channel);
     expect(new Set(channels)).toEqual(new Set(INVOKE_CHANNELS.map(wireName)));

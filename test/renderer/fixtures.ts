@@ -44,6 +44,8 @@ export function createFakeBridge(initial: AppSnapshot): FakeBridge {
       cost: { requestedQueryCost: 1, actualQueryCost: 1, currentlyAvailable: 9999, maximumAvailable: 10000, restoreRate: 500 },
       durationMs: 184,
     })),
+    confirmPairing: vi.fn(async () => ({ ok: true as const })),
+    declinePairing: vi.fn(async () => ({ ok: true as const })),
     onStateChanged: vi.fn((listener: (snapshot: AppSnapshot) => void) => {
       listeners.add(listener);
       const unsubscribe = vi.fn(() => {

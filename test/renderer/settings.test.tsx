@@ -96,6 +96,8 @@ describe('settings form', () => {
       authMode: 'system-browser',
       graphqlVersion: '2025-04-16',
       allowWeakStorage: false,
+      connectThrough: 'this-computer',
+      brokerUrl: '',
     });
     expect(screen.getByRole('button', { name: 'Saving…' })).toBeDisabled();
     await act(async () => pending.resolve({ ok: true, settings: settingsView({ clientSecretSaved: true }) }));

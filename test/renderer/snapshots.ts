@@ -120,6 +120,9 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
     authMode: 'app-window',
     graphqlVersion: '2025-04-16',
     allowWeakStorage: false,
+    connectThrough: 'this-computer',
+    brokerUrl: '',
+    builtInBrokerUrl: null,
     ...overrides,
   };
 }

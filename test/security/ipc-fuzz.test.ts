@@ -33,6 +33,8 @@ const ANSWERS: Record<InvokeChannel, unknown> = {
   'refresh-now': { ok: true },
   'save-settings': { ok: true, settings: {} },
   'test-api': { ok: true, account: { id: '1', name: 'A' }, cost: null, durationMs: 1 },
+  'confirm-pairing': { ok: true },
+  'decline-pairing': { ok: true },
 };
 
 const CHANNELS_WITHOUT_ERROR_FORM: ReadonlySet<InvokeChannel> = new Set(['get-state', 'get-settings']);

@@ -15,7 +15,7 @@ import { parseStoredConnection } from '../../electron/auth/stored-connection-sch
 import { openJsonFile } from '../../electron/storage/json-file';
 import { electronSafeStorage } from '../../electron/storage/safe-storage-port';
 import { SETTINGS_FILE } from '../../electron/storage/store-names';
-import { connect, createHarness, stateAs } from '../unit/session/harness';
+import { callbackUrl, connect, createHarness, stateAs, stateOf } from '../unit/session/harness';
 import type { FakeTokenEndpoint } from '../helpers/fake-token-endpoint';
 import { safeStorage } from '../helpers/electron-stub';
 import type { SafeStorage } from 'electron';
@@ -123,6 +123,30 @@ describe('pinned endpoints: the saved connection is bound to its token endpoint'
     });
     await h.session.start();
     expect(stateAs(h.session, 'needs-reconnect').reason).toBe('endpoint-changed');
+  });
+
+  it('broker mode binds to the broker: a new connection records the broker, not Jobber or a client id', async () => {
+    const h = createHarness({ ...JOBBER, config: { ...JOBBER.config, clientId: '', clientSecret: '', broker: { origin: 'https://broker.example' } } });
+    // The broker hands the sign-in back as a one-time `handoff`, not Jobber's `code`.
+    const { authorizeUrl } = h.session.beginConnect();
+    const back = new URL(callbackUrl(stateOf(authorizeUrl)));
+    back.searchParams.set('handoff', back.searchParams.get('code') ?? '');
+    back.searchParams.delete('code');
+    await h.session.completeConnect(back.toString());
+    expect(h.store.saved?.endpoint).toEqual({ via: 'broker', origin: 'https://broker.example' });
+  });
+
+  it("another broker's record, or a direct one, is not sent to this broker", async () => {
+    const broker = { ...JOBBER.config, clientId: '', clientSecret: '', broker: { origin: 'https://broker.example' } };
+    for (const endpoint of [
+      { via: 'broker', origin: 'https://other-broker.example' },
+      { via: 'jobber', origin: 'http://127.0.0.1:9', clientId: 'client-id-for-tests' },
+    ] as const) {
+      const h = createHarness({ ...JOBBER, config: broker, stored: (fake: FakeTokenEndpoint) => fake.seedConnection({ endpoint }) });
+      await h.session.start();
+      expect(stateAs(h.session, 'needs-reconnect').reason).toBe('endpoint-changed');
+      expect(h.endpoint.refreshCalls).toEqual([]);
+    }
   });
 
   it('an older record without an endpoint is accepted, then bound at its next save', async () => {

@@ -25,6 +25,21 @@ const bad = (value: unknown): FieldChoice => ({ value, valid: false, filled: fal
 
 const FIELDS = {
   mode: { valid: [ok('jobber'), ok('sandbox')], invalid: [bad('Jobber'), bad('JOBBER'), bad(''), bad('prod'), bad(null), bad(1)] },
+  connectThrough: { valid: [ok('this-computer'), ok('broker')], invalid: [bad('Broker'), bad(''), bad('server'), bad(null), bad(true)] },
+  brokerUrl: {
+    // Empty: the broker built into the app, if any (required only when connecting through one).
+    valid: [ok('', false), ok('   ', false), ok('https://broker.example.com'), ok('http://127.0.0.1:8787'), ok(' https://broker.example.com:8443/ ')],
+    invalid: [
+      bad('http://broker.example.com'),
+      bad('https://broker.example.com/v1'),
+      bad('https://user:pw@broker.example.com'),
+      bad('https://broker.example.com?x=1'),
+      bad('not a url'),
+      bad(`https://${'b'.repeat(2100)}.example.com`),
+      bad(null),
+      bad(8787),
+    ],
+  },
   clientId: {
     valid: [ok('', false), ok('abc123'), ok('  abc-123  '), ok('a'.repeat(512)), ok('Ü-id_42')],
     invalid: [
@@ -128,6 +143,8 @@ export interface SettingsRecipe {
   choices: Record<FieldName, FieldChoice | null>;
   extras: ExtraKey[];
   hasSavedSecret: boolean;
+  /** This copy of the app has a broker built in (an empty broker URL then means that one). */
+  builtInBroker: boolean;
 }
 
 function fieldArb(name: FieldName): fc.Arbitrary<FieldChoice | null> {
@@ -144,6 +161,7 @@ export const settingsRecipe: fc.Arbitrary<SettingsRecipe> = fc.record({
   choices: fc.record(Object.fromEntries(FIELD_NAMES.map((name) => [name, fieldArb(name)])) as Record<FieldName, fc.Arbitrary<FieldChoice | null>>),
   extras: fc.oneof({ arbitrary: fc.constant<ExtraKey[]>([]), weight: 8 }, { arbitrary: fc.subarray(EXTRA_KEYS, { minLength: 1 }), weight: 1 }),
   hasSavedSecret: fc.boolean(),
+  builtInBroker: fc.boolean(),
 });
 
 /** The settings object the recipe describes (own keys only, as after structured cloning). */
@@ -171,15 +189,24 @@ export function schemaAccepts(recipe: SettingsRecipe): boolean {
     return choice.valid;
   });
   if (!fieldsOk) return false;
-  // Jobber mode needs a client id.
-  return recipe.choices.mode?.value !== 'jobber' || (present(recipe.choices.clientId) && recipe.choices.clientId.filled);
+  // Jobber mode on this computer needs a client id (through a broker, the broker holds it).
+  return !connectsDirectly(recipe) || (present(recipe.choices.clientId) && recipe.choices.clientId.filled);
 }
 
-/** Whether validateSettings should accept it: the schema, plus a secret in Jobber mode unless one is saved. */
+function connectsDirectly(recipe: SettingsRecipe): boolean {
+  return recipe.choices.mode?.value === 'jobber' && recipe.choices.connectThrough?.value === 'this-computer';
+}
+
+/**
+ * Whether validateSettings should accept it: the schema, plus a secret when connecting directly
+ * unless one is saved, and a broker URL when connecting through a broker unless one is built in.
+ */
 export function settingsAccepted(recipe: SettingsRecipe): boolean {
   if (!schemaAccepts(recipe)) return false;
   const secretFilled = present(recipe.choices.clientSecret) && recipe.choices.clientSecret.filled;
-  return recipe.choices.mode?.value !== 'jobber' || secretFilled || recipe.hasSavedSecret;
+  if (connectsDirectly(recipe) && !secretFilled && !recipe.hasSavedSecret) return false;
+  const brokerUrlFilled = present(recipe.choices.brokerUrl) && recipe.choices.brokerUrl.filled;
+  return recipe.choices.connectThrough?.value !== 'broker' || brokerUrlFilled || recipe.builtInBroker;
 }
 
 /** A value Electron's IPC could carry: anything structured clone accepts. */

@@ -17,6 +17,8 @@ import {
 
 const valid: SettingsInput = {
   mode: 'jobber',
+  connectThrough: 'this-computer',
+  brokerUrl: '',
   clientId: ' my-client-id ',
   clientSecret: ' my-secret ',
   redirectUri: ' com.jobberconnect.app:/oauth/callback ',
@@ -25,9 +27,12 @@ const valid: SettingsInput = {
   allowWeakStorage: false,
 };
 
+const SECRET_SAVED = { secretSaved: true, builtInBroker: false };
+const NOTHING_SAVED = { secretSaved: false, builtInBroker: false };
+
 describe('the field list', () => {
   it('is the schema keys, in form order', () => {
-    expect(SETTINGS_FIELDS).toEqual(['mode', 'clientId', 'clientSecret', 'redirectUri', 'authMode', 'graphqlVersion', 'allowWeakStorage']);
+    expect(SETTINGS_FIELDS).toEqual(['mode', 'connectThrough', 'brokerUrl', 'clientId', 'clientSecret', 'redirectUri', 'authMode', 'graphqlVersion', 'allowWeakStorage']);
   });
 });
 
@@ -63,7 +68,7 @@ describe('checkRedirectUri', () => {
     expect(checkRedirectUri('myapp:/cb')).toMatch(/reverse domain name/);
     expect(checkRedirectUri('jobberconnect:/cb')).toMatch(/reverse domain name/);
     expect(checkRedirectUri('com.example.app:/cb')).toBeNull();
-    const result = validateSettings({ ...valid, redirectUri: 'myapp:/cb' }, true);
+    const result = validateSettings({ ...valid, redirectUri: 'myapp:/cb' }, SECRET_SAVED);
     expect(result).toEqual({ ok: false, fieldErrors: { redirectUri: expect.stringMatching(/^Redirect URI needs a custom scheme that is a reverse domain name/) } });
   });
 });
@@ -79,7 +84,7 @@ describe('checkRedirectForAuthMode', () => {
   });
 
   it('is a rule between fields of an update', () => {
-    const saved = validateSettings({ ...valid, redirectUri: 'http://localhost/cb', authMode: 'system-browser' }, false);
+    const saved = validateSettings({ ...valid, redirectUri: 'http://localhost/cb', authMode: 'system-browser' }, NOTHING_SAVED);
     expect(saved).toEqual({ ok: false, fieldErrors: { redirectUri: expect.stringMatching(/^Redirect URI needs an explicit port/) } });
   });
 });
@@ -99,16 +104,16 @@ describe('checkGraphqlVersion', () => {
 
 describe('credential caps: one cap of 512 characters for the client id and the secret', () => {
   it('accepts 512 and refuses 513 for the client id, in updates and in the stored form', () => {
-    expect(validateSettings({ ...valid, clientId: 'a'.repeat(512) }, true).ok).toBe(true);
-    const long = validateSettings({ ...valid, clientId: 'a'.repeat(513) }, true);
+    expect(validateSettings({ ...valid, clientId: 'a'.repeat(512) }, SECRET_SAVED).ok).toBe(true);
+    const long = validateSettings({ ...valid, clientId: 'a'.repeat(513) }, SECRET_SAVED);
     expect(long).toEqual({ ok: false, fieldErrors: { clientId: 'Client ID is too long (at most 512 characters).' } });
     expect(storedSettingsSchema.safeParse({ clientId: 'a'.repeat(512) }).success).toBe(true);
     expect(storedSettingsSchema.safeParse({ clientId: 'a'.repeat(513) }).success).toBe(false);
   });
 
   it('accepts 512 and refuses 513 for the secret', () => {
-    expect(validateSettings({ ...valid, clientSecret: 's'.repeat(512) }, false).ok).toBe(true);
-    const long = validateSettings({ ...valid, clientSecret: 's'.repeat(513) }, false);
+    expect(validateSettings({ ...valid, clientSecret: 's'.repeat(512) }, NOTHING_SAVED).ok).toBe(true);
+    const long = validateSettings({ ...valid, clientSecret: 's'.repeat(513) }, NOTHING_SAVED);
     expect(long).toEqual({ ok: false, fieldErrors: { clientSecret: 'Client secret is too long (at most 512 characters).' } });
   });
 });
@@ -128,18 +133,18 @@ describe('the stored form', () => {
 describe('the save-settings input', () => {
   it('refuses apiBaseUrl and any other unknown key', () => {
     expect(settingsUpdateSchema.safeParse({ ...valid, apiBaseUrl: 'https://evil.example' }).success).toBe(false);
-    expect(validateSettings({ ...valid, evil: true }, true)).toEqual({ ok: false, fieldErrors: { mode: 'The settings could not be read.' } });
+    expect(validateSettings({ ...valid, evil: true }, SECRET_SAVED)).toEqual({ ok: false, fieldErrors: { mode: 'The settings could not be read.' } });
   });
 
   it('does not know whether a secret is saved, so it leaves that rule to validateSettings', () => {
     expect(settingsUpdateSchema.safeParse({ ...valid, clientSecret: '' }).success).toBe(true);
-    expect(validateSettings({ ...valid, clientSecret: '' }, false).ok).toBe(false);
+    expect(validateSettings({ ...valid, clientSecret: '' }, NOTHING_SAVED).ok).toBe(false);
   });
 });
 
 describe('validateSettings', () => {
   it('accepts and trims a complete jobber update', () => {
-    expect(validateSettings(valid, false)).toEqual({
+    expect(validateSettings(valid, NOTHING_SAVED)).toEqual({
       ok: true,
       value: {
         mode: 'jobber',
@@ -155,21 +160,21 @@ describe('validateSettings', () => {
 
   it('keeps the saved secret when the update leaves it empty or absent', () => {
     for (const clientSecret of ['', '   ', undefined]) {
-      const result = validateSettings({ ...valid, clientSecret }, true);
+      const result = validateSettings({ ...valid, clientSecret }, SECRET_SAVED);
       expect(result.ok).toBe(true);
       if (result.ok) expect('clientSecret' in result.value).toBe(false);
     }
   });
 
   it('requires a secret in jobber mode when none is saved', () => {
-    expect(validateSettings({ ...valid, clientSecret: '' }, false)).toEqual({
+    expect(validateSettings({ ...valid, clientSecret: '' }, NOTHING_SAVED)).toEqual({
       ok: false,
       fieldErrors: { clientSecret: "Client secret is required to connect to Jobber: copy it from your app in Jobber's Developer Center." },
     });
   });
 
   it('requires a client id in jobber mode, and reports a missing secret beside it', () => {
-    expect(validateSettings({ ...valid, clientId: '', clientSecret: '' }, false)).toEqual({
+    expect(validateSettings({ ...valid, clientId: '', clientSecret: '' }, NOTHING_SAVED)).toEqual({
       ok: false,
       fieldErrors: {
         clientId: "Client ID is required to connect to Jobber: copy it from your app in Jobber's Developer Center.",
@@ -179,13 +184,15 @@ describe('validateSettings', () => {
   });
 
   it('needs no credentials in sandbox mode', () => {
-    expect(validateSettings({ ...valid, mode: 'sandbox', clientId: '', clientSecret: undefined }, false).ok).toBe(true);
+    expect(validateSettings({ ...valid, mode: 'sandbox', clientId: '', clientSecret: undefined }, NOTHING_SAVED).ok).toBe(true);
   });
 
   it('gives one human message per invalid field', () => {
     const result = validateSettings(
       {
         mode: 'prod',
+        connectThrough: 'server',
+        brokerUrl: 'http://broker.example.com',
         clientId: 'has space',
         clientSecret: 42,
         redirectUri: 'http://example.com/cb',
@@ -193,12 +200,14 @@ describe('validateSettings', () => {
         graphqlVersion: '2025-02-30',
         allowWeakStorage: 'yes',
       },
-      false,
+      NOTHING_SAVED,
     );
     expect(result).toEqual({
       ok: false,
       fieldErrors: {
         mode: 'Choose either Jobber or Sandbox.',
+        connectThrough: 'Choose this computer or a broker.',
+        brokerUrl: 'Broker URL must use https:// (http:// is allowed only for 127.0.0.1, localhost or [::1]).',
         clientId: 'Client ID must not contain spaces; paste it exactly as shown in Jobber.',
         clientSecret: 'Client secret must be text.',
         redirectUri: expect.stringMatching(/^Redirect URI may only use http:\/\/ on this computer/),
@@ -211,12 +220,12 @@ describe('validateSettings', () => {
 
   it('says the settings could not be read for a non-object', () => {
     for (const input of [null, 'x', 3, [1]]) {
-      expect(validateSettings(input, true)).toEqual({ ok: false, fieldErrors: { mode: 'The settings could not be read.' } });
+      expect(validateSettings(input, SECRET_SAVED)).toEqual({ ok: false, fieldErrors: { mode: 'The settings could not be read.' } });
     }
   });
 
   it('never echoes the submitted secret in an error', () => {
-    const result = validateSettings({ ...valid, clientSecret: 'leaky secret value' }, false);
+    const result = validateSettings({ ...valid, clientSecret: 'leaky secret value' }, NOTHING_SAVED);
     expect(result.ok).toBe(false);
     expect(JSON.stringify(result)).not.toContain('leaky');
   });

@@ -1,0 +1,89 @@
+/**
+ * The Electron-free engine wired for broker mode (broker token endpoint, broker revoker, GraphQL
+ * straight to the sandbox playing Jobber) against startBrokerUnderTest: what build-runtime.ts
+ * builds in broker mode, with a recording logger and a memory store the test can read.
+ */
+import type { JobberConfig } from '../../electron/auth/config-types';
+import { MemoryTokenStore } from './memory-token-store';
+import type { RefreshPolicy } from '../../electron/auth/refresh-policy';
+import { Session } from '../../electron/auth/session';
+import type { Runtime } from '../../electron/app/build-runtime';
+import { brokerAuthorizeUrl } from '../../electron/broker/broker-authorize';
+import { createBrokerClient, type BrokerClient } from '../../electron/broker/broker-client';
+import { createBrokerRevoker } from '../../electron/broker/broker-revoker';
+import { createBrokerTokenEndpoint } from '../../electron/broker/broker-token-endpoint';
+import { JobberGraphqlClient } from '../../electron/jobber/graphql-client';
+import { createJobberAccountApi } from '../../electron/jobber/jobber-account-api';
+import { followConsent } from '../../sandbox/consent-driver';
+import { ControlledClock, createRecordingLogger, type RecordingLogger } from './engine-harness';
+import { startBrokerUnderTest, type BrokerUnderTest } from './fake-broker';
+
+export const APP_REDIRECT_URI = 'com.jobberconnect.app:/oauth/callback';
+
+export interface BrokerEngine {
+  broker: BrokerUnderTest;
+  client: BrokerClient;
+  config: JobberConfig;
+  clock: ControlledClock;
+  store: MemoryTokenStore;
+  logger: RecordingLogger;
+  session: Session;
+  graphql: JobberGraphqlClient;
+  /** The runtime as build-runtime.ts would return it in broker mode. */
+  runtime: Runtime;
+  /** Connect → broker start → consent (Allow) at the sandbox → broker callback → app callback → redeem. */
+  connect(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBrokerEngine(options: { policy?: Partial<RefreshPolicy> } = {}): Promise<BrokerEngine> {
+  const clock = new ControlledClock();
+  const broker = await startBrokerUnderTest({ clock });
+  const config: JobberConfig = {
+    environment: 'jobber',
+    clientId: '',
+    clientSecret: '',
+    redirectUri: APP_REDIRECT_URI,
+    apiBaseUrl: broker.sandbox.url,
+    graphqlVersion: '2025-04-16',
+    authMode: 'app-window',
+    broker: { origin: broker.url },
+  };
+  const client = createBrokerClient({ origin: broker.url, clock, timeoutMs: 2_000 });
+  const store = new MemoryTokenStore();
+  const logger = createRecordingLogger();
+  const session = new Session({
+    config,
+    tokenEndpoint: createBrokerTokenEndpoint({ client, clock }),
+    jobberApi: createJobberAccountApi({ config }),
+    grantRevoker: createBrokerRevoker(client),
+    store,
+    clock,
+    logger,
+    policy: { maxTimerMs: 50, ...options.policy },
+  });
+  const graphql = new JobberGraphqlClient({ config, tokens: session, clock, logger });
+  await session.start();
+  return {
+    broker,
+    client,
+    config,
+    clock,
+    store,
+    logger,
+    session,
+    graphql,
+    runtime: { config, session, graphql, sandbox: null, broker: client },
+    async connect() {
+      const begun = session.beginConnect();
+      if (!begun.request) throw new Error('beginConnect gave no request in broker mode');
+      const authorizeUrl = await brokerAuthorizeUrl(client, begun.request, config.redirectUri);
+      const brokerCallback = await followConsent(authorizeUrl, 'allow');
+      await session.completeConnect(await broker.followCallback(brokerCallback));
+    },
+    async close() {
+      await session.stop();
+      await broker.close();
+    },
+  };
+}
