@@ -196,12 +196,16 @@ const checked = (field: 'redirectUri' | 'graphqlVersion', check: (value: string)
 /** The rules on top of the types: what a usable value of each field is. */
 const FIELD_RULES = {
   mode: FIELD_TYPES.mode,
-  connectThrough: FIELD_TYPES.connectThrough,
+  // Both may be left out (a caller that knows nothing of brokers): this computer, no broker URL.
+  connectThrough: FIELD_TYPES.connectThrough.default('this-computer'),
   // Empty: the broker built into this copy of the app, if there is one (checked between fields).
-  brokerUrl: FIELD_TYPES.brokerUrl.trim().superRefine((value, ctx) => {
-    const problem = value === '' ? null : checkBrokerUrl(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${L.brokerUrl} ${problem}` });
-  }),
+  brokerUrl: FIELD_TYPES.brokerUrl
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = value === '' ? null : checkBrokerUrl(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${L.brokerUrl} ${problem}` });
+    })
+    .default(''),
   clientId: credential('clientId'),
   // Empty (after trimming) or absent keeps the saved secret.
   clientSecret: credential('clientSecret').optional(),

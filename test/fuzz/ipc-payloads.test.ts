@@ -13,7 +13,7 @@ import { validateSettings } from '../../electron/ipc/settings-schema';
 import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from './support/fuzz-run';
 import { settingsAccepted, ipcCall, settingsRecipe, buildSettings, submittedSecret } from './support/ipc-payload-arbitraries';
 
-const SETTINGS_FIELDS = new Set(['mode', 'clientId', 'clientSecret', 'redirectUri', 'authMode', 'graphqlVersion', 'allowWeakStorage']);
+const SETTINGS_FIELDS = new Set(['mode', 'connectThrough', 'brokerUrl', 'clientId', 'clientSecret', 'redirectUri', 'authMode', 'graphqlVersion', 'allowWeakStorage']);
 const NUM_RUNS = 1_000;
 
 function expectFieldErrors(fieldErrors: unknown, secret: string | null): void {

@@ -134,7 +134,8 @@ describe('typed IPC wrapper', () => {
     const { window, calls } = setup();
     const update = { mode: 'jobber', clientId: 'abc', clientSecret: 's3cret-value', redirectUri: 'com.jobberconnect.app:/oauth/callback', authMode: 'system-browser', graphqlVersion: '2025-04-16', allowWeakStorage: false };
     await ipcMain.invoke(wireName('save-settings'), { sender: window.webContents }, update);
-    expect(calls).toEqual([update]);
+    // Parsed: the broker fields it left out come back with their defaults (this computer, no URL).
+    expect(calls).toEqual([{ ...update, connectThrough: 'this-computer', brokerUrl: '' }]);
   });
 
   it('turns a handler exception into an internal error result that leaks nothing', async () => {

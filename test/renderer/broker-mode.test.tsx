@@ -29,7 +29,7 @@ describe('Connect through setting', () => {
 
     await user.click(save());
     expect(fake.api.saveSettings).not.toHaveBeenCalled();
-    expect(screen.getByLabelText('Broker URL')).toHaveAccessibleDescription(/Enter the broker’s URL/);
+    expect(screen.getByLabelText('Broker URL')).toHaveAccessibleDescription(/Broker URL is required to connect through a broker/);
 
     await user.type(screen.getByLabelText('Broker URL'), 'https://broker.example.com');
     await user.click(save());

@@ -467,7 +467,7 @@ const CHECKLIST: ChecklistItem[] = [
       const api = contextBridge.exposed.get('jobberConnect') as Record<string, unknown>;
       expect(Object.isFrozen(api)).toBe(true);
       expect(Object.keys(api).sort()).toEqual(
-        ['cancel', 'connect', 'disconnect', 'getSettings', 'getState', 'onStateChanged', 'refreshNow', 'saveSettings', 'testApi'].sort(),
+        ['cancel', 'confirmPairing', 'connect', 'declinePairing', 'disconnect', 'getSettings', 'getState', 'onStateChanged', 'refreshNow', 'saveSettings', 'testApi'].sort(),
       );
       expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
       // Only the app window gets the preload; the auth window (remote content) gets nothing.

@@ -122,8 +122,8 @@ const FIELDS = {
 type FieldName = keyof typeof FIELDS;
 const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 
-/** The one field an update may omit (absent = keep the saved secret). */
-const OPTIONAL: ReadonlySet<FieldName> = new Set(['clientSecret']);
+/** Fields an update may omit: the secret (keep the saved one), the broker fields (this computer, no URL). */
+const OPTIONAL: ReadonlySet<FieldName> = new Set(['clientSecret', 'connectThrough', 'brokerUrl']);
 
 /** A key a renderer should not send; `__proto__` is an own key (as JSON.parse makes it). */
 interface ExtraKey {
@@ -193,8 +193,14 @@ export function schemaAccepts(recipe: SettingsRecipe): boolean {
   return !connectsDirectly(recipe) || (present(recipe.choices.clientId) && recipe.choices.clientId.filled);
 }
 
+/** "Connect through" as the update says it, this computer when left out. */
+function connectThrough(recipe: SettingsRecipe): unknown {
+  const choice = recipe.choices.connectThrough;
+  return present(choice) ? choice.value : 'this-computer';
+}
+
 function connectsDirectly(recipe: SettingsRecipe): boolean {
-  return recipe.choices.mode?.value === 'jobber' && recipe.choices.connectThrough?.value === 'this-computer';
+  return recipe.choices.mode?.value === 'jobber' && connectThrough(recipe) === 'this-computer';
 }
 
 /**
@@ -206,7 +212,7 @@ export function settingsAccepted(recipe: SettingsRecipe): boolean {
   const secretFilled = present(recipe.choices.clientSecret) && recipe.choices.clientSecret.filled;
   if (connectsDirectly(recipe) && !secretFilled && !recipe.hasSavedSecret) return false;
   const brokerUrlFilled = present(recipe.choices.brokerUrl) && recipe.choices.brokerUrl.filled;
-  return recipe.choices.connectThrough?.value !== 'broker' || brokerUrlFilled || recipe.builtInBroker;
+  return connectThrough(recipe) !== 'broker' || brokerUrlFilled || recipe.builtInBroker;
 }
 
 /** A value Electron's IPC could carry: anything structured clone accepts. */

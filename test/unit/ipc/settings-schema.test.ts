@@ -148,6 +148,8 @@ describe('validateSettings', () => {
       ok: true,
       value: {
         mode: 'jobber',
+        connectThrough: 'this-computer',
+        brokerUrl: '',
         clientId: 'my-client-id',
         clientSecret: 'my-secret',
         redirectUri: 'com.jobberconnect.app:/oauth/callback',
