@@ -29,7 +29,12 @@ export type { GraphqlBody, PostGraphqlOptions } from './graphql-post';
 /** Kept for existing importers; electron/auth/http-retry.ts is its home. */
 export { parseRetryAfter } from '../auth/http-retry';
 
-export const DEFAULT_MAX_THROTTLE_RETRIES = 5;
+/**
+ * How long a query keeps being resent after THROTTLED answers. Jobber's bucket always refills, so a
+ * query that fits the bucket will go through: a count of resends would fail it merely because
+ * another install on the account kept winning the race. A time budget bounds the caller's wait.
+ */
+export const DEFAULT_MAX_THROTTLED_MS = 60_000;
 /** How many request-limit windows a call waits through before giving up (3 × 300 s). */
 export const DEFAULT_MAX_RATE_LIMIT_WAITS = 3;
 /** Spread of the wait after a window rolls, so installs sharing an account do not all return at once. */
@@ -55,7 +60,8 @@ export interface JobberGraphqlClientOptions {
   http?: AxiosInstance;
   timeoutMs?: number;
   logger?: Logger;
-  maxThrottleRetries?: number;
+  /** How long THROTTLED answers may hold one query before it fails with AuthError('throttled'). */
+  maxThrottledMs?: number;
   maxRateLimitWaits?: number;
   random?: RandomSource;
   /** Receives every answer's account and version news (default: a private tracker). */
@@ -81,7 +87,7 @@ export class JobberGraphqlClient {
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
-  private readonly maxThrottleRetries: number;
+  private readonly maxThrottledMs: number;
   private readonly maxRateLimitWaits: number;
   private readonly random: RandomSource;
   private readonly requestLimit: RequestLimit;
@@ -94,7 +100,7 @@ export class JobberGraphqlClient {
     this.http = options.http ?? axios.create();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_API_TIMEOUT_MS;
     this.logger = createRedactingLogger(options.logger ?? silentLogger);
-    this.maxThrottleRetries = options.maxThrottleRetries ?? DEFAULT_MAX_THROTTLE_RETRIES;
+    this.maxThrottledMs = options.maxThrottledMs ?? DEFAULT_MAX_THROTTLED_MS;
     this.maxRateLimitWaits = options.maxRateLimitWaits ?? DEFAULT_MAX_RATE_LIMIT_WAITS;
     this.random = options.random ?? Math.random;
     this.apiStatus = options.apiStatus ?? new ApiStatusTracker();
@@ -112,6 +118,7 @@ export class JobberGraphqlClient {
     const body: GraphqlBody = variables === undefined ? { query } : { query, variables };
     let cost = options.expectedCost ?? estimateQueryCost(query, variables) ?? 1;
     const attempts = { unauthorized: 0, throttled: 0, rateLimited: 0 };
+    let firstThrottledAt: number | null = null;
     let resend = false;
     for (;;) {
       const pass = await this.gate.acquire(cost, { first: resend, ...(options.signal ? { signal: options.signal } : {}) });
@@ -133,7 +140,11 @@ export class JobberGraphqlClient {
       this.gate.settle(pass, exchange.cost);
       this.apiStatus.answered(exchange.versioning);
       if (exchange.kind === 'throttled') {
-        if (attempts.throttled >= this.maxThrottleRetries) {
+        const now = this.clock.now();
+        firstThrottledAt ??= now;
+        // Resent until the time budget is spent, unless the query can never fit the bucket.
+        const neverFits = exchange.cost !== null && exchange.cost.requestedQueryCost > exchange.cost.maximumAvailable;
+        if (neverFits || now + exchange.waitMs - firstThrottledAt > this.maxThrottledMs) {
           throw new AuthError('throttled', 'Jobber is throttling queries; try again shortly.', { retryAfterMs: exchange.waitMs });
         }
         attempts.throttled += 1;

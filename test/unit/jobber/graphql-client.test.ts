@@ -141,16 +141,36 @@ describe('JobberGraphqlClient', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('THROTTLED beyond maxThrottleRetries → AuthError throttled', async () => {
-    client = new JobberGraphqlClient({ config: config(), tokens, clock, maxThrottleRetries: 1 });
+  it('THROTTLED past the time budget → AuthError throttled', async () => {
+    client = new JobberGraphqlClient({ config: config(), tokens, clock, maxThrottledMs: 1_000 });
     server.answer({ body: THROTTLED(0, 500) }, { body: THROTTLED(0, 500) });
     const pending = client.account().catch((error: unknown) => error);
     await untilWaiting();
     await clock.advance(1_000);
     const error = await pending;
     expect(error).toBeInstanceOf(AuthError);
+    // 500 points at 500/s: the first resend comes at 1 s, the second would end past the budget.
     expect(error).toMatchObject({ kind: 'throttled', retryAfterMs: 1_000 });
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('keeps resending within the time budget however often another install wins the race', async () => {
+    // Eight THROTTLED answers of 1 s each (another consumer keeps draining the bucket), then data.
+    server.answer(...Array.from({ length: 8 }, () => ({ body: THROTTLED(0, 500) })), { body: { data: { account: { id: 'acc-1', name: 'Acme' } } } });
+    const pending = client.account();
+    for (let i = 0; i < 8; i += 1) {
+      await untilWaiting();
+      await clock.advance(1_000);
+    }
+    expect((await pending).data.id).toBe('acc-1');
+    expect(server.requests).toHaveLength(9);
+  });
+
+  it('a query costlier than the whole bucket fails at once: no wait can make it fit', async () => {
+    server.answer({ body: THROTTLED(10_000, 12_000) });
+    const error = await client.request('{ a }').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'throttled' });
+    expect(server.requests).toHaveLength(1);
   });
 
   it('paces a request whose expected cost exceeds the estimated budget', async () => {
