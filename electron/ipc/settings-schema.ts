@@ -326,7 +326,7 @@ export const SETTINGS_CONTROLS = {
   },
   connectThrough: {
     kind: 'choice',
-    options: choices(CONNECT_THROUGH, { 'this-computer': 'This computer (client ID and secret)', broker: 'Broker (URL)' }),
+    options: choices(CONNECT_THROUGH, { 'this-computer': 'This computer', broker: 'Broker (URL)' }),
     hint: 'A broker keeps the Jobber app’s client secret on a server, so this computer never needs it.',
     shownWhen: ({ mode }) => mode === 'jobber',
   },

@@ -12,7 +12,7 @@ import type {
   DisconnectResult,
   JobberConnectApi,
   SaveSettingsResult,
-  SettingsUpdate,
+  SettingsInput,
   SettingsView,
   TestApiResult,
 } from '../../electron/ipc/contract';
@@ -82,7 +82,7 @@ export function installFakeBridge(options: FakeBridgeOptions): void {
       record('getSettings');
       return copy(settings);
     },
-    saveSettings: async (update: SettingsUpdate): Promise<SaveSettingsResult> => {
+    saveSettings: async (update: SettingsInput): Promise<SaveSettingsResult> => {
       record('saveSettings');
       const { clientSecret, ...rest } = update;
       settings = {

@@ -22,7 +22,7 @@ const save = () => screen.getByRole('button', { name: 'Save settings' });
 describe('Connect through setting', () => {
   it('broker mode asks for the broker URL only, never the client ID or secret', async () => {
     const { fake, user } = await openSettings(settingsView({ clientId: '', clientSecretSaved: false }));
-    expect(screen.getByRole('radio', { name: 'This computer (client ID and secret)' })).toBeChecked();
+    expect(screen.getByRole('radio', { name: 'This computer' })).toBeChecked();
     await user.click(screen.getByRole('radio', { name: 'Broker (URL)' }));
     expect(screen.getByLabelText('Client ID')).not.toBeVisible();
     expect(screen.getByLabelText('Client secret')).not.toBeVisible();
