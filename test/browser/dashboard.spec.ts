@@ -303,6 +303,23 @@ test('not configured: Open settings leads to the settings view', async () => {
   expect(problems).toEqual([]);
 });
 
+test("what Jobber's API says: an inactive account and an ending API version, seen through a broker", async () => {
+  const api = {
+    version: '2025-04-16',
+    versionWarning: { version: '2025-04-16', endsOn: '2026-10-16', message: 'Version 2025-04-16 is deprecated.' },
+    account: 'inactive' as const,
+  };
+  const { page, problems } = await open(fakeOptions({ ...snapshot(states.connected(), { api }), broker: { host: 'broker.example.com' } }));
+  // The sign-in is fine; the account is not: the badge says so instead of "Connected".
+  await expect(badge(page)).toHaveText('Needs attention');
+  await expect(page.getByText(`Jobber says the account ${ACCOUNT.name} is not active`)).toBeVisible();
+  await expect(page.getByText('which Jobber stops serving after 2026-10-16')).toBeVisible();
+  await expect(page.getByText('via broker broker.example.com')).toBeVisible();
+  await shot(page, 'api-attention');
+  await expectAccessible(page, 'api-attention');
+  expect(problems).toEqual([]);
+});
+
 test('storage unavailable', async () => {
   const { page, problems } = await open(fakeOptions(snapshot(states.storageUnavailable())));
   await expect(badge(page)).toHaveText('Storage unavailable');
