@@ -59,7 +59,7 @@ async function runOnce(kind: 'paced' | 'naive'): Promise<Run> {
     let send: Send;
     if (kind === 'paced') {
       const tokens = { getAccessToken: async () => token, reportUnauthorized: async () => token, reportDisconnectedInJobber: () => undefined };
-      const client = new JobberGraphqlClient({ config, tokens, clock, http, maxThrottleRetries: 1_000 });
+      const client = new JobberGraphqlClient({ config, tokens, clock, http, maxThrottledMs: Number.POSITIVE_INFINITY });
       send = async (query) => void (await client.request(query));
     } else {
       send = (query) => naiveRequest(http, graphqlUrl(config), token, VERSION, query, clock);
