@@ -27,7 +27,9 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: BrokerDeps, str
   app.post('/v1/disconnect', async (request) => {
     const answer = await deps.tokens.tokenForDevice(deviceKey(deps, request));
     if (answer.kind === 'unknown-device') throw unknownDevice();
-    let jobberNotified = false;
+    // Jobber ended this grant itself (APP_DISCONNECT): it knows, which is what telling it is for.
+    // The app then must not send the person to Jobber to finish a disconnect that is done.
+    let jobberNotified = answer.kind === 'disconnected';
     if (answer.kind === 'token') {
       const signal = AbortSignal.timeout(DEFAULT_REFRESH_POLICY.disconnectTimeoutMs);
       try {

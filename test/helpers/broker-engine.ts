@@ -1,9 +1,11 @@
 /**
  * The Electron-free engine wired for broker mode (broker token endpoint, broker revoker, GraphQL
- * straight to the sandbox playing Jobber) against startBrokerUnderTest: what build-runtime.ts
- * builds in broker mode, with a recording logger and a memory store the test can read.
+ * straight to the sandbox playing Jobber) against startBrokerUnderTest (startBrokerEngine) or any
+ * other broker in front of a sandbox, such as the real one in broker/ (brokerEngineFor): what
+ * build-runtime.ts builds in broker mode, with a recording logger and a memory store the test can read.
  */
 import type { JobberConfig } from '../../electron/auth/config-types';
+import type { Clock } from '../../electron/auth/ports';
 import { MemoryTokenStore } from './memory-token-store';
 import type { RefreshPolicy } from '../../electron/auth/refresh-policy';
 import { Session } from '../../electron/auth/session';
@@ -20,11 +22,17 @@ import { startBrokerUnderTest, type BrokerUnderTest } from './fake-broker';
 
 export const APP_REDIRECT_URI = 'com.jobberconnect.app:/oauth/callback';
 
-export interface BrokerEngine {
-  broker: BrokerUnderTest;
+/** What the engine needs of a broker: its URL, the sandbox behind it, its callback's redirect, close. */
+export type EngineBroker = Pick<BrokerUnderTest, 'url' | 'sandbox' | 'followCallback' | 'close'>;
+
+/** A clock the test moves; the engine, the broker and the sandbox read the same one. */
+export type MovableEngineClock = Clock & { advance(ms: number): void };
+
+export interface BrokerEngine<B extends EngineBroker = BrokerUnderTest> {
+  broker: B;
   client: BrokerClient;
   config: JobberConfig;
-  clock: ControlledClock;
+  clock: MovableEngineClock;
   store: MemoryTokenStore;
   logger: RecordingLogger;
   session: Session;
@@ -36,9 +44,28 @@ export interface BrokerEngine {
   close(): Promise<void>;
 }
 
-export async function startBrokerEngine(options: { policy?: Partial<RefreshPolicy> } = {}): Promise<BrokerEngine> {
+export interface BrokerEngineOptions {
+  policy?: Partial<RefreshPolicy>;
+}
+
+/** The engine against the stand-in broker (test/helpers/fake-broker.ts). */
+export async function startBrokerEngine(options: BrokerEngineOptions = {}): Promise<BrokerEngine> {
   const clock = new ControlledClock();
   const broker = await startBrokerUnderTest({ clock });
+  return brokerEngineFor(broker, clock, options);
+}
+
+/** Follows a broker's /oauth/callback redirect (the browser's job) and returns where it sends the app. */
+export async function followBrokerCallback(brokerCallbackUrl: string): Promise<string> {
+  const answer = await fetch(brokerCallbackUrl, { redirect: 'manual' });
+  await answer.arrayBuffer();
+  const location = answer.headers.get('location');
+  if (answer.status !== 302 || !location) throw new Error(`The broker's callback answered HTTP ${answer.status} without a redirect`);
+  return location;
+}
+
+/** The engine in broker mode against `broker`, on `clock` (closing the engine closes the broker). */
+export async function brokerEngineFor<B extends EngineBroker>(broker: B, clock: MovableEngineClock, options: BrokerEngineOptions = {}): Promise<BrokerEngine<B>> {
   const config: JobberConfig = {
     environment: 'jobber',
     clientId: '',

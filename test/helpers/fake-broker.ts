@@ -299,12 +299,15 @@ export async function startBrokerUnderTest(options: BrokerUnderTestOptions = {})
         counters.disconnects += 1;
         const grant = deviceGrant(req);
         if (!grant) return fail(res, 401, 'unknown_device', 'This device credential is unknown or revoked.');
-        let jobberNotified = false;
-        try {
-          await jobberApi.appDisconnect(grant.accessToken, AbortSignal.timeout(5_000));
-          jobberNotified = true;
-        } catch {
-          // Deleted below either way, as the contract says.
+        // Jobber ended a grant it disconnected itself: it knows (as the real broker answers).
+        let jobberNotified = grant.status === 'disconnected-in-jobber';
+        if (grant.status === 'live') {
+          try {
+            await jobberApi.appDisconnect(grant.accessToken, AbortSignal.timeout(5_000));
+            jobberNotified = true;
+          } catch {
+            // Deleted below either way, as the contract says.
+          }
         }
         grants.delete(grant.id);
         for (const [hash, grantId] of devices) if (grantId === grant.id) devices.delete(hash);

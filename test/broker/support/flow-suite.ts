@@ -194,6 +194,17 @@ export function defineFlowSuite(engine: Engine, pglite: () => Promise<PGlite | u
     expect([token.status, token.body.error]).toEqual([410, 'grant_disconnected']);
   });
 
+  it('disconnect after APP_DISCONNECT: jobberNotified true (Jobber ended it), no call to Jobber, grant and devices gone', async () => {
+    const device = await connectDevice(h);
+    await h.sandbox.jobberSide.disconnectFromJobber();
+    await eventually(async () => (await h.db.rows('grants'))[0]?.status === 'disconnected-in-jobber', 'the webhook to be processed');
+    const answer = await post(`${h.url}/v1/disconnect`, {}, device.credential);
+    expect([answer.status, answer.body]).toEqual([200, { jobberNotified: true }]);
+    expect(h.sandbox.control.counters().appDisconnects).toBe(0);
+    expect(await h.db.rows('grants')).toEqual([]);
+    expect(await h.db.rows('devices')).toEqual([]);
+  });
+
   it('a replayed APP_DISCONNECT delivery is acknowledged but changes nothing (a newer grant stays live)', async () => {
     await connectDevice(h);
     await h.sandbox.jobberSide.disconnectFromJobber();
