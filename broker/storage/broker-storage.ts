@@ -7,6 +7,9 @@
 import type { SqlDriver, SqlExecutor } from './sql-driver';
 import type { TokenCipher } from '../crypto/token-cipher';
 
+/** How long an ended grant (and its devices) is kept so a device can still learn why it ended. */
+export const DEAD_GRANT_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
 export type GrantStatus = 'live' | 'disconnected-in-jobber' | 'rejected';
 
 /** Why a grant is no longer live, for the app's message. */
@@ -264,11 +267,19 @@ export class BrokerStorage {
     await this.driver.query('INSERT INTO devices (credential_hash, grant_id, created_at) VALUES ($1, $2, $3)', [credentialHash, grantId, now]);
   }
 
-  /** Drops expired connects, handoffs and pairings (their rows are useless once expired). */
+  /**
+   * Drops expired connects, handoffs and pairings (their rows are useless once expired), and grants
+   * that ended (disconnected in Jobber, refused) more than DEAD_GRANT_RETENTION_MS ago, with their
+   * device credentials: until then a device still learns why (410 with the reason); after that its
+   * credential is simply unknown (401), and no dead refresh token is kept for ever.
+   */
   async pruneExpired(now: number): Promise<void> {
     for (const table of ['pending_connects', 'handoffs', 'pairings']) {
       await this.driver.query(`DELETE FROM ${table} WHERE expires_at <= $1`, [now]);
     }
+    await this.driver.query(`DELETE FROM grants WHERE status <> 'live' AND updated_at <= $1`, [now - DEAD_GRANT_RETENTION_MS]);
+    // refresh_attempts has no foreign key (it is written outside the grant's lock): tidy it by hand.
+    await this.driver.query('DELETE FROM refresh_attempts WHERE grant_id NOT IN (SELECT id FROM grants)');
   }
 
   // ---- webhooks ------------------------------------------------------------------------

@@ -1,0 +1,43 @@
+/**
+ * What the broker keeps: a grant that ended (disconnected in Jobber, refused) stays 30 days with its
+ * device credentials, so a device still learns why (410 and the reason), then goes with them; a live
+ * grant is never pruned, however old.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { TokenCipher } from '../../broker/crypto/token-cipher';
+import { openStorage } from '../../broker/storage/open-storage';
+import { freshSchema, rowReader, SharedPglite, storageTarget } from './support/databases';
+
+const KEY = { id: 'k1', key: Buffer.alloc(32, 7) };
+const TOKENS = { accessToken: 'access-token-value-1', refreshToken: 'refresh-token-value-1', accessTokenIssuedAt: 0, accessTokenExpiresAt: 3_600_000 };
+const DAY = 24 * 60 * 60_000;
+
+const shared = new SharedPglite();
+afterAll(() => shared.close());
+
+describe('retention of ended grants', () => {
+  it('an ended grant and its devices go 30 days after it ended; a younger one and a live one stay', async () => {
+    const pglite = await shared.open();
+    const schema = freshSchema();
+    const storage = await openStorage(storageTarget('pglite', schema, pglite), new TokenCipher([KEY]));
+    const db = await rowReader('pglite', schema, pglite);
+    for (const id of ['ended-long-ago', 'ended-lately', 'live-and-old']) {
+      await storage.createGrant(id, { id: `acc-${id}`, name: id }, TOKENS, 0);
+      await storage.addDevice(`device-${id}`, id, 0);
+    }
+    await storage.markGrant('ended-long-ago', 'disconnected-in-jobber', 'webhook', 1 * DAY);
+    await storage.markGrant('ended-lately', 'rejected', 'refused', 10 * DAY);
+
+    // Day 31, one millisecond past 30 days after the first grant ended.
+    await storage.pruneExpired(31 * DAY + 1);
+    expect((await db.rows('grants', 'id')).map((row) => row.id)).toEqual(['ended-lately', 'live-and-old']);
+    expect((await db.rows('devices', 'credential_hash')).map((row) => row.credential_hash)).toEqual(['device-ended-lately', 'device-live-and-old']);
+    expect(await storage.grantForDevice('device-ended-long-ago')).toBeNull();
+    expect((await storage.grantForDevice('device-ended-lately'))?.status).toBe('rejected');
+
+    // Exactly 30 days after the second ended: gone too; the live grant stays whatever its age.
+    await storage.pruneExpired(40 * DAY);
+    expect((await db.rows('grants', 'id')).map((row) => row.id)).toEqual(['live-and-old']);
+    await storage.close();
+  });
+});
