@@ -232,7 +232,7 @@ export function authorizeUrlCorpus(label: string, urls: readonly string[], known
     const parsed = new URL(url);
     const state = parsed.searchParams.get('state');
     if (state !== null && knownStates.has(state)) parsed.searchParams.set('state', 'own-state');
-    return { source: `${label} #${i}`, text: `${parsed.toString()} ${state !== null && !knownStates.has(state) ? 'unknown state' : ''}` };
+    return { source: `${label} #${i}`, text: parsed.toString() };
   });
 }
 

@@ -24,8 +24,9 @@ import type { RecordedSecret, RecordingProxy } from './recording-proxy';
 
 export interface LeakRun {
   booted: BootedMain;
-  sandbox: Sandbox;
-  proxy: RecordingProxy;
+  /** The sandbox (and its recording proxy) main runs now: saving settings starts a new one. */
+  readonly sandbox: Sandbox;
+  readonly proxy: RecordingProxy;
   files: UserDataFiles;
   ipcIn: CorpusEntry[];
   ipcOut: CorpusEntry[];
@@ -51,15 +52,23 @@ export async function startLeakRun(options: BootOptions = {}): Promise<LeakRun> 
     stopCapture();
     throw error;
   }
-  const { sandbox, proxy } = recorder.sandboxes[0] ?? {};
-  if (!sandbox || !proxy) throw new Error('main did not start the sandbox');
+  const current = () => {
+    const started = recorder.sandboxes.at(-1);
+    if (!started) throw new Error('main did not start the sandbox');
+    return started;
+  };
+  current();
   const files = new UserDataFiles(booted.userDataDir);
   files.capture();
   process.stdout.write('leak-scan stdio marker\n');
   const run: LeakRun = {
     booted,
-    sandbox,
-    proxy,
+    get sandbox() {
+      return current().sandbox;
+    },
+    get proxy() {
+      return current().proxy;
+    },
     files,
     ipcIn: [],
     ipcOut: [],
@@ -86,7 +95,7 @@ export async function startLeakRun(options: BootOptions = {}): Promise<LeakRun> 
     until: (status, label = status) =>
       waitFor(() => run.connection()?.status === status, label).finally(() => files.capture()),
     sampleLive: () => {
-      sandbox.control.liveRefreshTokens().forEach((t) => run.liveRefreshTokens.add(t));
+      current().sandbox.control.liveRefreshTokens().forEach((t) => run.liveRefreshTokens.add(t));
       files.capture();
     },
     stopCapture,
@@ -114,14 +123,15 @@ export function finishLeakRun(
     inputSecrets: KnownSecret[];
     authorizeUrls: { label: string; urls: string[] };
     loopbackAnswers?: CorpusEntry[];
-    /** Ports on 127.0.0.1 the process may connect to besides the proxy and the sandbox. */
+    /** Ports on 127.0.0.1 the process may connect to besides the sandboxes and their proxies (the loopback receiver). */
     moreAllowedPorts?: number[];
   },
 ): LeakRunResult {
   run.files.capture();
   run.stopCapture();
   const { appWindow } = run.booted;
-  const wire = run.proxy.secrets();
+  // Every sandbox main started (saving settings restarts it), first sightings first.
+  const wire = [...new Map(recorder.sandboxes.flatMap(({ proxy }) => proxy.secrets()).map((s) => [s.value, s] as const)).values()];
   const secretsByValue = new Map<string, KnownSecret>();
   for (const secret of [
     ...wire.map((s) => ({ label: s.field, value: s.value })),
@@ -174,14 +184,13 @@ export function finishLeakRun(
       return [];
     }
   });
-  const proxyPort = Number(new URL(run.proxy.url).port);
-  const sandboxPort = Number(new URL(run.sandbox.url).port);
+  const sandboxPorts = recorder.sandboxes.flatMap(({ sandbox, proxy }) => [Number(new URL(proxy.url).port), sandbox.port]);
   return {
     secrets,
     wire,
     byField: (field) => wire.filter((s) => s.field === field),
     reports,
-    foreign: foreignConnections(recorder.connections, [proxyPort, sandboxPort, ...(options.moreAllowedPorts ?? [])]),
+    foreign: foreignConnections(recorder.connections, [...sandboxPorts, ...(options.moreAllowedPorts ?? [])]),
     unsealed,
     texts: channels.reduce((n, c) => n + c.corpus.length, 0),
   };
