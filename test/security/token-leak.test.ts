@@ -244,6 +244,8 @@ describe('the leak scanner finds what it must', () => {
     ['URL-encoded in a query', `GET /x?code=${encodeURIComponent(encodable)}`, 'secret:code'],
     ['hex-encoded', `dump ${Buffer.from(token, 'utf8').toString('hex')}`, 'secret:refresh_token'],
     ['base64url-encoded', `blob ${Buffer.from(encodable, 'utf8').toString('base64url')}`, 'secret:code'],
+    ['base64 inside a larger encoded blob', `ciphertext ${Buffer.from(`{"refreshToken":"${token}"}`, 'utf8').toString('base64')}`, 'secret:refresh_token'],
+    ['base64url inside a blob, other alignment', `blob ${Buffer.from(`ab${encodable}cd`, 'utf8').toString('base64url')}`, 'secret:code'],
     ['a 16-character piece', `token starts ${token.slice(5, 25)}…`, 'fragment:refresh_token'],
     ['a JWT shape', 'header eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'jwt-shaped'],
     ['a Bearer header', 'Authorization: Bearer abcdefgh12345678', 'bearer'],

@@ -114,6 +114,8 @@ export interface LeakRunResult {
   unsealed: string[];
   /** Texts scanned in all. */
   texts: number;
+  /** Ports on 127.0.0.1 the process was allowed to connect to. */
+  allowedPorts: number[];
 }
 
 /** Ends capture and scans every channel. `inputSecrets` may appear in what the renderer sent, nowhere else. */
@@ -191,6 +193,7 @@ export function finishLeakRun(
     byField: (field) => wire.filter((s) => s.field === field),
     reports,
     foreign: foreignConnections(recorder.connections, [...sandboxPorts, ...(options.moreAllowedPorts ?? [])]),
+    allowedPorts: [...sandboxPorts, ...(options.moreAllowedPorts ?? [])],
     unsealed,
     texts: channels.reduce((n, c) => n + c.corpus.length, 0),
   };
@@ -208,6 +211,9 @@ export function expectNoLeaks(run: LeakRun, result: LeakRunResult, inputSecrets:
   // Every connection the process attempted went to the sandbox (its proxy) or the loopback receiver.
   expect(result.foreign).toEqual([]);
   expect(recorder.connections.length).toBeGreaterThan(0);
+  // …and that check can fail: a planted attempt to reach Jobber (or another local port) is reported.
+  const planted = [{ host: 'api.getjobber.com', port: 443, path: null }, { host: '127.0.0.1', port: 1, path: null }];
+  expect(foreignConnections([...recorder.connections, ...planted], result.allowedPorts)).toEqual(planted);
   // The vault really held tokens, sealed: the scan of userData is not empty by accident.
   const refreshTokens = result.byField('refresh_token').map((s) => s.value);
   expect(result.unsealed.some((text) => refreshTokens.some((t) => text.includes(t)))).toBe(true);
