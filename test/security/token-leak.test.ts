@@ -1,77 +1,43 @@
 /**
- * Token-leak scan of the whole main process: boots electron/main.ts (stubbed electron, real
- * controller, real redacting logger) against the real sandbox behind a recording proxy, drives a
- * busy life through IPC exactly as the renderer would (deny, connect, refresh, test API, token and
- * API faults, a 401, a revoked grant, a Jobber-side disconnect, stray OS callbacks, disconnects,
- * saving a client secret), then scans everything that left main for every secret the proxy saw on
- * the wire: authorization codes, `state` values, access and refresh tokens, bearer headers, the
- * client secrets, plus any JWT- or Bearer-shaped string.
+ * Token-leak scan of the whole main process, app-window sign-in (token-leak-system-browser.test.ts
+ * runs the system-browser one): boots electron/main.ts (stubbed electron, real controller, real
+ * redacting logger) against the real sandbox behind a recording proxy, drives a busy life through
+ * IPC exactly as the renderer would (deny, connect, refresh, test API, token and API faults, a 401,
+ * a revoked grant, a Jobber-side disconnect, stray OS callbacks, disconnects, saving a client
+ * secret), then scans everything that left main for every secret the proxy saw on the wire:
+ * authorization codes, `state` values, PKCE verifiers, access and refresh tokens, bearer headers,
+ * the client secrets, plus any JWT- or Bearer-shaped string.
  *
- * Scanned: every IPC request, reply, rejection and event; every log line the redacting logger
- * handed to electron-log (electron-log itself is replaced by a recording sink: the real one needs
- * an Electron binary); every activity entry; every AuthError ever constructed and every error
- * message returned to the renderer; OS notifications and dialogs.
+ * Channels (support/leak-channels.ts), each with a planted-secret self-check: every file version in
+ * userData (vault, settings, corrupt copies, the real log file) and every temp file electron-store
+ * wrote; stdout/stderr; every log line (electron-log is replaced by a sink that also writes the log
+ * file: the real one needs an Electron binary); every IPC reply, rejection and event; every activity
+ * entry; every AuthError ever constructed and every error returned to the renderer; notifications
+ * and dialogs; the authorize URLs the auth windows loaded; every outbound connection attempt (only
+ * the sandbox's port on 127.0.0.1 is allowed).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AppSnapshot, InvokeChannel } from '../../electron/ipc/contract';
 import { followConsent } from '../../sandbox/consent-driver';
-import type { Sandbox, SandboxOptions } from '../../sandbox/server';
-import { BrowserWindow, dialog, FakeEvent, Notification } from '../helpers/electron-stub';
-import { bootMain, waitFor, type BootedMain } from './support/boot-main';
-import { scanForLeaks, textOf, type CorpusEntry, type KnownSecret } from './support/leak-scanner';
-import type { RecordingProxy } from './support/recording-proxy';
+import type { Sandbox } from '../../sandbox/server';
+import { BrowserWindow, FakeEvent } from '../helpers/electron-stub';
+import { waitFor, type BootedMain } from './support/boot-main';
+import { recorder } from './support/leak-channels';
+import { expectNoLeaks, finishLeakRun, startLeakRun } from './support/leak-run';
+import { scanForLeaks, type KnownSecret } from './support/leak-scanner';
 
-const rec = vi.hoisted(() => ({
-  logLines: [] as Array<{ level: string; text: string }>,
-  sandboxes: [] as Array<{ sandbox: Sandbox; proxy: RecordingProxy }>,
-  authErrors: [] as Error[],
-}));
-
-// electron-log's main entry requires the Electron binary; a recording sink stands in for it, so
-// the real createAppLogger (redaction included) runs unchanged on top.
-vi.mock('electron-log/main', async () => {
-  const { textOf: serialise } = await import('./support/leak-scanner');
-  const line =
-    (level: string) =>
-    (...args: unknown[]): void => {
-      rec.logLines.push({ level, text: args.map(serialise).join(' ') });
-    };
-  return { default: { transports: { file: {}, console: {} }, info: line('info'), warn: line('warn'), error: line('error') } };
-});
-
+// electron-log's main entry requires the Electron binary: a recording sink that also writes the real
+// log file stands in for it, so the real createAppLogger (redaction included) runs unchanged on top.
+vi.mock('electron-log/main', async () => (await import('./support/leak-channels')).electronLogModule());
 // The sandbox main starts, with a recording proxy in front of it.
-vi.mock('../../sandbox/server', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../sandbox/server')>();
-  const { startRecordingProxy } = await import('./support/recording-proxy');
-  return {
-    ...actual,
-    startSandbox: async (options?: SandboxOptions) => {
-      const sandbox = await actual.startSandbox(options);
-      const proxy = await startRecordingProxy(sandbox.url);
-      rec.sandboxes.push({ sandbox, proxy });
-      return {
-        ...sandbox,
-        url: proxy.url,
-        close: async () => {
-          await proxy.close();
-          await sandbox.close();
-        },
-      };
-    },
-  };
-});
-
+vi.mock('../../sandbox/server', async (importOriginal) =>
+  (await import('./support/leak-channels')).recordedSandboxModule(await importOriginal()),
+);
 // Every AuthError the app constructs, thrown or not, is recorded for the scan.
-vi.mock('../../electron/auth/errors', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../electron/auth/errors')>();
-  class RecordedAuthError extends actual.AuthError {
-    constructor(...args: ConstructorParameters<typeof actual.AuthError>) {
-      super(...args);
-      rec.authErrors.push(this);
-    }
-  }
-  return { ...actual, AuthError: RecordedAuthError };
-});
+vi.mock('../../electron/auth/errors', async (importOriginal) =>
+  (await import('./support/leak-channels')).recordedAuthErrorsModule(await importOriginal()),
+);
+// What every temp file of electron-store's atomic writes held.
+vi.mock('atomically', async (importOriginal) => (await import('./support/leak-channels')).recordedAtomicallyModule(await importOriginal()));
 
 const REDIRECT = 'com.jobberconnect.app:/oauth/callback';
 const TYPED_CLIENT_SECRET = 'typed-jobber-client-secret-5b1f0c9e7d';
@@ -83,36 +49,11 @@ afterEach(async () => {
 });
 
 describe('no token, code, state or secret leaves main', () => {
-  it('a full connect → refresh → test API → faults → disconnect life leaks nothing into IPC, logs, activity or errors', async () => {
-    main = await bootMain();
-    const booted = main;
+  it('a full connect → refresh → test API → faults → disconnect life leaks nothing on any channel (app-window sign-in)', async () => {
+    const run = await startLeakRun();
+    main = run.booted;
+    const { booted, sandbox, call, connection, until, sampleLive, extraSecrets } = run;
     const { appWindow } = booted;
-    const ipcOut: CorpusEntry[] = [];
-    const ipcIn: CorpusEntry[] = [];
-    const errorTexts: CorpusEntry[] = [];
-    const extraSecrets: KnownSecret[] = [];
-    const liveRefreshTokens = new Set<string>();
-
-    const { sandbox, proxy } = rec.sandboxes[0] ?? {};
-    if (!sandbox || !proxy) throw new Error('main did not start the sandbox');
-    const sampleLive = () => sandbox.control.liveRefreshTokens().forEach((t) => liveRefreshTokens.add(t));
-
-    const call = async (channel: InvokeChannel, ...args: unknown[]): Promise<unknown> => {
-      ipcIn.push({ source: `ipc in ${channel}`, text: textOf(args) });
-      try {
-        const reply = await booted.invoke(channel, ...args);
-        ipcOut.push({ source: `ipc reply ${channel}`, text: textOf(reply) });
-        const error = (reply as { error?: unknown } | undefined)?.error;
-        if (error !== undefined) errorTexts.push({ source: `error result ${channel}`, text: textOf(error) });
-        return reply;
-      } catch (error) {
-        errorTexts.push({ source: `ipc rejection ${channel}`, text: `${textOf(error)} ${(error as Error).stack ?? ''}` });
-        throw error;
-      }
-    };
-    const connection = () => (appWindow.webContents.sent.at(-1)?.args[0] as AppSnapshot | undefined)?.connection;
-    const until = (status: string, label = status) => waitFor(() => connection()?.status === status, label);
-
     async function signIn(decision: 'allow' | 'deny'): Promise<void> {
       expect(await call('connect')).toEqual({ ok: true });
       const win = await waitFor(() => BrowserWindow.instances.find((w) => w !== appWindow && !w.destroyed), 'the auth window');
@@ -129,14 +70,14 @@ describe('no token, code, state or secret leaves main', () => {
 
     /** A token-endpoint fault makes one manual refresh fail; the next one recovers. */
     async function refreshThrough(fault: Parameters<Sandbox['control']['injectFault']>[1]): Promise<void> {
-      sandbox?.control.injectFault('token', fault, 1);
+      sandbox.control.injectFault('token', fault, 1);
       expect(await call('refresh-now')).toMatchObject({ ok: false });
       expect(await call('refresh-now')).toEqual({ ok: true });
       sampleLive();
     }
 
     async function apiThrough(fault: Parameters<Sandbox['control']['injectFault']>[1]): Promise<void> {
-      sandbox?.control.injectFault('graphql', fault, 1);
+      sandbox.control.injectFault('graphql', fault, 1);
       expect(await call('test-api')).toMatchObject({ ok: false });
       expect(await call('test-api')).toMatchObject({ ok: true });
     }
@@ -235,55 +176,38 @@ describe('no token, code, state or secret leaves main', () => {
     await call('get-settings');
 
     // ---------------------------------------------------------------------------------------
-    // What the proxy saw on the wire is the list of secrets.
-    const wire = proxy.secrets();
-    const byField = (field: string) => wire.filter((s) => s.field === field);
-    const secretsByValue = new Map<string, KnownSecret>();
-    for (const secret of [
-      ...wire.map((s) => ({ label: s.field, value: s.value })),
-      ...[...liveRefreshTokens].map((value) => ({ label: 'live refresh token', value })),
-      ...extraSecrets,
-      { label: 'sandbox client secret', value: 'sandbox-client-secret' },
-      { label: 'typed client secret', value: TYPED_CLIENT_SECRET },
-    ]) {
-      if (!secretsByValue.has(secret.value)) secretsByValue.set(secret.value, secret);
-    }
-    const secrets = [...secretsByValue.values()];
-    // Every refresh token the sandbox still accepts was seen on the wire: the proxy missed nothing.
-    for (const token of liveRefreshTokens) expect(secretsByValue.get(token)?.label).toBe('refresh_token');
-
-    // Everything that left main.
-    const snapshots = appWindow.webContents.sent.map((m, i) => ({ source: `ipc event ${m.channel} #${i}`, text: textOf(m.args) }));
-    const activity = [
-      ...new Set(
-        appWindow.webContents.sent.flatMap((m) => (m.args[0] as AppSnapshot).activity.map((a) => textOf(a))),
-      ),
-    ].map((text) => ({ source: 'activity entry', text }));
-    const logs = rec.logLines.map((l, i) => ({ source: `log ${l.level} #${i}`, text: l.text }));
-    const authErrors = rec.authErrors.map((e, i) => ({ source: `AuthError #${i}`, text: `${e.message} ${e.stack ?? ''}` }));
-    const os = [
-      ...Notification.shown.map((n) => ({ source: 'notification', text: textOf(n) })),
-      ...dialog.shown.map((d) => ({ source: 'dialog', text: textOf(d) })),
-    ];
-    const outbound = [...ipcOut, ...snapshots, ...activity, ...logs, ...errorTexts, ...authErrors, ...os];
+    const inputSecrets = [{ label: 'typed client secret', value: TYPED_CLIENT_SECRET }];
+    const result = finishLeakRun(run, {
+      inputSecrets,
+      authorizeUrls: { label: 'authorize URLs loaded by auth windows', urls: BrowserWindow.instances.filter((w) => w !== appWindow).flatMap((w) => w.webContents.loadedUrls) },
+    });
+    const { byField } = result;
 
     // Coverage: the run really exercised what it claims, so an empty result means something.
+    const size = (name: string) => result.reports.find((r) => r.name.startsWith(name))?.entries ?? 0;
     const coverage = {
       codes: byField('code').length,
       states: byField('state').length,
+      verifiers: byField('code_verifier').length,
       accessTokens: byField('access_token').length,
       refreshTokens: byField('refresh_token').length,
-      bearerHeaders: proxy.sightings().bearer ?? 0,
+      bearerHeaders: run.proxy.sightings().bearer ?? 0,
       clientSecrets: byField('client_secret').length,
-      ipcMessages: ipcOut.length + snapshots.length,
-      logLines: logs.length,
-      warnOrErrorLines: rec.logLines.filter((l) => l.level !== 'info').length,
-      activityEntries: activity.length,
-      errorTexts: errorTexts.length + authErrors.length,
+      ipcMessages: size('IPC'),
+      logLines: size('log lines'),
+      warnOrErrorLines: recorder.logLines.filter((l) => l.level !== 'info').length,
+      activityEntries: size('activity'),
+      errorTexts: size('error texts'),
+      userDataFileVersions: size('userData'),
+      tempFiles: size('temp files'),
+      stdio: size('stdout'),
+      connections: size('outbound'),
+      authorizeUrls: size('authorize URLs'),
     };
-    console.log(`token-leak scan: ${secrets.length} secrets against ${outbound.length} outbound texts`, coverage);
+    console.log(`token-leak scan (app window): ${result.secrets.length} secrets against ${result.texts} texts`, coverage);
     expect(coverage.codes).toBeGreaterThanOrEqual(4);
     expect(coverage.states).toBeGreaterThanOrEqual(5);
+    expect(coverage.verifiers).toBeGreaterThanOrEqual(4);
     expect(extraSecrets.filter((s) => s.label === 'state')).toHaveLength(7);
     // Jobber's access token is a JWT without iat or jti, so two issued in the same second for the
     // same user are the same string: how many distinct ones the run sees depends on the clock. The
@@ -297,15 +221,13 @@ describe('no token, code, state or secret leaves main', () => {
     expect(coverage.warnOrErrorLines).toBeGreaterThanOrEqual(10);
     expect(coverage.activityEntries).toBeGreaterThanOrEqual(15);
     expect(coverage.errorTexts).toBeGreaterThanOrEqual(20);
+    expect(coverage.userDataFileVersions).toBeGreaterThanOrEqual(10);
+    expect(coverage.tempFiles).toBeGreaterThanOrEqual(10);
+    expect(coverage.connections).toBeGreaterThanOrEqual(10);
+    expect(coverage.authorizeUrls).toBe(7);
 
-    // The scan. The renderer may send the client secret it was typed into (save-settings), nothing else.
-    expect(scanForLeaks(outbound, secrets)).toEqual([]);
-    expect(scanForLeaks(ipcIn, secrets.filter((s) => s.value !== TYPED_CLIENT_SECRET))).toEqual([]);
-
-    // Self-check on the real corpus: a token planted in one log line is found.
-    const planted = byField('refresh_token').at(-1)?.value ?? 'missing';
-    const withPlant = [...outbound, { source: 'planted log line', text: `Refreshed with ${planted}` }];
-    expect(scanForLeaks(withPlant, secrets)).toEqual([expect.objectContaining({ source: 'planted log line', kind: 'secret:refresh_token' })]);
+    // The scan, channel by channel, each with its planted self-check.
+    expectNoLeaks(run, result, inputSecrets);
   });
 });
 
@@ -322,6 +244,8 @@ describe('the leak scanner finds what it must', () => {
     ['URL-encoded in a query', `GET /x?code=${encodeURIComponent(encodable)}`, 'secret:code'],
     ['hex-encoded', `dump ${Buffer.from(token, 'utf8').toString('hex')}`, 'secret:refresh_token'],
     ['base64url-encoded', `blob ${Buffer.from(encodable, 'utf8').toString('base64url')}`, 'secret:code'],
+    ['base64 inside a larger encoded blob', `ciphertext ${Buffer.from(`{"refreshToken":"${token}"}`, 'utf8').toString('base64')}`, 'secret:refresh_token'],
+    ['base64url inside a blob, other alignment', `blob ${Buffer.from(`ab${encodable}cd`, 'utf8').toString('base64url')}`, 'secret:code'],
     ['a 16-character piece', `token starts ${token.slice(5, 25)}…`, 'fragment:refresh_token'],
     ['a JWT shape', 'header eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'jwt-shaped'],
     ['a Bearer header', 'Authorization: Bearer abcdefgh12345678', 'bearer'],

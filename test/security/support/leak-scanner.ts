@@ -1,6 +1,7 @@
 /**
- * The scanner behind the token-leak test: looks through recorded text (IPC messages, log lines,
- * activity entries, error messages) for known secrets and for anything shaped like one. Pure
+ * The scanner behind the token-leak tests: looks through recorded text (IPC messages, log lines,
+ * activity entries, error messages, userData files, stdout/stderr, authorize URLs, loopback answers)
+ * for known secrets and for anything shaped like one. Pure
  * functions, no I/O, so a self-check can prove it finds a planted token.
  */
 import { inspect } from 'node:util';
@@ -49,13 +50,32 @@ function mask(text: string, index: number, length: number): string {
   return `${text.slice(start, index)}<<${shown}>>${text.slice(index + length, end)}`.replace(/\s+/g, ' ');
 }
 
+/**
+ * The base64 (or base64url) text that any encoding of a larger buffer holding `bytes` contains,
+ * whatever the offset: a secret inside an encoded JSON blob starts at byte 0, 1 or 2 of a 3-byte
+ * group, so for each shift the whole groups after it encode the same way every time.
+ */
+function alignedBase64(bytes: Buffer, encoding: 'base64' | 'base64url'): string[] {
+  const out: string[] = [];
+  for (let shift = 0; shift < 3; shift += 1) {
+    const rest = bytes.subarray(shift);
+    const whole = rest.subarray(0, rest.length - (rest.length % 3));
+    // Six bytes (eight characters) at least, or ordinary text would match.
+    if (whole.length >= 6) out.push(whole.toString(encoding).replace(/=+$/, ''));
+  }
+  return out;
+}
+
 function variants(value: string): string[] {
   const out = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]);
-  out.add(Buffer.from(value, 'utf8').toString('base64'));
-  out.add(Buffer.from(value, 'utf8').toString('base64url'));
+  const bytes = Buffer.from(value, 'utf8');
+  out.add(bytes.toString('base64'));
+  out.add(bytes.toString('base64url'));
+  // Inside a larger encoded blob (a file or JSON written as base64), at any alignment.
+  for (const form of [...alignedBase64(bytes, 'base64'), ...alignedBase64(bytes, 'base64url')]) out.add(form);
   // Hex, both cases: a buffer dumped by a debug line or a file written as hex.
-  out.add(Buffer.from(value, 'utf8').toString('hex'));
-  out.add(Buffer.from(value, 'utf8').toString('hex').toUpperCase());
+  out.add(bytes.toString('hex'));
+  out.add(bytes.toString('hex').toUpperCase());
   return [...out];
 }
 
@@ -67,7 +87,8 @@ function fragments(value: string): string[] {
 }
 
 /**
- * Every place a known secret (whole, URL- or form-encoded, base64, base64url, hex, or a 16-character piece of it)
+ * Every place a known secret (whole, URL- or form-encoded, base64 or base64url on its own or inside a
+ * larger encoded blob, hex in either case, or a 16-character piece of it)
  * or a JWT-/Bearer-shaped string appears in `corpus`. An empty result means no leak was found.
  */
 export function scanForLeaks(corpus: readonly CorpusEntry[], secrets: readonly KnownSecret[]): LeakFinding[] {

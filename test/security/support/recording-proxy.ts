@@ -1,7 +1,7 @@
 /**
  * A recording HTTP proxy for the token-leak scan: sits between the app and the sandbox on
  * 127.0.0.1 and collects every secret that crosses the wire (authorization codes and `state`
- * values, access and refresh tokens, the client secret, bearer tokens) so the scan knows exactly
+ * values, access and refresh tokens, the client secret, PKCE verifiers, bearer tokens) so the scan knows exactly
  * what must never show up anywhere else. It forwards bytes unchanged and mirrors upstream failures
  * (a dropped or truncated response stays dropped or truncated).
  */
@@ -9,7 +9,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type In
 import type { AddressInfo, Socket } from 'node:net';
 
 /** Field names whose values are secrets, in query strings, form bodies, JSON bodies and redirects. */
-export const SECRET_FIELDS = ['code', 'state', 'access_token', 'refresh_token', 'client_secret', 'id_token'] as const;
+export const SECRET_FIELDS = ['code', 'state', 'access_token', 'refresh_token', 'client_secret', 'id_token', 'code_verifier'] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number] | 'bearer';
 
 /** One secret value and where the proxy first saw it. */
