@@ -16,7 +16,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppSnapshot, InvokeChannel } from '../../electron/ipc/contract';
 import { followConsent } from '../../sandbox/consent-driver';
 import type { Sandbox, SandboxOptions } from '../../sandbox/server';
-import { BrowserWindow, dialog, FakeEvent, Notification } from '../helpers/electron-stub';
+import { authPage } from '../helpers/auth-views';
+import { BrowserWindow, dialog, FakeEvent, Notification, WebContentsView } from '../helpers/electron-stub';
 import { bootMain, waitFor, type BootedMain } from './support/boot-main';
 import { scanForLeaks, textOf, type CorpusEntry, type KnownSecret } from './support/leak-scanner';
 import type { RecordingProxy } from './support/recording-proxy';
@@ -116,8 +117,8 @@ describe('no token, code, state or secret leaves main', () => {
     async function signIn(decision: 'allow' | 'deny'): Promise<void> {
       expect(await call('connect')).toEqual({ ok: true });
       const win = await waitFor(() => BrowserWindow.instances.find((w) => w !== appWindow && !w.destroyed), 'the auth window');
-      const callbackUrl = await followConsent(win.webContents.loadedUrls[0] ?? '', decision);
-      expect(win.webContents.navigate('will-redirect', callbackUrl).defaultPrevented).toBe(true);
+      const callbackUrl = await followConsent(authPage(win).loadedUrls[0] ?? '', decision);
+      expect(authPage(win).navigate('will-redirect', callbackUrl).defaultPrevented).toBe(true);
       if (decision === 'allow') await until('connected');
       else
         await waitFor(() => {
@@ -222,11 +223,11 @@ describe('no token, code, state or secret leaves main', () => {
     expect(saved).toMatchObject({ ok: true, settings: { mode: 'jobber', clientSecretSaved: true } });
     expect(await call('connect')).toEqual({ ok: true });
     const jobberWindow = BrowserWindow.instances.find((w) => w !== appWindow && !w.destroyed);
-    expect(new URL(jobberWindow?.webContents.loadedUrls[0] ?? 'https://invalid/').origin).toBe('https://api.getjobber.com');
+    expect(new URL((jobberWindow && authPage(jobberWindow).loadedUrls[0]) ?? 'https://invalid/').origin).toBe('https://api.getjobber.com');
     expect(await call('cancel')).toEqual({ ok: true });
     // The state of every authorize URL an auth window loaded, proxied or not (cancelled, Jobber mode).
-    for (const win of BrowserWindow.instances) {
-      for (const url of win.webContents.loadedUrls) {
+    for (const contents of [...BrowserWindow.instances, ...WebContentsView.instances].map((w) => w.webContents)) {
+      for (const url of contents.loadedUrls) {
         const state = new URL(url).searchParams.get('state');
         if (state !== null) extraSecrets.push({ label: 'state', value: state });
       }
