@@ -3,15 +3,25 @@
  * Jobber's sign-in and consent pages and catches the OAuth redirect before it loads. Decisions come
  * from navigation-policy.ts; this adapter only wires Electron events to them. One window at a time:
  * a second `open` focuses the existing one.
+ *
+ * Layout (RFC 8252 §8.12, the person must see where they type their password): the window's own
+ * webContents shows a local header (auth-header.ts: the page's origin and a secure / not-secure
+ * label, no script, no preload), and Jobber's page is a child WebContentsView laid out below it.
+ * Why this way round: a BrowserWindow's own webContents always fills the window (its content view
+ * is laid out by the window, so it cannot be offset), while a child view can be placed anywhere
+ * and is drawn on top. Keeping a BrowserWindow (rather than a BaseWindow with two views) keeps
+ * `ready-to-show` and every existing window lookup; the remote page cannot draw over the header,
+ * which lives in another view and another renderer.
  */
 import { randomBytes } from 'node:crypto';
-import { BrowserWindow, session } from 'electron';
+import { BrowserWindow, WebContentsView, session } from 'electron';
 import type { Certificate, Event as ElectronEvent } from 'electron';
 import type { Clock, Logger, TimerHandle } from '../auth/ports';
 import { redact } from '../auth/redact';
 import { callbackScheme } from '../app/callback-args';
 import { decideNavigation, decideSubframeNavigation, isJobberHelpLink, type NavigationRules } from './navigation-policy';
-import { authWindowOptions } from './window-options';
+import { AUTH_HEADER_HEIGHT, authHeaderDataUrl, describePageOrigin } from './auth-header';
+import { authPageViewOptions, authWindowOptions } from './window-options';
 
 export type AuthWindowCancelReason = 'closed' | 'timeout' | 'load-failed';
 
@@ -71,6 +81,8 @@ function isTopLevelDocument(req: Request): boolean {
 
 export class AuthWindowController {
   private window: BrowserWindow | null = null;
+  /** The view showing Jobber's page (the window's own webContents is the header). */
+  private page: WebContentsView | null = null;
 
   constructor(private readonly deps: AuthWindowDeps) {}
 
@@ -85,6 +97,8 @@ export class AuthWindowController {
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
+    const page = this.page;
+    if (page !== null && !page.webContents.isDestroyed()) page.webContents.focus();
   }
 
   /** Closes the window without cancelling (the callback arrived or the request ended elsewhere). */
@@ -132,9 +146,47 @@ export class AuthWindowController {
     };
     this.settle = () => void finish();
 
-    const win = new BrowserWindow(authWindowOptions(partition, { devTools: this.deps.devTools ?? false }));
+    const flavour = { devTools: this.deps.devTools ?? false };
+    const win = new BrowserWindow(authWindowOptions(partition, flavour));
+    const page = new WebContentsView(authPageViewOptions(partition, flavour));
+    win.contentView.addChildView(page);
     this.window = win;
-    const contents = win.webContents;
+    this.page = page;
+    // Everything below hardens Jobber's page: the remote content lives in this view.
+    const contents = page.webContents;
+
+    const header = win.webContents;
+    // The header is ours and static: it never navigates by itself and opens nothing. (Neither event
+    // fires for our own loadURL, so the header's updates still load.)
+    header.on('will-navigate', (event) => event.preventDefault());
+    header.on('will-frame-navigate', (event) => event.preventDefault());
+    header.setWindowOpenHandler(() => ({ action: 'deny' }));
+    let shownHeader = '';
+    const showHeader = (url: string | null) => {
+      const next = authHeaderDataUrl(url === null ? null : describePageOrigin(url));
+      if (next === shownHeader || header.isDestroyed()) return;
+      shownHeader = next;
+      header.loadURL(next).catch(() => undefined);
+    };
+    showHeader(null);
+    // Every committed top-level navigation (redirects end in did-navigate with the final URL).
+    contents.on('did-navigate', (_event, url) => showHeader(url));
+    contents.on('did-navigate-in-page', (_event, url, isMainFrame) => {
+      if (isMainFrame) showHeader(url);
+    });
+
+    const layout = () => {
+      if (win.isDestroyed()) return;
+      const [width = 0, height = 0] = win.getContentSize();
+      page.setBounds({ x: 0, y: AUTH_HEADER_HEIGHT, width, height: Math.max(0, height - AUTH_HEADER_HEIGHT) });
+    };
+    layout();
+    // 'resize' covers dragging; the others are listed too since not every platform sends 'resize' for them.
+    win.on('resize', layout);
+    win.on('maximize', layout);
+    win.on('unmaximize', layout);
+    win.on('enter-full-screen', layout);
+    win.on('leave-full-screen', layout);
 
     const catchCallback = (url: string) => {
       if (!finish()) return;
@@ -219,13 +271,18 @@ export class AuthWindowController {
     });
 
     win.once('ready-to-show', () => {
-      if (!win.isDestroyed()) win.show();
+      if (win.isDestroyed()) return;
+      win.show();
+      if (!contents.isDestroyed()) contents.focus();
     });
 
     win.on('closed', () => {
+      // A child view's webContents is not destroyed with the window: close Jobber's page ourselves.
+      if (!contents.isDestroyed()) contents.close();
       if (finish()) request.onCancel('closed');
       if (this.window === win) {
         this.window = null;
+        this.page = null;
         this.settle = null;
       }
       if (scheme !== null) ses.protocol.unhandle(scheme);

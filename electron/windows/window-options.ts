@@ -2,7 +2,7 @@
  * BrowserWindow options for both windows, as plain data so tests can assert every security flag.
  * Security settings are code: change them here and the tests say what changed.
  */
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, WebContentsViewConstructorOptions } from 'electron';
 import type { WindowBounds } from './window-state';
 
 /** Web preferences both windows share: no Node, isolated, sandboxed, no insecure content. */
@@ -29,7 +29,8 @@ export interface BuildFlavour {
 
 /**
  * The auth window: its own throwaway partition (no cookies shared with the app), no preload, so
- * Jobber's pages run with no bridge to the main process at all.
+ * nothing in it has a bridge to the main process at all. The window's own webContents shows only the
+ * local origin header (auth-header.ts); Jobber's pages load in a child view (authPageViewOptions).
  */
 export function authWindowOptions(partition: string, flavour: BuildFlavour = {}): BrowserWindowConstructorOptions {
   return {
@@ -42,6 +43,11 @@ export function authWindowOptions(partition: string, flavour: BuildFlavour = {})
     autoHideMenuBar: true,
     webPreferences: { ...HARDENED_WEB_PREFERENCES, devTools: flavour.devTools ?? false, partition },
   };
+}
+
+/** The view that shows Jobber's pages inside the auth window: the same hardening, no preload. */
+export function authPageViewOptions(partition: string, flavour: BuildFlavour = {}): WebContentsViewConstructorOptions {
+  return { webPreferences: { ...HARDENED_WEB_PREFERENCES, devTools: flavour.devTools ?? false, partition } };
 }
 
 /** The app window: bundled preload, hidden until `ready-to-show`, remembered size/position. */

@@ -128,6 +128,8 @@ export class FakeWebContents extends EventEmitter {
   /** Set to make the next loadURL reject (like a failed navigation). */
   failNextLoad: Error | null = null;
   devToolsOpened = false;
+  /** How many times focus() was called. */
+  focusCount = 0;
 
   constructor(readonly session: FakeSession) {
     super();
@@ -156,6 +158,34 @@ export class FakeWebContents extends EventEmitter {
   }
   openDevTools(): void {
     this.devToolsOpened = true;
+  }
+  focus(): void {
+    this.focusCount += 1;
+  }
+  /** Like `webContents.close()` without waitForBeforeUnload: destroyed at once, 'destroyed' emitted. */
+  close(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.emit('destroyed');
+  }
+  /**
+   * Test helper: a navigation commits (after any redirects). A cross-document main-frame commit
+   * emits 'did-navigate' (event, url, httpResponseCode, httpStatusText); a same-document one
+   * 'did-navigate-in-page' (event, url, isMainFrame, frameProcessId, frameRoutingId), as Electron 45.
+   * A cross-document subframe commit emits 'did-frame-navigate' and leaves the main frame's URL alone.
+   */
+  commitNavigation(url: string, options: { inPage?: boolean; isMainFrame?: boolean; httpResponseCode?: number } = {}): void {
+    const isMainFrame = options.isMainFrame ?? true;
+    if (isMainFrame) this.mainFrame.url = url;
+    const code = options.httpResponseCode ?? (/^https?:/i.test(url) ? 200 : -1);
+    const status = code === -1 ? '' : 'OK';
+    if (options.inPage) {
+      this.emit('did-navigate-in-page', new FakeEvent(), url, isMainFrame, this.mainFrame.processId, this.mainFrame.routingId);
+    } else if (isMainFrame) {
+      this.emit('did-navigate', new FakeEvent(), url, code, status);
+    } else {
+      this.emit('did-frame-navigate', new FakeEvent(), url, code, status, false, nextId++, nextId++);
+    }
   }
   /** Test helper: fires a navigation event and says whether a listener prevented it. */
   navigate(
@@ -194,6 +224,74 @@ export interface Rectangle {
   height: number;
 }
 
+/**
+ * Electron's View (30+): a node of the window's view tree. 'bounds-changed' is emitted when a
+ * layout changes the bounds (here: setBounds with different bounds).
+ */
+export class View extends EventEmitter {
+  private readonly childViews: View[] = [];
+  private bounds: Rectangle = { x: 0, y: 0, width: 0, height: 0 };
+  private visible = true;
+  backgroundColor: string | null = null;
+  /** The view's parent, if added to one (not part of Electron's API; for the stub's bookkeeping). */
+  parentView: View | null = null;
+
+  /** A copy, like Electron's `children` getter. */
+  get children(): View[] {
+    return [...this.childViews];
+  }
+  /** Adds on top (or at `index`); re-adding an existing child moves it to the top. */
+  addChildView(view: View, index?: number): void {
+    if (view === this) throw new Error('A view cannot be its own child');
+    view.parentView?.removeChildView(view);
+    if (index === undefined || index < 0 || index > this.childViews.length) this.childViews.push(view);
+    else this.childViews.splice(index, 0, view);
+    view.parentView = this;
+  }
+  /** No-op for a view that is not a child. */
+  removeChildView(view: View): void {
+    const at = this.childViews.indexOf(view);
+    if (at === -1) return;
+    this.childViews.splice(at, 1);
+    view.parentView = null;
+  }
+  setBounds(bounds: Rectangle): void {
+    const next = { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height };
+    const changed = Object.keys(next).some((k) => next[k as keyof Rectangle] !== this.bounds[k as keyof Rectangle]);
+    this.bounds = next;
+    if (changed) this.emit('bounds-changed');
+  }
+  getBounds(): Rectangle {
+    return { ...this.bounds };
+  }
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+  }
+  getVisible(): boolean {
+    return this.visible;
+  }
+  setBackgroundColor(color: string): void {
+    this.backgroundColor = color;
+  }
+}
+
+/** Electron's WebContentsView: `new WebContentsView({ webPreferences?, webContents? })`. */
+export class WebContentsView extends View {
+  static instances: WebContentsView[] = [];
+  readonly webContents: FakeWebContents;
+  constructor(readonly options: { webPreferences?: Record<string, unknown>; webContents?: FakeWebContents } = {}) {
+    super();
+    if (options.webContents) {
+      this.webContents = options.webContents;
+    } else {
+      const partition = options.webPreferences?.partition;
+      const ses = typeof partition === 'string' ? session.fromPartition(partition) : session.defaultSession;
+      this.webContents = new FakeWebContents(ses);
+    }
+    WebContentsView.instances.push(this);
+  }
+}
+
 export class BrowserWindow extends EventEmitter {
   static instances: BrowserWindow[] = [];
   static getAllWindows(): BrowserWindow[] {
@@ -201,6 +299,12 @@ export class BrowserWindow extends EventEmitter {
   }
 
   readonly webContents: FakeWebContents;
+  /**
+   * As in Electron 30+: a BrowserWindow's content view is the WebContentsView of its own
+   * webContents, laid out to fill the window; child views are drawn on top of that page. Destroying
+   * the window destroys its own webContents, not those of child views (the owner closes them).
+   */
+  readonly contentView: WebContentsView;
   destroyed = false;
   visible = false;
   focusCount = 0;
@@ -212,12 +316,15 @@ export class BrowserWindow extends EventEmitter {
     const partition = options.webPreferences?.partition;
     const ses = typeof partition === 'string' ? session.fromPartition(partition) : session.defaultSession;
     this.webContents = new FakeWebContents(ses);
+    this.contentView = new WebContentsView({ webContents: this.webContents });
+    WebContentsView.instances.pop();
     this.bounds = {
       x: (options.x as number | undefined) ?? 0,
       y: (options.y as number | undefined) ?? 0,
       width: (options.width as number | undefined) ?? 800,
       height: (options.height as number | undefined) ?? 600,
     };
+    this.contentView.setBounds({ x: 0, y: 0, width: this.bounds.width, height: this.bounds.height });
     BrowserWindow.instances.push(this);
   }
   loadURL(url: string): Promise<void> {
@@ -250,8 +357,20 @@ export class BrowserWindow extends EventEmitter {
   getNormalBounds(): Rectangle {
     return { ...this.bounds };
   }
+  /** Frameless in the stub: the content area is the whole window. */
+  getContentSize(): number[] {
+    return [this.bounds.width, this.bounds.height];
+  }
+  getContentBounds(): Rectangle {
+    return { ...this.bounds };
+  }
+  /** Emits 'resize' when the size changed (and 'move' when the position did), as Electron does. */
   setBounds(bounds: Partial<Rectangle>): void {
+    const before = this.bounds;
     this.bounds = { ...this.bounds, ...bounds };
+    this.contentView.setBounds({ x: 0, y: 0, width: this.bounds.width, height: this.bounds.height });
+    if (before.x !== this.bounds.x || before.y !== this.bounds.y) this.emit('move');
+    if (before.width !== this.bounds.width || before.height !== this.bounds.height) this.emit('resize');
   }
   isMaximized(): boolean {
     return false;
@@ -501,6 +620,7 @@ export const ipcRenderer = new FakeIpcRenderer();
 /** Puts every piece of fake state back to its defaults. */
 export function resetElectronStub(): void {
   BrowserWindow.instances = [];
+  WebContentsView.instances = [];
   partitions.clear();
   session.defaultSession = new FakeSession('default');
   protocol.handlers.clear();
@@ -550,5 +670,7 @@ const electron = {
   screen,
   session,
   shell,
+  View,
+  WebContentsView,
 };
 export default electron;

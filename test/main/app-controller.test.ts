@@ -45,11 +45,11 @@ function readVault(userDataDir: string): { accessToken: string; refreshToken: st
 
 async function connectThroughAuthWindow(h: Harness): Promise<string> {
   expect(await h.invoke('connect')).toEqual({ ok: true });
-  const win = h.authWindow();
-  if (!win) throw new Error('no auth window');
-  const authorizeUrl = win.webContents.loadedUrls[0] ?? '';
+  const page = h.authPage();
+  if (!page) throw new Error('no auth window');
+  const authorizeUrl = page.loadedUrls[0] ?? '';
   const callbackUrl = await followConsent(authorizeUrl, 'allow');
-  const event = win.webContents.navigate('will-redirect', callbackUrl);
+  const event = page.navigate('will-redirect', callbackUrl);
   expect(event.defaultPrevented).toBe(true);
   await waitFor(() => (h.controller.snapshot().connection.status === 'connected' ? true : null), 'connected');
   return callbackUrl;
@@ -152,9 +152,9 @@ describe('main process wiring (sandbox, stubbed electron)', () => {
     const h = await harness();
     await h.controller.start();
     await h.invoke('connect');
-    const win = h.authWindow();
-    const callbackUrl = await followConsent(win?.webContents.loadedUrls[0] ?? '', 'deny');
-    win?.webContents.navigate('will-redirect', callbackUrl);
+    const page = h.authPage();
+    const callbackUrl = await followConsent(page?.loadedUrls[0] ?? '', 'deny');
+    page?.navigate('will-redirect', callbackUrl);
     const state = await waitFor(() => {
       const s = h.controller.snapshot().connection;
       return s.status === 'disconnected' && s.lastError ? s : null;
@@ -295,8 +295,8 @@ describe('main process wiring (sandbox, stubbed electron)', () => {
     const h = await harness();
     await h.controller.start();
     await h.invoke('connect');
-    const win = h.authWindow();
-    const event = win?.webContents.navigate('will-navigate', 'https://accounts.google.com/o/oauth2/auth?client_id=x&state=private-state');
+    const page = h.authPage();
+    const event = page?.navigate('will-navigate', 'https://accounts.google.com/o/oauth2/auth?client_id=x&state=private-state');
     expect(event?.defaultPrevented).toBe(true);
     const snapshot = (await h.invoke('get-state')) as AppSnapshot;
     const entry = snapshot.activity[0];
@@ -310,7 +310,7 @@ describe('main process wiring (sandbox, stubbed electron)', () => {
     // Still connecting: the person can go on with another sign-in method or cancel.
     expect(snapshot.connection.status).toBe('connecting');
     // The same host again adds nothing.
-    win?.webContents.navigate('will-navigate', 'https://accounts.google.com/other');
+    page?.navigate('will-navigate', 'https://accounts.google.com/other');
     expect(((await h.invoke('get-state')) as AppSnapshot).activity.filter((a) => a.message.includes('accounts.google.com'))).toHaveLength(1);
   });
 

@@ -57,19 +57,19 @@ describe('broker mode in the main process', () => {
 
   it('Connect → broker authorize URL → consent → broker callback admitted → app callback caught → connected; Disconnect via the broker', async () => {
     expect(await h.invoke('connect')).toEqual({ ok: true });
-    const win = h.authWindow();
-    if (!win) throw new Error('no auth window');
-    const authorizeUrl = win.webContents.loadedUrls[0] ?? '';
+    const page = h.authPage();
+    if (!page) throw new Error('no auth window');
+    const authorizeUrl = page.loadedUrls[0] ?? '';
     expect(new URL(authorizeUrl).origin).toBe(broker.sandbox.url);
     expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toBe(`${broker.url}/oauth/callback`);
 
     const brokerCallback = await followConsent(authorizeUrl, 'allow');
     // Jobber sends the browser to the broker: the auth window lets that load.
-    expect(win.webContents.navigate('will-navigate', brokerCallback).defaultPrevented).toBe(false);
+    expect(page.navigate('will-navigate', brokerCallback).defaultPrevented).toBe(false);
     // The broker redirects to the app's callback: caught before it loads, state checked as always.
     const appCallback = await broker.followCallback(brokerCallback);
     expect(new URL(appCallback).searchParams.has('handoff')).toBe(true);
-    expect(win.webContents.navigate('will-redirect', appCallback).defaultPrevented).toBe(true);
+    expect(page.navigate('will-redirect', appCallback).defaultPrevented).toBe(true);
     await waitFor(() => h.controller.snapshot().connection.status === 'connected', 'connected');
 
     const credential = vaultCredential();
@@ -84,7 +84,6 @@ describe('broker mode in the main process', () => {
 
   it('a page on neither Jobber, the API nor the broker is still refused in the auth window', async () => {
     expect(await h.invoke('connect')).toEqual({ ok: true });
-    const win = h.authWindow();
-    expect(win?.webContents.navigate('will-navigate', 'https://evil.example/phish').defaultPrevented).toBe(true);
+    expect(h.authPage()?.navigate('will-navigate', 'https://evil.example/phish').defaultPrevented).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appWindowOptions, authWindowOptions } from '../../electron/windows/window-options';
+import { appWindowOptions, authPageViewOptions, authWindowOptions } from '../../electron/windows/window-options';
 import { contentSecurityPolicy } from '../../electron/windows/content-security-policy';
 import { restoreBounds } from '../../electron/windows/window-state';
 
@@ -21,6 +21,13 @@ describe('window options', () => {
     expect(options.webPreferences).not.toHaveProperty('preload');
     expect(options.webPreferences?.partition?.startsWith('persist:')).toBe(false);
     expect(options.show).toBe(false);
+  });
+
+  it("auth window's page view (Jobber's pages): the same hardening and partition, no preload", () => {
+    const options = authPageViewOptions('auth-abc');
+    expect(options.webPreferences).toMatchObject({ ...HARDENED, partition: 'auth-abc', devTools: false });
+    expect(options.webPreferences).not.toHaveProperty('preload');
+    expect(authPageViewOptions('auth-abc', { devTools: true }).webPreferences?.devTools).toBe(true);
   });
 
   it('app window: hardened, bundled preload, show false, remembered bounds', () => {

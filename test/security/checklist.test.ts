@@ -13,7 +13,8 @@ import { INVOKE_CHANNELS, wireName, type InvokeChannel } from '../../electron/ip
 import { APP_ENTRY_URL, APP_ORIGIN } from '../../electron/windows/app-protocol';
 import { metaContentSecurityPolicy } from '../../electron/windows/content-security-policy';
 import { authAllowedOrigins, JOBBER_AUTH_ORIGINS } from '../../electron/windows/navigation-policy';
-import { BrowserWindow, contextBridge, FakeEvent, FakeWebContents, FakeWebFrameMain, type FakeSession } from '../helpers/electron-stub';
+import { authPageView } from '../helpers/auth-views';
+import { BrowserWindow, contextBridge, FakeEvent, FakeWebContents, FakeWebFrameMain, type FakeSession, type WebContentsView } from '../helpers/electron-stub';
 import { bootMain, waitFor, type BootedMain } from './support/boot-main';
 
 // The log sink is not under test here (see token-leak.test.ts); keep the run quiet.
@@ -28,6 +29,8 @@ const DEV_SERVER = 'http://127.0.0.1:5173';
 let main: BootedMain;
 let appWindow: BrowserWindow;
 let authWindow: BrowserWindow;
+/** Jobber's pages: the auth window's child view (the window's own webContents is the origin header). */
+let authPage: WebContentsView;
 
 beforeAll(async () => {
   // A packaged build with a dev-server URL in the environment: main must ignore it (no dev CSP).
@@ -35,6 +38,7 @@ beforeAll(async () => {
   appWindow = main.appWindow;
   expect(await main.invoke('connect')).toEqual({ ok: true });
   authWindow = await waitFor(() => BrowserWindow.instances.find((w) => w !== appWindow && !w.destroyed), 'the auth window');
+  authPage = authPageView(authWindow);
 });
 
 afterAll(async () => {
@@ -45,11 +49,16 @@ afterAll(async () => {
 // Helpers
 
 type Prefs = Record<string, unknown>;
-const prefs = (win: BrowserWindow): Prefs => win.options.webPreferences ?? {};
-const bothWindows = (): Array<[string, BrowserWindow]> => [
+/** A window or a view: either has its own webContents and the webPreferences it was built with. */
+type Surface = { webContents: FakeWebContents; options: { webPreferences?: Prefs } };
+const prefs = (surface: Surface): Prefs => surface.options.webPreferences ?? {};
+/** Where content is shown: the app's page, and Jobber's page in the auth window. */
+const bothWindows = (): Array<[string, Surface]> => [
   ['app window', appWindow],
-  ['auth window', authWindow],
+  ['auth window (Jobber page)', authPage],
 ];
+/** Every renderer we create: both pages and the auth window's local origin header. */
+const everyRenderer = (): Array<[string, Surface]> => [...bothWindows(), ['auth window (origin header)', authWindow]];
 
 /** A CSP as directive → sources. Throws on a duplicated directive (browsers ignore the second). */
 function parseCsp(policy: string): Map<string, string[]> {
@@ -162,8 +171,10 @@ const CHECKLIST: ChecklistItem[] = [
       expect(authAllowedOrigins('jobber', 'https://api.getjobber.com').every((o) => o.startsWith('https://'))).toBe(true);
       const sandboxExtras = authAllowedOrigins('sandbox', 'http://127.0.0.1:4000').filter((o) => !o.startsWith('https://'));
       expect(sandboxExtras).toEqual(['http://127.0.0.1:4000']);
-      for (const url of authWindow.webContents.loadedUrls) expect(url).toMatch(/^(https:\/\/|http:\/\/127\.0\.0\.1:\d+\/)/);
-      expect(authWindow.webContents.navigate('will-navigate', 'http://secure.getjobber.com/login').defaultPrevented).toBe(true);
+      for (const url of authPage.webContents.loadedUrls) expect(url).toMatch(/^(https:\/\/|http:\/\/127\.0\.0\.1:\d+\/)/);
+      expect(authPage.webContents.navigate('will-navigate', 'http://secure.getjobber.com/login').defaultPrevented).toBe(true);
+      // The auth window's origin header is a local document only (no network load at all).
+      for (const url of authWindow.webContents.loadedUrls) expect(url).toMatch(/^data:text\/html;charset=utf-8,/);
     },
   },
   {
@@ -171,12 +182,13 @@ const CHECKLIST: ChecklistItem[] = [
     item: 'Do not enable Node.js integration for remote content',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) {
+      for (const [name, win] of everyRenderer()) {
         expect(prefs(win).nodeIntegration, name).toBe(false);
         expect(prefs(win).nodeIntegrationInWorker, name).toBe(false);
         expect(prefs(win).nodeIntegrationInSubFrames, name).toBe(false);
       }
-      // Jobber's pages get no preload at all: nothing of ours runs in that renderer.
+      // Jobber's pages get no preload at all: nothing of ours runs in that renderer; nor does the header.
+      expect(prefs(authPage).preload).toBeUndefined();
       expect(prefs(authWindow).preload).toBeUndefined();
     },
   },
@@ -185,7 +197,7 @@ const CHECKLIST: ChecklistItem[] = [
     item: 'Enable context isolation',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) expect(prefs(win).contextIsolation, name).toBe(true);
+      for (const [name, win] of everyRenderer()) expect(prefs(win).contextIsolation, name).toBe(true);
     },
   },
   {
@@ -193,7 +205,7 @@ const CHECKLIST: ChecklistItem[] = [
     item: 'Enable process sandboxing',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) expect(prefs(win).sandbox, name).toBe(true);
+      for (const [name, win] of everyRenderer()) expect(prefs(win).sandbox, name).toBe(true);
     },
   },
   {
@@ -202,10 +214,11 @@ const CHECKLIST: ChecklistItem[] = [
     covers: 'both windows',
     async check() {
       await expectDeniesEverything(appWindow.webContents.session, 'app session');
-      await expectDeniesEverything(authWindow.webContents.session, 'auth partition');
-      // The auth window runs on its own throwaway partition, not the app's session.
-      expect(authWindow.webContents.session).not.toBe(appWindow.webContents.session);
-      expect(String(prefs(authWindow).partition)).not.toMatch(/^persist:/);
+      await expectDeniesEverything(authPage.webContents.session, 'auth partition');
+      // The auth window (page and header) runs on its own throwaway partition, not the app's session.
+      expect(authPage.webContents.session).not.toBe(appWindow.webContents.session);
+      expect(authWindow.webContents.session).toBe(authPage.webContents.session);
+      expect(String(prefs(authPage).partition)).not.toMatch(/^persist:/);
     },
   },
   {
@@ -213,7 +226,7 @@ const CHECKLIST: ChecklistItem[] = [
     item: 'Do not disable webSecurity',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) expect(prefs(win).webSecurity, name).toBe(true);
+      for (const [name, win] of everyRenderer()) expect(prefs(win).webSecurity, name).toBe(true);
     },
   },
   {
@@ -242,7 +255,7 @@ const CHECKLIST: ChecklistItem[] = [
         expectStrictCsp(built, 'dist/renderer/index.html', { header: false });
       }
       // The auth partition's responses are left alone: overriding a remote site's CSP would only weaken it.
-      expect(authWindow.webContents.session.headersListener).toBeNull();
+      expect(authPage.webContents.session.headersListener).toBeNull();
     },
   },
   {
@@ -250,7 +263,7 @@ const CHECKLIST: ChecklistItem[] = [
     item: 'Do not enable allowRunningInsecureContent',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) expect(prefs(win).allowRunningInsecureContent, name).toBe(false);
+      for (const [name, win] of everyRenderer()) expect(prefs(win).allowRunningInsecureContent, name).toBe(false);
     },
   },
   {
@@ -258,7 +271,7 @@ const CHECKLIST: ChecklistItem[] = [
     item: 'Do not enable experimental features',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) expect(prefs(win).experimentalFeatures ?? false, name).toBe(false);
+      for (const [name, win] of everyRenderer()) expect(prefs(win).experimentalFeatures ?? false, name).toBe(false);
     },
   },
   {
@@ -266,7 +279,7 @@ const CHECKLIST: ChecklistItem[] = [
     item: 'Do not use enableBlinkFeatures',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) expect(prefs(win).enableBlinkFeatures, name).toBeUndefined();
+      for (const [name, win] of everyRenderer()) expect(prefs(win).enableBlinkFeatures, name).toBeUndefined();
     },
   },
   {
@@ -274,7 +287,7 @@ const CHECKLIST: ChecklistItem[] = [
     item: '<webview>: do not use allowpopups (no webview can exist)',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) expect(prefs(win).webviewTag, name).toBe(false);
+      for (const [name, win] of everyRenderer()) expect(prefs(win).webviewTag, name).toBe(false);
     },
   },
   {
@@ -305,9 +318,15 @@ const CHECKLIST: ChecklistItem[] = [
       // The app window stays on its own origin; the auth window on Jobber's (and never on our app).
       expect(appWindow.webContents.navigate('will-navigate', `${APP_ORIGIN}/index.html#settings`).defaultPrevented).toBe(false);
       expect(appWindow.webContents.navigate('will-navigate', 'https://secure.getjobber.com/login').defaultPrevented).toBe(true);
-      expect(authWindow.webContents.navigate('will-navigate', 'https://secure.getjobber.com/login').defaultPrevented).toBe(false);
-      expect(authWindow.webContents.navigate('will-navigate', APP_ENTRY_URL).defaultPrevented).toBe(true);
+      expect(authPage.webContents.navigate('will-navigate', 'https://secure.getjobber.com/login').defaultPrevented).toBe(false);
+      expect(authPage.webContents.navigate('will-navigate', APP_ENTRY_URL).defaultPrevented).toBe(true);
       expect(authWindow.destroyed).toBe(false);
+      // The origin header (local, no script) navigates nowhere, whatever asks.
+      for (const event of ['will-navigate', 'will-frame-navigate'] as const) {
+        for (const url of [...HOSTILE_URLS, 'https://secure.getjobber.com/login']) {
+          expect(authWindow.webContents.navigate(event, url).defaultPrevented, `origin header: ${event} ${url}`).toBe(true);
+        }
+      }
     },
   },
   {
@@ -316,7 +335,7 @@ const CHECKLIST: ChecklistItem[] = [
     covers: 'both windows',
     check() {
       const before = BrowserWindow.instances.length;
-      for (const [name, win] of bothWindows()) {
+      for (const [name, win] of everyRenderer()) {
         expect(win.webContents.windowOpenHandler, `${name}: window-open handler`).not.toBeNull();
         for (const url of [...HOSTILE_URLS, 'https://help.getjobber.com/article', APP_ENTRY_URL, 'about:blank']) {
           expect(win.webContents.openWindow(url), `${name}: ${url}`).toEqual({ action: 'deny' });
@@ -390,7 +409,8 @@ const CHECKLIST: ChecklistItem[] = [
         ['another window on our origin', () => ({ sender: stranger.webContents })],
         ['a subframe of the app window', () => ({ sender: appWindow.webContents, senderFrame: new FakeWebFrameMain(APP_ENTRY_URL) })],
         ['no sender frame', () => ({ sender: appWindow.webContents, senderFrame: null })],
-        ['the auth window', () => ({ sender: authWindow.webContents })],
+        ['the auth window (Jobber page)', () => ({ sender: authPage.webContents })],
+        ['the auth window (origin header)', () => ({ sender: authWindow.webContents })],
       ];
       try {
         for (const channel of INVOKE_CHANNELS) {
@@ -472,6 +492,7 @@ const CHECKLIST: ChecklistItem[] = [
       expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
       // Only the app window gets the preload; the auth window (remote content) gets nothing.
       expect(String(prefs(appWindow).preload)).toMatch(/preload[\\/]preload\.js$/);
+      expect(prefs(authPage).preload).toBeUndefined();
       expect(prefs(authWindow).preload).toBeUndefined();
       const preload = code(fs.readFileSync(path.join(root, 'electron/preload.ts'), 'utf8'));
       expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
@@ -483,7 +504,7 @@ const CHECKLIST: ChecklistItem[] = [
     item: 'A packaged build has no DevTools in either window (not on the page; keeps an XSS from becoming a console)',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) expect(prefs(win).devTools, name).toBe(false);
+      for (const [name, win] of everyRenderer()) expect(prefs(win).devTools, name).toBe(false);
     },
   },
   {
@@ -491,7 +512,7 @@ const CHECKLIST: ChecklistItem[] = [
     item: 'No remote module (removed in Electron 14; must not come back as @electron/remote)',
     covers: 'both windows',
     check() {
-      for (const [name, win] of bothWindows()) expect(prefs(win).enableRemoteModule, name).toBeUndefined();
+      for (const [name, win] of everyRenderer()) expect(prefs(win).enableRemoteModule, name).toBeUndefined();
       const pkg = fs.readFileSync(path.join(root, 'package.json'), 'utf8');
       expect(pkg).not.toContain('@electron/remote');
       for (const s of sources('electron', 'renderer')) expect(code(s.text), s.file).not.toMatch(/@electron\/remote|enableRemoteModule|\bremote\.require/);

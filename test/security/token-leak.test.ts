@@ -19,7 +19,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { followConsent } from '../../sandbox/consent-driver';
 import type { Sandbox } from '../../sandbox/server';
-import { BrowserWindow, FakeEvent } from '../helpers/electron-stub';
+import { authPage } from '../helpers/auth-views';
+import { BrowserWindow, FakeEvent, WebContentsView } from '../helpers/electron-stub';
 import { waitFor, type BootedMain } from './support/boot-main';
 import { recorder } from './support/leak-channels';
 import { expectNoLeaks, finishLeakRun, startLeakRun } from './support/leak-run';
@@ -57,8 +58,8 @@ describe('no token, code, state or secret leaves main', () => {
     async function signIn(decision: 'allow' | 'deny'): Promise<void> {
       expect(await call('connect')).toEqual({ ok: true });
       const win = await waitFor(() => BrowserWindow.instances.find((w) => w !== appWindow && !w.destroyed), 'the auth window');
-      const callbackUrl = await followConsent(win.webContents.loadedUrls[0] ?? '', decision);
-      expect(win.webContents.navigate('will-redirect', callbackUrl).defaultPrevented).toBe(true);
+      const callbackUrl = await followConsent(authPage(win).loadedUrls[0] ?? '', decision);
+      expect(authPage(win).navigate('will-redirect', callbackUrl).defaultPrevented).toBe(true);
       if (decision === 'allow') await until('connected');
       else
         await waitFor(() => {
@@ -163,11 +164,12 @@ describe('no token, code, state or secret leaves main', () => {
     expect(saved).toMatchObject({ ok: true, settings: { mode: 'jobber', clientSecretSaved: true } });
     expect(await call('connect')).toEqual({ ok: true });
     const jobberWindow = BrowserWindow.instances.find((w) => w !== appWindow && !w.destroyed);
-    expect(new URL(jobberWindow?.webContents.loadedUrls[0] ?? 'https://invalid/').origin).toBe('https://api.getjobber.com');
+    expect(new URL((jobberWindow && authPage(jobberWindow).loadedUrls[0]) ?? 'https://invalid/').origin).toBe('https://api.getjobber.com');
     expect(await call('cancel')).toEqual({ ok: true });
     // The state of every authorize URL an auth window loaded, proxied or not (cancelled, Jobber mode).
-    for (const win of BrowserWindow.instances) {
-      for (const url of win.webContents.loadedUrls) {
+    // The Jobber page is the auth window's child view; the window itself shows the origin header.
+    for (const contents of [...BrowserWindow.instances, ...WebContentsView.instances].map((w) => w.webContents)) {
+      for (const url of contents.loadedUrls) {
         const state = new URL(url).searchParams.get('state');
         if (state !== null) extraSecrets.push({ label: 'state', value: state });
       }
@@ -179,7 +181,7 @@ describe('no token, code, state or secret leaves main', () => {
     const inputSecrets = [{ label: 'typed client secret', value: TYPED_CLIENT_SECRET }];
     const result = finishLeakRun(run, {
       inputSecrets,
-      authorizeUrls: { label: 'authorize URLs loaded by auth windows', urls: BrowserWindow.instances.filter((w) => w !== appWindow).flatMap((w) => w.webContents.loadedUrls) },
+      authorizeUrls: { label: 'authorize URLs loaded by auth windows', urls: BrowserWindow.instances.filter((w) => w !== appWindow).flatMap((w) => authPage(w).loadedUrls) },
     });
     const { byField } = result;
 

@@ -17,6 +17,7 @@ import { electronSafeStorage } from '../../../electron/storage/safe-storage-port
 import { SETTINGS_FILE } from '../../../electron/storage/store-names';
 import { AuthWindowController } from '../../../electron/windows/auth-window';
 import { startSandbox } from '../../../sandbox/server';
+import { authPage } from '../../helpers/auth-views';
 import { BrowserWindow, ipcMain, safeStorage, shell } from '../../helpers/electron-stub';
 
 export interface TrafficRecord {
@@ -74,6 +75,11 @@ export async function createHarness(options: { env?: Record<string, string | und
       ipcMain.invoke(wireName(channel), { sender: appWindow.webContents }, ...args),
     /** The auth window the last Connect opened. */
     authWindow: () => BrowserWindow.instances.filter((w) => w !== appWindow && !w.destroyed).at(-1) ?? null,
+    /** Jobber's page in that window (the auth window's child view), or null with no window. */
+    authPage: () => {
+      const win = BrowserWindow.instances.filter((w) => w !== appWindow && !w.destroyed).at(-1);
+      return win === undefined ? null : authPage(win);
+    },
     async close() {
       await controller.stop();
       ipc.dispose();
