@@ -71,6 +71,9 @@ async function main(): Promise<void> {
       `development: Jobber sandbox on ${sandbox.url} (client id ${SANDBOX_CLIENT.clientId}, client secret ${SANDBOX_CLIENT.clientSecret}); ` +
         `disconnect "in Jobber": curl -X POST ${sandbox.url}/__sandbox/disconnect; Marketplace connect: curl -X POST ${sandbox.url}/__sandbox/marketplace-connect`,
     );
+    // The one line a newcomer pastes into a second terminal: the app through this broker, with
+    // GraphQL going to the same sandbox the broker talks to.
+    console.log(`run the app through it: JOBBER_BROKER_URL=${broker.url} JOBBER_API_BASE_URL=${sandbox.url} npm start`);
   }
 
   let stopping = false;
