@@ -7,7 +7,7 @@
  * the grant, and only when the request had reached Jobber.
  */
 import { describe, expect, it } from 'vitest';
-import { runCrashSafety } from './support/crash-harness';
+import { measureVulnerableWindow, runCrashSafety } from './support/crash-harness';
 
 describe('crash safety of rotation', () => {
   it('8 kills across a refresh: every restart ends with the live token or the precise interrupted-refresh message', async () => {
@@ -30,4 +30,10 @@ describe('crash safety of rotation', () => {
       if (!run.reachedJobber) expect(run.outcome).toBe('live-token');
     }
   }, 120_000);
+
+  it("the bench's measuring child connects (with PKCE) and times each refresh's grant-losing window", async () => {
+    const windows = await measureVulnerableWindow(3);
+    expect(windows).toHaveLength(3);
+    for (const window of windows) expect(window).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -68,7 +68,7 @@ export function createCrashEngine(options: CrashEngineOptions): CrashEngine {
   const onPhase = options.onPhase;
   const tokenEndpoint: TokenEndpoint = onPhase
     ? {
-        exchangeCode: (code) => baseEndpoint.exchangeCode(code),
+        exchangeCode: (code, codeVerifier) => baseEndpoint.exchangeCode(code, codeVerifier),
         async refresh(refreshToken) {
           onPhase('request');
           const tokens = await baseEndpoint.refresh(refreshToken);
