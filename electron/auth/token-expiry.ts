@@ -12,6 +12,12 @@ import type { ExpirySource } from './token-model';
 import { parseExpiresAt } from './token-response-schema';
 
 /** An `iat` claiming a longer lifetime than this is not trusted (Jobber's is 60 minutes). */
+/**
+ * An HTTP Date header has whole seconds (RFC 9110 §5.6.7), so the server's clock is anywhere in the
+ * second after it. Lifetimes measured against it assume the end of that second: early, never late.
+ */
+export const DATE_HEADER_RESOLUTION_MS = 1_000;
+
 export const MAX_PLAUSIBLE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** How the lifetime was measured: on Jobber's clock (iat, Date header), on ours, or assumed. */
@@ -82,7 +88,8 @@ export function resolveTokenExpiry(input: ExpiryInput): ResolvedExpiry {
     basis = 'jwt-iat';
     clockSkewMs = receivedAt - iat;
   } else if (serverDate !== null) {
-    lifetime = exp - serverDate;
+    // Counted from the end of the Date header's second: Jobber's clock may be up to 1 s past it.
+    lifetime = exp - serverDate - DATE_HEADER_RESOLUTION_MS;
     basis = 'date-header';
     clockSkewMs = receivedAt - serverDate;
   } else {
@@ -113,7 +120,8 @@ function validSeconds(value: number | null | undefined): number | null {
 function fromExpiresIn(lifetimeMs: number, createdAtSec: number | null, input: ExpiryInput): ResolvedExpiry {
   const { receivedAt, serverDate } = input;
   const clockSkewMs = serverDate === null ? null : receivedAt - serverDate;
-  const elapsedMs = createdAtSec === null ? 0 : Math.max(0, (serverDate ?? receivedAt) - createdAtSec * 1000);
+  const jobberNow = serverDate === null ? receivedAt : serverDate + DATE_HEADER_RESOLUTION_MS;
+  const elapsedMs = createdAtSec === null ? 0 : Math.max(0, jobberNow - createdAtSec * 1000);
   const remaining = Math.min(lifetimeMs, MAX_PLAUSIBLE_LIFETIME_MS) - elapsedMs;
   if (remaining <= 0) return assumedDefault(input, 'default', clockSkewMs, true);
   return {

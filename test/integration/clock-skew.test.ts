@@ -25,9 +25,11 @@ describe('a computer clock two hours off the sandbox’s', () => {
     h.sandbox.control.shiftClock(sandboxShift);
     await h.connect();
     const first = expectStatus(h.session.getState(), 'connected');
-    // The 4-second lifetime, laid onto our clock (not the sandbox's exp, two hours off).
-    expect(first.accessTokenExpiresAt - first.accessTokenIssuedAt).toBeLessThanOrEqual(4_000);
-    expect(first.accessTokenExpiresAt - first.accessTokenIssuedAt).toBeGreaterThan(3_000);
+    // The 4-second lifetime, laid onto our clock (not the sandbox's exp, two hours off). Jobber's
+    // token has no iat, so it is exp − the Date header, whose whole seconds are counted from their
+    // end: 4 s − 1 s, less the request's own time.
+    expect(first.accessTokenExpiresAt - first.accessTokenIssuedAt).toBeLessThanOrEqual(3_000);
+    expect(first.accessTokenExpiresAt - first.accessTokenIssuedAt).toBeGreaterThan(2_000);
 
     const renewed = await waitForState(h.session, 'connected', 8_000, (state) => state.accessTokenIssuedAt > first.accessTokenIssuedAt);
     expect(renewed.lastRefresh?.at).toBeLessThan(first.accessTokenExpiresAt);

@@ -190,7 +190,8 @@ describe('successful responses', () => {
       accessToken: ACCESS_JWT,
       refreshToken: NEW_REFRESH,
       accessTokenIssuedAt: NOW,
-      accessTokenExpiresAt: EXP_SECONDS * 1000,
+      // exp − the Date header (NOW, whole seconds, counted from the end of its second).
+      accessTokenExpiresAt: EXP_SECONDS * 1000 - 1_000,
       expirySource: 'jwt-exp',
       clockSkewMs: 0,
     });
@@ -200,7 +201,8 @@ describe('successful responses', () => {
     respond = json(200, { access_token: 'opaque-access-token', refresh_token: NEW_REFRESH, expires_at: '2025-01-01 12:45:00 UTC' });
     const tokens = await client().refresh(OLD_REFRESH);
     expect(tokens.expirySource).toBe('expires-at');
-    expect(tokens.accessTokenExpiresAt).toBe(Date.UTC(2025, 0, 1, 12, 45, 0));
+    // Against the Date header, whose second is counted from its end (up to 1 s early).
+    expect(tokens.accessTokenExpiresAt).toBe(Date.UTC(2025, 0, 1, 12, 45, 0) - 1_000);
   });
 
   it("uses expires_in for an opaque token (a number or a string of digits), before expires_at, with no default-lifetime warning", async () => {
@@ -577,7 +579,8 @@ describe('expiry measured on our clock (clock skew)', () => {
     const jobberNow = NOW - 2 * HOUR;
     respond = json(200, { access_token: makeJwt({ exp: jobberNow / 1000 + 3600 }), refresh_token: NEW_REFRESH }, { Date: new Date(jobberNow).toUTCString() });
     const tokens = await client().refresh(OLD_REFRESH);
-    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR);
+    // The Date header's whole second is counted from its end: up to 1 s early, never late.
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR - 1_000);
     expect(tokens.clockSkewMs).toBe(2 * HOUR);
   });
 
@@ -586,7 +589,7 @@ describe('expiry measured on our clock (clock skew)', () => {
     const exp = jobberNow / 1000 + 1800;
     respond = json(200, { access_token: makeJwt({ exp, iat: exp + 60 }), refresh_token: NEW_REFRESH }, { Date: new Date(jobberNow).toUTCString() });
     const tokens = await client().refresh(OLD_REFRESH);
-    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR / 2);
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR / 2 - 1_000);
     expect(tokens.clockSkewMs).toBe(-2 * HOUR);
   });
 
@@ -599,7 +602,7 @@ describe('expiry measured on our clock (clock skew)', () => {
     );
     const tokens = await client().refresh(OLD_REFRESH);
     expect(tokens.expirySource).toBe('expires-at');
-    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR);
+    expect(tokens.accessTokenExpiresAt).toBe(NOW + HOUR - 1_000);
   });
 
   it('with neither iat nor Date, a future exp is taken against our clock as is', async () => {

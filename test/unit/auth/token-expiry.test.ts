@@ -35,12 +35,21 @@ describe('resolveTokenExpiry', () => {
   it('falls back to the Date header, then to our own clock', () => {
     const token = jwt({ exp: NOW / 1000 + 1800 });
     expect(resolveTokenExpiry(input({ accessToken: token, serverDate: NOW + 2 * HOUR })).expiredOnArrival).toBe(true);
+    // A Date header has whole seconds (RFC 9110): Jobber's clock may be up to 1 s past it.
     expect(resolveTokenExpiry(input({ accessToken: token, serverDate: NOW - HOUR }))).toMatchObject({
-      accessTokenExpiresAt: NOW + 1.5 * HOUR,
+      accessTokenExpiresAt: NOW + 1.5 * HOUR - 1_000,
       basis: 'date-header',
       clockSkewMs: HOUR,
     });
     expect(resolveTokenExpiry(input({ accessToken: token }))).toMatchObject({ accessTokenExpiresAt: NOW + HOUR / 2, basis: 'local-clock', clockSkewMs: null });
+  });
+
+  it("a Date header's second is counted from its end: a 4-second token answered at .950 is used until 3.950 s, not 4.950 s", () => {
+    // Jobber's clock at 10:00:00.950 issues exp = 10:00:04 and sends Date: 10:00:00 (whole seconds).
+    const jobberIssue = NOW + 950;
+    const result = resolveTokenExpiry(input({ accessToken: jwt({ exp: NOW / 1000 + 4 }), serverDate: NOW, sentAt: jobberIssue, receivedAt: jobberIssue }));
+    expect(result).toMatchObject({ basis: 'date-header', accessTokenExpiresAt: jobberIssue + 3_000 });
+    expect(result.accessTokenExpiresAt).toBeLessThanOrEqual(NOW + 4_000);
   });
 
   it('already expired on arrival → the default lifetime, flagged', () => {
@@ -64,7 +73,8 @@ describe('resolveTokenExpiry', () => {
       // Created 2 minutes before Jobber's Date; our clock is an hour ahead of Jobber's.
       const jobberNow = NOW - HOUR;
       const result = resolveTokenExpiry(input({ expiresInSec: 600, createdAtSec: (jobberNow - 120_000) / 1000, serverDate: jobberNow }));
-      expect(result).toMatchObject({ accessTokenExpiresAt: NOW + 480_000, expirySource: 'expires-in', clockSkewMs: HOUR });
+      // 2 minutes (and up to 1 s more: the Date header's whole second) of the 10 are gone.
+      expect(result).toMatchObject({ accessTokenExpiresAt: NOW + 480_000 - 1_000, expirySource: 'expires-in', clockSkewMs: HOUR });
     });
 
     it('expires_in wins over expires_at; exp wins over both', () => {
