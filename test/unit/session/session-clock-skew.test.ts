@@ -73,7 +73,7 @@ describe('Session with a computer clock hours off Jobber’s', () => {
     const connected = session.getState();
     expect(connected.status).toBe('connected');
     // Without iat the lifetime is exp − the Date header, whose whole second counts from its end.
-    const dateSecond = options.withIat === false ? 1_000 : 0;
+    const dateSecond = 'withIat' in options && options.withIat === false ? 1_000 : 0;
     if (connected.status === 'connected') expect(connected.accessTokenExpiresAt).toBe(clock.now() + HOUR - dateSecond);
 
     await clock.advance(5 * HOUR);
