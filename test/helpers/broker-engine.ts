@@ -5,10 +5,11 @@
  * build-runtime.ts builds in broker mode, with a recording logger and a memory store the test can read.
  */
 import type { JobberConfig } from '../../electron/auth/config-types';
-import type { Clock } from '../../electron/auth/ports';
+import { silentLogger, type Clock } from '../../electron/auth/ports';
 import { MemoryTokenStore } from './memory-token-store';
 import type { RefreshPolicy } from '../../electron/auth/refresh-policy';
 import { Session } from '../../electron/auth/session';
+import { BrokerControls } from '../../electron/app/broker-controls';
 import type { Runtime } from '../../electron/app/build-runtime';
 import { brokerAuthorizeUrl } from '../../electron/broker/broker-authorize';
 import { createBrokerClient, type BrokerClient } from '../../electron/broker/broker-client';
@@ -113,4 +114,16 @@ export async function brokerEngineFor<B extends EngineBroker>(broker: B, clock: 
       await broker.close();
     },
   };
+}
+
+/** The broker controls as the app controller runs them (event stream while a grant is live), quiet. */
+export function brokerControlsFor(engine: Pick<BrokerEngine, 'clock' | 'runtime'>): BrokerControls {
+  return new BrokerControls({
+    clock: engine.clock,
+    logger: silentLogger,
+    runtime: () => engine.runtime,
+    note: () => undefined,
+    changed: () => undefined,
+    revokeTimeoutMs: 1_000,
+  });
 }

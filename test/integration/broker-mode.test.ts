@@ -5,9 +5,7 @@
  * and Disconnect through /v1/disconnect. Expected codes and wording come from the broker contract.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerControls } from '../../electron/app/broker-controls';
-import { silentLogger } from '../../electron/auth/ports';
-import { startBrokerEngine, type BrokerEngine } from '../helpers/broker-engine';
+import { brokerControlsFor, startBrokerEngine, type BrokerEngine } from '../helpers/broker-engine';
 import { waitForState, waitUntil } from '../helpers/engine-harness';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -131,14 +129,7 @@ describe('broker mode: renewals', () => {
 describe('broker mode: events', () => {
   it('flips to disconnected in Jobber as soon as the broker says so, with no token or API call', async () => {
     const e = await connected();
-    const controls = new BrokerControls({
-      clock: e.clock,
-      logger: silentLogger,
-      runtime: () => e.runtime,
-      note: () => undefined,
-      changed: () => undefined,
-      revokeTimeoutMs: 1_000,
-    });
+    const controls = brokerControlsFor(e);
     e.session.subscribe((state) => controls.onState(state));
     controls.onState(e.session.getState());
     await waitUntil(() => e.broker.counters().eventSubscriptions === 1, 5_000, 'event subscription');

@@ -10,12 +10,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BrokerControls } from '../../electron/app/broker-controls';
-import { silentLogger } from '../../electron/auth/ports';
+import type { BrokerControls } from '../../electron/app/broker-controls';
 import { SANDBOX_DEFAULT_ACCOUNT, type Sandbox } from '../../sandbox/server';
 import { startHarness, type Harness } from '../broker/support/broker-harness';
 import { SharedPglite } from '../broker/support/databases';
-import { brokerEngineFor, followBrokerCallback, type BrokerEngine, type EngineBroker } from '../helpers/broker-engine';
+import { brokerControlsFor, brokerEngineFor, followBrokerCallback, type BrokerEngine, type EngineBroker } from '../helpers/broker-engine';
 import { waitForState, waitUntil } from '../helpers/engine-harness';
 
 const MINUTE_MS = 60_000;
@@ -116,14 +115,7 @@ describe('broker mode against the real broker (broker/)', () => {
     expect((await e.graphql.account()).data.id).toBe(SANDBOX_DEFAULT_ACCOUNT.id);
 
     // The event stream, as the app controller runs it while the grant is live.
-    controls = new BrokerControls({
-      clock: e.clock,
-      logger: silentLogger,
-      runtime: () => e.runtime,
-      note: () => undefined,
-      changed: () => undefined,
-      revokeTimeoutMs: 1_000,
-    });
+    controls = brokerControlsFor(e);
     const liveControls = controls;
     e.session.subscribe((state) => liveControls.onState(state));
     liveControls.onState(e.session.getState());

@@ -6,6 +6,7 @@ import { followConsent } from '../../sandbox/consent-driver';
 import { connectSandboxControl } from '../../sandbox/control-client';
 import { app, Notification, resetElectronStub, safeStorage, safeStorageControl } from '../helpers/electron-stub';
 import { createHarness } from './support/harness';
+import { freePort } from '../helpers/free-port';
 
 type Harness = Awaited<ReturnType<typeof createHarness>>;
 const harnesses: Harness[] = [];
@@ -326,18 +327,6 @@ describe('main process wiring (sandbox, stubbed electron)', () => {
     expect(shell.opened).toEqual([]);
   });
 });
-
-async function freePort(host: string): Promise<number> {
-  const net = await import('node:net');
-  return new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const p = (server.address() as { port: number }).port;
-      server.close(() => resolve(p));
-    });
-  });
-}
 
 async function ipv6Loopback(): Promise<boolean> {
   return freePort('::1').then(

@@ -10,7 +10,6 @@
  * the openExternal arguments and the loopback answers besides.
  */
 import fs from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { followConsent } from '../../sandbox/consent-driver';
@@ -19,6 +18,7 @@ import { waitFor, type BootedMain } from './support/boot-main';
 import { recorder } from './support/leak-channels';
 import { expectNoLeaks, finishLeakRun, startLeakRun } from './support/leak-run';
 import type { CorpusEntry } from './support/leak-scanner';
+import { freePort } from '../helpers/free-port';
 
 vi.mock('electron-log/main', async () => (await import('./support/leak-channels')).electronLogModule());
 vi.mock('../../sandbox/server', async (importOriginal) =>
@@ -28,14 +28,6 @@ vi.mock('../../electron/auth/errors', async (importOriginal) =>
   (await import('./support/leak-channels')).recordedAuthErrorsModule(await importOriginal()),
 );
 vi.mock('atomically', async (importOriginal) => (await import('./support/leak-channels')).recordedAtomicallyModule(await importOriginal()));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let main: BootedMain | undefined;
 afterEach(async () => {

@@ -3,7 +3,6 @@
  * loopback HTTP. The brokers share a clock the test can move, and one registered callback URL
  * (the first instance's, as a load balancer would present them).
  */
-import { createServer } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { startBroker, type RunningBroker } from '../../../broker/broker';
 import { TokenCipher, type EncryptionKey } from '../../../broker/crypto/token-cipher';
@@ -11,6 +10,7 @@ import type { RateLimit } from '../../../broker/rate-limit';
 import type { Clock } from '../../../electron/auth/ports';
 import { SANDBOX_CLIENT, startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server';
 import { dropSchema, freshSchema, rowReader, storageTarget, type Engine, type RowReader } from './databases';
+import { freePort } from '../../helpers/free-port';
 
 export const TEST_KEY: EncryptionKey = { id: 'k1', key: Buffer.alloc(32, 7) };
 
@@ -25,17 +25,7 @@ export class MovableClock implements Clock {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface HarnessOptions {
   engine: Engine;
