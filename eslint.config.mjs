@@ -18,6 +18,9 @@ const electronIpcOnlyInWrapper = {
 
 /** The rooms, each a folder (or a single file) whose job its name says. */
 const ROOMS = {
+  // What every room uses: clock, logger, errors, redaction, the one URL parser and HTTP helper.
+  core: 'electron/core',
+  // The OAuth engine: session, grant, refresh, connect, token client and the ports it plugs into.
   auth: 'electron/auth',
   jobber: 'electron/jobber',
   storage: 'electron/storage',
@@ -39,22 +42,8 @@ const MAIN = fileIn('entry', 'main.ts');
 const PRELOAD = fileIn('entry', 'preload.ts');
 /** Everything in electron/ipc but the Electron-side wrapper: the contract, its data model, the settings schema. */
 const IPC_CONTRACT = room('ipc', { fileInternalPath: '!ipc-main.ts' });
-
-/**
- * What auth/ shares with every room until a core/ room exists (errors, ports, redaction, the data
- * model and configuration types): other rooms may import these, not the engine's inner workings.
- */
-const AUTH_SHARED = fileIn('auth', [
-  'errors.ts',
-  'ports.ts',
-  'redact.ts',
-  'http-retry.ts',
-  'api-url.ts',
-  'config-types.ts',
-  'connection-state.ts',
-  'token-model.ts',
-  'stored-connection-schema.ts',
-]);
+/** The engine's ports and the records that cross them: what an adapter implements or passes on. */
+const AUTH_PORTS = fileIn('auth', ['ports.ts', 'token-model.ts', 'stored-connection-schema.ts', 'config-types.ts']);
 
 const allow = (from, to, extra = {}) => ({ from, allow: { to, ...extra } });
 const disallow = (from, to) => ({ from, disallow: { to } });
@@ -64,40 +53,26 @@ const layerPolicies = [
   { allow: { to: { module: { origin: ['external', 'core'] } } } },
   ...Object.keys(ROOMS).map((type) => allow(room(type), room(type))),
 
-  // The OAuth engine: itself and the IPC contract's data model (the states it produces).
-  allow(room('auth'), IPC_CONTRACT),
-  // The GraphQL client: the engine's shared parts and the contract's data model.
-  allow(room('jobber'), [AUTH_SHARED, IPC_CONTRACT]),
-  // Leak, allowed for now: graphql-client.ts takes its backoff from the refresh policy. It moves to
-  // core's HTTP helper (one Retry-After/backoff for the token and GraphQL clients) in the next round.
-  allow(room('jobber'), fileIn('auth', 'refresh-policy.ts')),
-  allow(room('storage'), [AUTH_SHARED, IPC_CONTRACT]),
-  // Broker mode plugs into the engine's ports (a TokenEndpoint, a revoker) like any adapter.
-  allow(room('brokerClient'), [AUTH_SHARED, IPC_CONTRACT]),
-  // Its token endpoint reads expiries and sends secrets as the token client does; pairing matches
-  // the callback and hands the grant to the Session (a type: the app room passes the session in).
+  // core imports nothing of ours but the contract's data model (the error kinds it words).
+  allow(room('core'), IPC_CONTRACT, { dependency: { kind: 'type' } }),
+  // The OAuth engine: core and the IPC contract's data model (the states it produces).
+  allow(room('auth'), [room('core'), IPC_CONTRACT]),
+  // The adapters: core, the engine's ports, and the contract's data model.
+  allow([room('jobber'), room('storage'), room('brokerClient')], [room('core'), AUTH_PORTS, IPC_CONTRACT]),
+  // Broker mode's token endpoint reads expiries and sends secrets as the token client does; pairing
+  // matches the callback and hands the grant to the Session (a type: the app room passes it in).
   allow(room('brokerClient'), fileIn('auth', ['token-expiry.ts', 'secret-request-options.ts', 'callback-parser.ts'])),
   allow(room('brokerClient'), fileIn('auth', 'session.ts'), { dependency: { kind: 'type' } }),
   // The auth window is the engine's adapter: it may use the callback matcher and the shared parts.
-  allow(room('windows'), [AUTH_SHARED, fileIn('auth', 'callback-parser.ts'), IPC_CONTRACT]),
-  // Leak, allowed for now: auth-window.ts asks app/callback-args.ts for the callback scheme. The
-  // security helper is reworking the auth window and callback handling in parallel; the scheme
-  // helper moves next to callback-parser.ts after that lands.
-  allow(room('windows'), fileIn('app', 'callback-args.ts')),
-  // The IPC contract imports nothing from the engine, except two data-model types that move next
-  // to it with connection-state.ts in the next round (other helpers are editing it now).
-  allow(IPC_CONTRACT, [fileIn('auth', ['connection-state.ts', 'errors.ts']), fileIn('jobber', 'query-cost.ts'), fileIn('brokerClient', 'broker-views.ts')], {
-    dependency: { kind: 'type' },
-  }),
-  // The wrapper logs through the shared logger and redaction.
-  allow(IPC_WRAPPER, [IPC_CONTRACT, AUTH_SHARED]),
-  // Leak, allowed for now: the sender check uses windows/navigation-policy.ts's originOf. It moves
-  // to core's one URL parser in the next round; a second copy here would be worse.
-  allow(IPC_WRAPPER, fileIn('windows', 'navigation-policy.ts')),
+  allow(room('windows'), [room('core'), AUTH_PORTS, fileIn('auth', 'callback-parser.ts'), IPC_CONTRACT]),
+  // The IPC contract imports nothing from the engine: its data model lives beside it.
+  allow(IPC_CONTRACT, room('core'), { dependency: { kind: 'type' } }),
+  // The wrapper logs through core.
+  allow(IPC_WRAPPER, [IPC_CONTRACT, room('core')]),
   // The app room wires everything on the Electron side.
-  allow(room('app'), [room('auth'), room('jobber'), room('storage'), room('windows'), room('ipc'), room('brokerClient')]),
+  allow(room('app'), [room('core'), room('auth'), room('jobber'), room('storage'), room('windows'), room('ipc'), room('brokerClient')]),
   // The composition root may use every Electron-side room.
-  allow(MAIN, [room('auth'), room('jobber'), room('storage'), room('windows'), room('ipc'), room('app'), room('brokerClient')]),
+  allow(MAIN, [room('core'), room('auth'), room('jobber'), room('storage'), room('windows'), room('ipc'), room('app'), room('brokerClient')]),
   // main.ts loads the sandbox, in sandbox mode only, through its one entry point: a dynamic import
   // the build turns into its own chunk (dist/main/sandbox.js), never part of main.js.
   allow(MAIN, fileIn('sandbox', 'embedded.ts')),
@@ -107,8 +82,8 @@ const layerPolicies = [
   // Tests may reach anything they exercise.
   allow(room('test'), Object.keys(ROOMS).map((type) => room(type)).concat(room('entry'))),
 
-  // Narrowing: electron stays out of the engine, the contract, the renderer and the sandbox.
-  disallow([room('auth'), room('jobber'), room('brokerClient'), IPC_CONTRACT, room('renderer'), room('sandbox')], { module: { source: 'electron' } }),
+  // Narrowing: electron stays out of core, the engine, the contract, the renderer and the sandbox.
+  disallow([room('core'), room('auth'), room('jobber'), room('brokerClient'), IPC_CONTRACT, room('renderer'), room('sandbox')], { module: { source: 'electron' } }),
   disallow(room('renderer'), { module: { origin: 'core' } }),
 ];
 
@@ -159,7 +134,7 @@ export default tseslint.config(
           ...electronIpcOnlyInWrapper,
           patterns: [
             {
-              group: ['node:http', '../auth/session', '../auth/config', '../storage/token-vault', './loopback-listener'],
+              group: ['node:http', '../auth/session', './config', '../storage/token-vault', './loopback-listener'],
               message: 'The controller delegates: build the engine in build-runtime.ts, listen in loopback-receiver.ts.',
             },
           ],

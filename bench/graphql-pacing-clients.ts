@@ -5,7 +5,7 @@
  */
 import type { Agent } from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
-import type { Clock, TimerHandle } from '../electron/auth/ports';
+import type { Clock, TimerHandle } from '../electron/core/clock';
 
 /** Sandbox time runs `scale` times faster than real time; timers shrink to match. */
 export class ScaledClock implements Clock {

@@ -7,7 +7,7 @@
  * points spent beyond the full bucket: (actual cost − 10,000) / 500 s.
  */
 import { Agent } from 'node:http';
-import { sandboxConfig } from '../electron/auth/config';
+import { sandboxConfig } from '../electron/app/config';
 import { JobberGraphqlClient } from '../electron/jobber/graphql-client';
 import { graphqlUrl } from '../electron/jobber/graphql-post';
 import { followConsent } from '../sandbox/consent-driver';

@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { z } from 'zod';
-import { redact } from '../electron/auth/redact';
+import { redact } from '../electron/core/redact';
 import { ApiError, retryAfterSeconds, type ApiErrorCode } from './api-error';
 import type { BrokerDeps } from './broker-deps';
 import { drainConnectionsOnClose } from './connection-drain';

@@ -2,7 +2,7 @@
  * What the routes share: storage, Jobber, the token service, events, limits and the clock. Built
  * once by broker.ts; routes receive it instead of reaching for globals.
  */
-import type { Clock } from '../electron/auth/ports';
+import type { Clock } from '../electron/core/clock';
 import type { BackgroundTasks } from './background-tasks';
 import type { GrantEvents } from './grant-events';
 import type { JobberGateway } from './jobber-gateway';

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../electron/auth/ports';
+import { systemClock, type Clock } from '../electron/core/clock';
 import { buildApp } from './app';
 import { BackgroundTasks } from './background-tasks';
 import type { BrokerDeps } from './broker-deps';

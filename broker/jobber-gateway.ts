@@ -5,7 +5,8 @@
  */
 import axios from 'axios';
 import { DEFAULT_GRAPHQL_VERSION, type JobberConfig } from '../electron/auth/config-types';
-import { systemClock, type Clock, type JobberAccountApi, type TokenEndpoint } from '../electron/auth/ports';
+import { systemClock, type Clock } from '../electron/core/clock';
+import { type JobberAccountApi, type TokenEndpoint } from '../electron/auth/ports';
 import { createTokenClient } from '../electron/auth/token-client';
 import { createJobberAccountApi } from '../electron/jobber/jobber-account-api';
 

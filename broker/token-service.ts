@@ -5,9 +5,9 @@
  * pair is committed before anyone is answered. An attempt that never recorded its result is
  * remembered, so a later refusal by Jobber is reported as "answer lost", not as a loop.
  */
-import { isAuthError } from '../electron/auth/errors';
-import type { Clock } from '../electron/auth/ports';
-import { fingerprint } from '../electron/auth/redact';
+import { isAuthError } from '../electron/core/errors';
+import type { Clock } from '../electron/core/clock';
+import { fingerprint } from '../electron/core/redact';
 import { DEFAULT_REFRESH_POLICY, refreshMargin } from '../electron/auth/refresh-policy';
 import type { JobberGateway } from './jobber-gateway';
 import type { Account, BrokerStorage, GrantRecord, GrantStatusDetail, StoredTokens } from './storage/broker-storage';

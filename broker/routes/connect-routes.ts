@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { isAuthError } from '../../electron/auth/errors';
+import { isAuthError } from '../../electron/core/errors';
 import { ApiError } from '../api-error';
 import { LIFETIMES, type BrokerDeps } from '../broker-deps';
 import { issueDevice } from '../device-session';

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import { isAuthError } from '../../electron/auth/errors';
+import { isAuthError } from '../../electron/core/errors';
 import { DEFAULT_REFRESH_POLICY } from '../../electron/auth/refresh-policy';
 import { unknownDevice } from '../api-error';
 import type { BrokerDeps } from '../broker-deps';

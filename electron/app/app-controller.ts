@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_REDIRECT_URI, SETTINGS_DEFAULTS, missingBrokerUrl, missingSecret, type Environment, type SettingsUpdate } from '../ipc/settings-schema';
 import { ActivityLog, mergeActivity } from '../auth/activity-log';
 import { matchesRedirectUri, type CallbackSource } from '../auth/callback-parser';
-import type { ConnectionState } from '../auth/connection-state';
-import { describeError, registerSecret } from '../auth/redact';
+import type { ConnectionState } from '../ipc/connection-state';
+import { describeError, registerSecret } from '../core/redact';
 import type {
   ActionResult,
   AppSnapshot,
@@ -27,7 +27,7 @@ import { authAllowedOrigins, decideNavigation, describeBlockedSignIn } from '../
 import { BrokerControls } from './broker-controls';
 import { toUserFacingError } from './user-facing-error';
 import { buildRuntime, defaultBrokerUrlOf, type Runtime, type RuntimeDeps } from './build-runtime';
-import { callbackScheme } from './callback-args';
+import { customScheme } from '../core/url';
 import { LoopbackReceiver } from './loopback-receiver';
 
 export type { SandboxHandle, StartSandbox } from './build-runtime';
@@ -165,7 +165,7 @@ export class AppController {
     this.runtime = { ...runtime, unsubscribe: () => stops.forEach((stop) => stop()) };
     this.problems = [];
 
-    const scheme = callbackScheme(config.redirectUri);
+    const scheme = customScheme(config.redirectUri);
     // Broker mode too: the Marketplace's pairing link opens the app through the same scheme.
     if ((config.authMode === 'system-browser' || config.broker) && scheme !== null) deps.registerScheme?.(scheme);
 

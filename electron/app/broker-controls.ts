@@ -4,11 +4,12 @@
  * Marketplace pairing. Nothing here runs when the app is not in broker mode, except refusing a
  * pairing link with an activity line.
  */
-import type { ConnectionState } from '../auth/connection-state';
-import { describeError } from '../auth/redact';
+import type { ConnectionState } from '../ipc/connection-state';
+import { describeError } from '../core/redact';
 import type { ActionResult } from '../ipc/contract';
-import { AuthError } from '../auth/errors';
-import type { Clock, Logger } from '../auth/ports';
+import { AuthError } from '../core/errors';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
 import { brokerAuthorizeUrl } from '../broker/broker-authorize';
 import { BrokerEvents, type GrantStatus } from '../broker/broker-events';
 import { PairingFlow, type PairingView } from '../broker/pairing-flow';

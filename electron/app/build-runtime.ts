@@ -6,9 +6,11 @@
  * the controller's job.
  */
 import path from 'node:path';
-import { loadConfig, sandboxConfig } from '../auth/config';
+import { loadConfig, sandboxConfig } from './config';
 import type { Environment, JobberConfig } from '../auth/config-types';
-import type { Clock, GrantRevoker, Logger, TokenEndpoint } from '../auth/ports';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { GrantRevoker, TokenEndpoint } from '../auth/ports';
 import { createBrokerClient, type BrokerClient } from '../broker/broker-client';
 import { createBrokerRevoker } from '../broker/broker-revoker';
 import { createBrokerTokenEndpoint } from '../broker/broker-token-endpoint';

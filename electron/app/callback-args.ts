@@ -12,13 +12,3 @@ export function findCallbackUrl(argv: readonly string[], redirectUri: string): s
   }
   return null;
 }
-
-/** The custom scheme to register with the OS for `redirectUri`, or null for http(s). */
-export function callbackScheme(redirectUri: string): string | null {
-  try {
-    const protocol = new URL(redirectUri).protocol.replace(/:$/, '');
-    return protocol === 'http' || protocol === 'https' ? null : protocol;
-  } catch {
-    return null;
-  }
-}

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import log from 'electron-log/main';
 import { PRIVATE_FILE_MODE, makePrivateDir, makePrivateFile } from './private-paths';
-import { createRedactingLogger } from '../auth/redact';
-import type { Logger } from '../auth/ports';
+import { createRedactingLogger } from '../core/redact';
+import type { Logger } from '../core/logger';
 
 /** The folder the "Open Logs Folder" menu item opens. */
 export function logsFolder(userDataDir: string): string {

@@ -3,7 +3,7 @@
  * when Connect is pressed twice while it is still binding) and stops it when the request ends.
  * The HTTP side lives in loopback-listener.ts; this class only holds its lifetime.
  */
-import { AuthError } from '../auth/errors';
+import { AuthError } from '../core/errors';
 import { checkRedirectForAuthMode } from '../ipc/settings-schema';
 import { loopbackPort, startLoopbackListener, type LoopbackListener } from './loopback-listener';
 

@@ -2,7 +2,7 @@
  * System notifications for states that need the person: needs-reconnect and storage-unavailable.
  * At most once per cause; a cause can notify again only after the connection has been healthy.
  */
-import type { ConnectionState } from '../auth/connection-state';
+import type { ConnectionState } from '../ipc/connection-state';
 
 export interface NotificationSink {
   show(title: string, body: string): void;

@@ -3,8 +3,8 @@
  * fields are stored as-is; the client secret only ever as a sealed safeStorage record, never in
  * plain text, and it is never handed to the renderer. Window bounds live here too.
  */
-import type { StoredSettings } from '../auth/config';
-import type { Logger } from '../auth/ports';
+import type { StoredSettings } from './config';
+import type { Logger } from '../core/logger';
 import { storedSettingsSchema, type SettingsUpdate, type StoredPlainSettings } from '../ipc/settings-schema';
 import type { JsonFile } from '../storage/json-file';
 import type { SafeStoragePort } from '../storage/safe-storage-port';

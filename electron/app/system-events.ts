@@ -3,7 +3,7 @@
  * polled in main with `net.isOnline()` (no renderer involvement, works with the window closed);
  * only an offline → online transition calls `networkOnline`.
  */
-import type { Clock, TimerHandle } from '../auth/ports';
+import type { Clock, TimerHandle } from '../core/clock';
 
 export interface SystemEventTarget {
   systemResumed(): void;

@@ -1,6 +1,6 @@
 /** What the renderer may see of any failure: an AuthError's own (redacted) message, else a generic one. */
-import { isAuthError } from '../auth/errors';
-import { redact } from '../auth/redact';
+import { isAuthError } from '../core/errors';
+import { redact } from '../core/redact';
 import type { UserFacingError } from '../ipc/contract';
 
 /** Maps any failure to what the renderer may see: the AuthError's own (redacted) message, else a generic one. */

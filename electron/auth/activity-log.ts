@@ -3,9 +3,10 @@
  * Every entry passes through redact() before it is stored and is mirrored to the logger. Holds no
  * state beyond the entries; the session decides what is worth recording.
  */
-import type { ActivityEntry } from './connection-state';
-import type { Clock, Logger } from './ports';
-import { redact } from './redact';
+import type { ActivityEntry } from '../ipc/connection-state';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import { redact } from '../core/redact';
 
 export const MAX_ACTIVITY_ENTRIES = 50;
 

@@ -2,11 +2,8 @@
  * Builds the URL of Jobber's consent page for one Connect. Pure: the `state` and the PKCE challenge
  * come from PendingRequests, everything else from the validated config.
  */
-import { apiUrl } from './api-url';
+import { apiUrl } from '../core/url';
 import type { JobberConfig } from './config-types';
-
-/** Kept here for existing importers; api-url.ts is its home. */
-export { apiUrl } from './api-url';
 
 /**
  * `${apiBaseUrl}/api/oauth/authorize?response_type=code&client_id=…&redirect_uri=…&state=…

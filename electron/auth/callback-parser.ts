@@ -12,9 +12,9 @@
  * request. The first segment is compared case-insensitively for the same reason (hosts are
  * lower-cased by that rewrite); the rest of the path is case-sensitive.
  */
-import { AuthError } from './errors';
+import { AuthError } from '../core/errors';
 import type { PendingRequests } from './pending-requests';
-import { redact, registerSecret } from './redact';
+import { redact, registerSecret } from '../core/redact';
 
 // Schemes the URL standard parses with an authority; everything else is a custom scheme here.
 const SPECIAL_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);

@@ -4,7 +4,7 @@
  * re-checked against clock.now(): timers drift while the computer sleeps, and setTimeout
  * overflows past 2^31 ms. Pure: time reaches it through the Clock port.
  */
-import type { Clock, TimerHandle } from './ports';
+import type { Clock, TimerHandle } from '../core/clock';
 
 /** One re-armable deadline; arming again replaces the previous one. */
 export class DeadlineTimer {

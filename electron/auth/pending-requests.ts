@@ -6,8 +6,8 @@
  */
 import { randomBytes as nodeRandomBytes, timingSafeEqual } from 'node:crypto';
 import { VERIFIER_BYTES, codeChallengeS256 } from './pkce';
-import type { Clock } from './ports';
-import { registerSecret } from './redact';
+import type { Clock } from '../core/clock';
+import { registerSecret } from '../core/redact';
 
 /** How long a Connect may take between opening the authorize page and the callback. */
 export const PENDING_REQUEST_TTL_MS = 10 * 60 * 1000;

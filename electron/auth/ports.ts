@@ -1,40 +1,9 @@
 /**
- * The small interfaces through which the engine meets the outside world: time, randomness, logs and
- * token persistence. Electron, disk and the network are plugged in at the composition root; tests
- * pass fakes.
+ * The engine's ports: token persistence, the token endpoint, the revoker and the account API.
+ * Electron, disk, the broker and the network are plugged in at the composition root; tests pass fakes.
  */
-import type { AccountSummary } from './connection-state';
+import type { AccountSummary } from '../ipc/connection-state';
 import type { StoredConnection, TokenSet } from './token-model';
-
-export type TimerHandle = unknown;
-
-export interface Clock {
-  now(): number;
-  setTimer(ms: number, callback: () => void): TimerHandle;
-  clearTimer(handle: TimerHandle): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimer: (ms, callback) => {
-    const handle = setTimeout(callback, ms);
-    // A pending refresh timer must never keep a quitting process alive.
-    handle.unref?.();
-    return handle;
-  },
-  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-/** Uniform random number in [0, 1): injectable so jitter is reproducible in tests. */
-export type RandomSource = () => number;
-
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 export type StoreUnreadableReason =
   | 'decrypt-failed'

@@ -3,7 +3,7 @@
  * scheduler. No clocks or timers here; callers pass `now` and a random source, so every number is
  * reproducible in tests.
  */
-import type { RandomSource } from './ports';
+import type { RandomSource } from '../core/clock';
 import type { TokenSet } from './token-model';
 
 export interface RefreshPolicy {

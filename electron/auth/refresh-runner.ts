@@ -9,11 +9,12 @@
  * the Session's and are reached through RefreshHost; Connect, Disconnect and start-up stay there too.
  */
 import type { ActivityLog } from './activity-log';
-import type { ConnectionState, GrantDetails, NeedsReconnectReason, RetryCause } from './connection-state';
+import type { ConnectionState, GrantDetails, NeedsReconnectReason, RetryCause } from '../ipc/connection-state';
 import { DeadlineTimer } from './deadline-timer';
-import { AuthError } from './errors';
-import type { Clock, JobberAccountApi, RandomSource, TokenEndpoint } from './ports';
-import { describeError, fingerprint } from './redact';
+import { AuthError } from '../core/errors';
+import type { Clock, RandomSource } from '../core/clock';
+import type { JobberAccountApi, TokenEndpoint } from './ports';
+import { describeError, fingerprint } from '../core/redact';
 import { type RefreshPolicy, backoffDelay, nextRefreshAt } from './refresh-policy';
 import {
   INTERRUPTED_REFRESH_MESSAGE,

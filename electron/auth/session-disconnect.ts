@@ -3,9 +3,10 @@
  * by Disconnect and when a sign-in is cancelled after Jobber already approved it. Renewing the
  * token, when that is allowed, is the caller's business (passed in). No state, no storage.
  */
-import { AuthError, isAuthError } from './errors';
-import type { Clock, JobberAccountApi } from './ports';
-import { describeError } from './redact';
+import { AuthError, isAuthError } from '../core/errors';
+import type { Clock } from '../core/clock';
+import type { JobberAccountApi } from './ports';
+import { describeError } from '../core/redact';
 import { MESSAGES } from './session-messages';
 
 export interface NotifyJobberOptions {

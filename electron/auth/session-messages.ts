@@ -3,7 +3,7 @@
  * wording has one home. Pure functions of redacted inputs: callers pass already-safe details
  * (describeError output, AuthError messages), never a token, code, state or secret.
  */
-import type { AccountSummary, NeedsReconnectReason, RetryCause } from './connection-state';
+import type { AccountSummary, NeedsReconnectReason, RetryCause } from '../ipc/connection-state';
 import type { StoreUnreadableReason } from './ports';
 
 /** Shown while the account name could not be fetched yet. */

@@ -34,29 +34,19 @@
  *   since Jobber did create a grant, it is told (appDisconnect, bounded). stop() at that moment
  *   drops the answer without writing or calling anything.
  */
-import type { AccountSummary, ActivityEntry, ConnectionState } from './connection-state';
+import type { AccountSummary, ActivityEntry, ConnectionState } from '../ipc/connection-state';
 import type { JobberConfig } from './config-types';
 import { ActivityLog } from './activity-log';
 import { buildAuthorizeUrl } from './authorize-request';
 import { parseCallback, type CallbackSource } from './callback-parser';
 import { DeadlineTimer } from './deadline-timer';
 import { describeEndpoint, endpointBindingFor, sameEndpoint } from './endpoint-binding';
-import { AuthError, isAuthError } from './errors';
+import { AuthError, isAuthError } from '../core/errors';
 import { PendingRequests } from './pending-requests';
-import {
-  type Clock,
-  type GrantRevoker,
-  type JobberAccountApi,
-  type Logger,
-  type RandomSource,
-  type StoreLoadResult,
-  type TimerHandle,
-  type TokenEndpoint,
-  type TokenStore,
-  silentLogger,
-  systemClock,
-} from './ports';
-import { createRedactingLogger, describeError, pinSecret, redact, unpinSecret } from './redact';
+import { type Clock, type RandomSource, type TimerHandle, systemClock } from '../core/clock';
+import { type Logger, silentLogger } from '../core/logger';
+import { type GrantRevoker, type JobberAccountApi, type StoreLoadResult, type TokenEndpoint, type TokenStore } from './ports';
+import { createRedactingLogger, describeError, pinSecret, redact, unpinSecret } from '../core/redact';
 import { type RefreshPolicy, callerMargin, resolvePolicy } from './refresh-policy';
 import { RefreshRunner } from './refresh-runner';
 import { notifyJobberOfDisconnect, type NotifyJobberOutcome } from './session-disconnect';

@@ -5,8 +5,8 @@
  * state beyond "already warned", no storage, no requests.
  */
 import type { ActivityLog } from './activity-log';
-import { AuthError, isAuthError } from './errors';
-import { describeError } from './redact';
+import { AuthError, isAuthError } from '../core/errors';
+import { describeError } from '../core/redact';
 import { MESSAGES } from './session-messages';
 import type { TokenSet } from './token-model';
 

@@ -8,19 +8,21 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { SECRET_REQUEST_OPTIONS } from './secret-request-options';
-import { apiUrl } from './api-url';
+import { apiUrl } from '../core/url';
 import type { JobberConfig } from './config-types';
-import { AuthError, type AuthErrorKind } from './errors';
-import { parseHttpDate, parseRetryAfter } from './http-retry';
-import { silentLogger, type Clock, type Logger, type TokenEndpoint } from './ports';
-import { createRedactingLogger, describeError, fingerprint, pinSecret, redact, registerSecret } from './redact';
+import { AuthError, type AuthErrorKind } from '../core/errors';
+import { parseHttpDate, parseRetryAfter } from '../core/http';
+import { type Clock } from '../core/clock';
+import { silentLogger, type Logger } from '../core/logger';
+import { type TokenEndpoint } from './ports';
+import { createRedactingLogger, describeError, fingerprint, pinSecret, redact, registerSecret } from '../core/redact';
 import { resolveTokenExpiry } from './token-expiry';
 import type { TokenSet } from './token-model';
 import { readRefusal, saysCodeRefused, saysCredentialsRefused, saysRedirectUriRefused, saysRefreshTokenDead, shortText } from './token-refusal';
 import { parseTokenResponse } from './token-response-schema';
 
 /** Kept for existing importers; http-retry.ts is its home. */
-export { parseRetryAfter } from './http-retry';
+export { parseRetryAfter } from '../core/http';
 
 export interface TokenClientOptions {
   config: JobberConfig;

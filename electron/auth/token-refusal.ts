@@ -5,7 +5,7 @@
  * all read to the same two facts: an OAuth error code if there is a plain one, and the text. The
  * verdicts below are the only place the token client matches on Jobber's words. Pure.
  */
-import { redact } from './redact';
+import { redact } from '../core/redact';
 import { tokenErrorBodySchema } from './token-response-schema';
 
 /** A refusal reduced to safe, short values. */

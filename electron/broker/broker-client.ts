@@ -7,9 +7,9 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { SECRET_REQUEST_OPTIONS } from '../auth/secret-request-options';
 import { z } from 'zod';
-import { AuthError } from '../auth/errors';
-import type { Clock } from '../auth/ports';
-import { registerSecret } from '../auth/redact';
+import { AuthError } from '../core/errors';
+import type { Clock } from '../core/clock';
+import { registerSecret } from '../core/redact';
 import { brokerFailure, brokerMalformed, brokerUnreachable, readErrorCode, type BrokerAction } from './broker-errors';
 
 export const DEFAULT_BROKER_TIMEOUT_MS = 15_000;

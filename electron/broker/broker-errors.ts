@@ -4,9 +4,9 @@
  * treated as "unexpected, keep the grant". Pure: no I/O; the message never carries a credential,
  * code or the broker's free text beyond a short, redacted excerpt.
  */
-import { AuthError, type AuthErrorKind } from '../auth/errors';
-import { parseRetryAfter } from '../auth/http-retry';
-import { redact } from '../auth/redact';
+import { AuthError, type AuthErrorKind } from '../core/errors';
+import { parseRetryAfter } from '../core/http';
+import { redact } from '../core/redact';
 
 /** What the app was doing, for the first words of every message. */
 export type BrokerAction = 'start' | 'redeem' | 'token' | 'disconnect' | 'pairing-preview' | 'pairing-redeem';

@@ -7,7 +7,8 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Clock, Logger, RandomSource, TimerHandle } from '../auth/ports';
+import type { Clock, RandomSource, TimerHandle } from '../core/clock';
+import type { Logger } from '../core/logger';
 
 export type GrantStatus = 'live' | 'disconnected-in-jobber' | 'rejected';
 

@@ -3,9 +3,9 @@
  * (appDisconnect) and deleted the grant and every device credential on it. The local wipe is the
  * session's, and happens whatever this answers. Never throws.
  */
-import { isAuthError } from '../auth/errors';
+import { isAuthError } from '../core/errors';
 import type { GrantRevoker } from '../auth/ports';
-import { describeError } from '../auth/redact';
+import { describeError } from '../core/redact';
 import type { BrokerClient } from './broker-client';
 
 export function createBrokerRevoker(client: BrokerClient): GrantRevoker {

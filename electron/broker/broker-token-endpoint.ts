@@ -5,10 +5,11 @@
  * record (so the vault seals it and the redactor pins it like any token); it never rotates. The app
  * never holds Jobber's refresh token or the client secret.
  */
-import { AuthError } from '../auth/errors';
-import { parseHttpDate } from '../auth/http-retry';
-import type { Clock, TokenEndpoint } from '../auth/ports';
-import { pinSecret, registerSecret } from '../auth/redact';
+import { AuthError } from '../core/errors';
+import { parseHttpDate } from '../core/http';
+import type { Clock } from '../core/clock';
+import type { TokenEndpoint } from '../auth/ports';
+import { pinSecret, registerSecret } from '../core/redact';
 import { resolveTokenExpiry } from '../auth/token-expiry';
 import type { TokenSet } from '../auth/token-model';
 import type { BrokerClient, Timed } from './broker-client';

@@ -5,18 +5,18 @@
  * grant. Holds the one pairing awaiting confirmation; the code itself never leaves the main process.
  * No Electron: the controller passes what it needs.
  */
-import type { AccountSummary } from '../auth/connection-state';
-import { AuthError } from '../auth/errors';
-import type { Clock } from '../auth/ports';
-import { describeError, pinSecret } from '../auth/redact';
+import type { AccountSummary } from '../ipc/connection-state';
+import { AuthError } from '../core/errors';
+import type { Clock } from '../core/clock';
+import { describeError, pinSecret } from '../core/redact';
 import type { Session } from '../auth/session';
 import type { BrokerClient } from './broker-client';
 import { createBrokerRevoker } from './broker-revoker';
 import { brokerTokenSet } from './broker-token-endpoint';
-import type { PairingView } from './broker-views';
+import type { PairingView } from '../ipc/pairing-view';
 import { pairingCode } from './pairing-link';
 
-export type { PairingView } from './broker-views';
+export type { PairingView } from '../ipc/pairing-view';
 
 export interface PairingHost {
   clock: Clock;

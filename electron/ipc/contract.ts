@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { INVOKE_CHANNELS, INVOKE_METHODS, type EventChannel, type InvokeChannel, type InvokeMethod } from './channels';
-import type { AccountSummary, ActivityEntry, ApiStatus, ConnectionState, UserFacingError } from '../auth/connection-state';
-import type { PairingView } from '../broker/broker-views';
-import type { QueryCost } from '../jobber/query-cost';
+import type { AccountSummary, ActivityEntry, ApiStatus, ConnectionState, UserFacingError } from './connection-state';
+import type { PairingView } from './pairing-view';
+import type { QueryCost } from './query-cost';
 import {
   settingsFieldErrors,
   settingsUpdateSchema,
@@ -31,8 +31,8 @@ export type {
   StorageUnavailableReason,
   UserFacingError,
   UserFacingErrorKind,
-} from '../auth/connection-state';
-export type { QueryCost } from '../jobber/query-cost';
+} from './connection-state';
+export type { QueryCost } from './query-cost';
 export { CHANNEL_PREFIX, INVOKE_CHANNELS, INVOKE_METHODS, wireName } from './channels';
 export type { EventChannel, InvokeChannel, InvokeMethod } from './channels';
 export type { AuthMode, ConnectThrough, Environment, FieldErrors, SettingsField, SettingsInput, SettingsUpdate } from './settings-schema';

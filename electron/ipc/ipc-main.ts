@@ -7,8 +7,8 @@
 import { ipcMain } from 'electron';
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import type { z } from 'zod';
-import { describeError } from '../auth/redact';
-import type { Logger } from '../auth/ports';
+import { describeError } from '../core/redact';
+import type { Logger } from '../core/logger';
 import {
   INVOKE_CONTRACT,
   wireName,
@@ -19,7 +19,7 @@ import {
   type Response,
   type UserFacingError,
 } from './contract';
-import { originOf } from '../windows/navigation-policy';
+import { originOf } from '../core/url';
 
 /** The parts of a WebFrameMain the sender check reads. */
 export interface FrameIdentity {

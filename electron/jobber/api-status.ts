@@ -3,7 +3,7 @@
  * it is ending, and whether Jobber said the account is not active. The GraphQL client reports
  * each answer here; listeners (the controller) turn changes into activity entries and snapshots.
  */
-import type { ApiStatus, VersionWarning } from '../auth/connection-state';
+import type { ApiStatus, VersionWarning } from '../ipc/connection-state';
 import type { ApiVersioning } from './graphql-response';
 
 /** Jobber keeps a version reachable up to 18 months after its date (docs: api_versioning). */

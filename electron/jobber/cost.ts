@@ -5,8 +5,8 @@
  * Each released query's cost is deducted at once; each answer's throttleStatus corrects the model
  * (Jobber's figure minus what is still in flight). Pure scheduling over an injected clock.
  */
-import type { Clock, TimerHandle } from '../auth/ports';
-import type { QueryCost } from './query-cost';
+import type { Clock, TimerHandle } from '../core/clock';
+import type { QueryCost } from '../ipc/query-cost';
 import { RequestBudget } from './request-budget';
 
 export type { QueryCost };

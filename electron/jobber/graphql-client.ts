@@ -9,11 +9,12 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import type { z } from 'zod';
-import type { AccountSummary } from '../auth/connection-state';
+import type { AccountSummary } from '../ipc/connection-state';
 import type { JobberConfig } from '../auth/config-types';
-import { AuthError, isAuthError } from '../auth/errors';
-import { type Clock, type Logger, type RandomSource, silentLogger, systemClock } from '../auth/ports';
-import { createRedactingLogger } from '../auth/redact';
+import { AuthError, isAuthError } from '../core/errors';
+import { type Clock, type RandomSource, systemClock } from '../core/clock';
+import { type Logger, silentLogger } from '../core/logger';
+import { createRedactingLogger } from '../core/redact';
 import { ApiStatusTracker } from './api-status';
 import { FALLBACK_THROTTLE_WAIT_MS, PacingGate, type QueryCost } from './cost';
 import { estimateQueryCost } from './estimate-cost';
@@ -27,7 +28,7 @@ export { interpretGraphqlResponse } from './graphql-response';
 export { ACCOUNT_QUERY, DEFAULT_API_TIMEOUT_MS, accountDataSchema, classifyTransportError, graphqlUrl, postGraphql } from './graphql-post';
 export type { GraphqlBody, PostGraphqlOptions } from './graphql-post';
 /** Kept for existing importers; electron/auth/http-retry.ts is its home. */
-export { parseRetryAfter } from '../auth/http-retry';
+export { parseRetryAfter } from '../core/http';
 
 /**
  * How long a query keeps being resent after THROTTLED answers. Jobber's bucket always refills, so a

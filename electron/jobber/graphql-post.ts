@@ -5,11 +5,11 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { apiUrl } from '../auth/api-url';
+import { apiUrl } from '../core/url';
 import type { JobberConfig } from '../auth/config-types';
-import { AuthError, isAuthError } from '../auth/errors';
-import { type Clock, systemClock } from '../auth/ports';
-import { describeError } from '../auth/redact';
+import { AuthError, isAuthError } from '../core/errors';
+import { type Clock, systemClock } from '../core/clock';
+import { describeError } from '../core/redact';
 import { type GraphqlExchange, interpretGraphqlResponse } from './graphql-response';
 
 export const DEFAULT_API_TIMEOUT_MS = 30_000;

@@ -6,9 +6,9 @@
  * THROTTLED body is a cost throttle, not the request limit).
  */
 import { z } from 'zod';
-import { AuthError } from '../auth/errors';
-import { parseRetryAfter } from '../auth/http-retry';
-import { redact } from '../auth/redact';
+import { AuthError } from '../core/errors';
+import { parseRetryAfter } from '../core/http';
+import { redact } from '../core/redact';
 import { FALLBACK_THROTTLE_WAIT_MS, type QueryCost, throttleWaitMs } from './cost';
 
 /** `extensions.versioning`: the API version Jobber actually answered with, and its warning if any. */

@@ -6,9 +6,9 @@
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { JobberConfig } from '../auth/config-types';
-import { AuthError } from '../auth/errors';
+import { AuthError } from '../core/errors';
 import type { JobberAccountApi } from '../auth/ports';
-import { redact } from '../auth/redact';
+import { redact } from '../core/redact';
 import { ACCOUNT_QUERY, DEFAULT_API_TIMEOUT_MS, accountDataSchema, postGraphql } from './graphql-post';
 import type { GraphqlExchange } from './graphql-response';
 

@@ -5,8 +5,9 @@
  * JSON, not a JSON object, over the size cap, or a bad record) is moved aside and reported.
  */
 import path from 'node:path';
-import { AuthError } from '../auth/errors';
-import type { Logger, StoreLoadResult, TokenStore } from '../auth/ports';
+import { AuthError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { StoreLoadResult, TokenStore } from '../auth/ports';
 import { storedConnectionSchema } from '../auth/stored-connection-schema';
 import type { StoredConnection } from '../auth/token-model';
 import type { JsonFile, JsonFileProblem } from './json-file';

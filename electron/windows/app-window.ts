@@ -5,9 +5,10 @@
  */
 import { BrowserWindow } from 'electron';
 import type { Event as ElectronEvent, Session } from 'electron';
-import type { Logger } from '../auth/ports';
-import { redact } from '../auth/redact';
-import { isJobberHelpLink, originOf } from './navigation-policy';
+import type { Logger } from '../core/logger';
+import { redact } from '../core/redact';
+import { originOf } from '../core/url';
+import { isJobberHelpLink } from './navigation-policy';
 import { appWindowOptions } from './window-options';
 import type { WindowBounds } from './window-state';
 

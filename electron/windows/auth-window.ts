@@ -16,9 +16,10 @@
 import { randomBytes } from 'node:crypto';
 import { BrowserWindow, WebContentsView, session } from 'electron';
 import type { Certificate, Event as ElectronEvent } from 'electron';
-import type { Clock, Logger, TimerHandle } from '../auth/ports';
-import { redact } from '../auth/redact';
-import { callbackScheme } from '../app/callback-args';
+import type { Clock, TimerHandle } from '../core/clock';
+import type { Logger } from '../core/logger';
+import { redact } from '../core/redact';
+import { customScheme } from '../core/url';
 import { decideNavigation, decideSubframeNavigation, isJobberHelpLink, type NavigationRules } from './navigation-policy';
 import { AUTH_HEADER_HEIGHT, authHeaderDataUrl, describePageOrigin } from './auth-header';
 import { authPageViewOptions, authWindowOptions } from './window-options';
@@ -199,7 +200,7 @@ export class AuthWindowController {
     // still ends here instead of at the OS handler. Only for a top-level document (Fetch metadata
     // says so): an iframe or an image pointing at the callback must not end the sign-in. Where
     // Chromium sends no such headers, nothing is caught here and the navigation events remain.
-    const scheme = callbackScheme(request.rules.redirectUri);
+    const scheme = customScheme(request.rules.redirectUri);
     if (scheme !== null) {
       ses.protocol.handle(scheme, (req) => {
         if (!isTopLevelDocument(req)) {

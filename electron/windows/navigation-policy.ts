@@ -5,6 +5,7 @@
  */
 import { matchesRedirectUri } from '../auth/callback-parser';
 import type { Environment } from '../auth/config-types';
+import { httpOrigin, parseUrl } from '../core/url';
 
 /**
  * Origins Jobber's sign-in and consent pages are served from. One list, compared by parsed
@@ -66,7 +67,7 @@ export function decideNavigation(url: string, rules: NavigationRules): Navigatio
  */
 export function decideSubframeNavigation(url: string, rules: NavigationRules): 'allow' | 'block' {
   if (url === 'about:blank' || url === 'about:srcdoc') return 'allow';
-  const parsed = safeParse(url);
+  const parsed = parseUrl(url);
   if (parsed === null || parsed.username !== '' || parsed.password !== '') return 'block';
   if (parsed.protocol === 'https:') return 'allow';
   const origin = httpOrigin(url);
@@ -89,36 +90,9 @@ export function describeBlockedSignIn(host: string): string {
  * person's browser. Hostname compared exactly or as a dot-suffix; no credentials allowed.
  */
 export function isJobberHelpLink(url: string): boolean {
-  const parsed = safeParse(url);
+  const parsed = parseUrl(url);
   if (parsed === null || parsed.protocol !== 'https:') return false;
   if (parsed.username !== '' || parsed.password !== '') return false;
   const host = parsed.hostname.toLowerCase();
   return host === 'getjobber.com' || host.endsWith('.getjobber.com');
-}
-
-/**
- * `scheme://host[:port]` of a URL, for any scheme (WHATWG gives `"null"` as the origin of
- * non-special schemes like `app:`, which would make every such URL look alike). Null if unparsable.
- */
-export function originOf(url: string): string | null {
-  const parsed = safeParse(url);
-  if (parsed === null || parsed.host === '') return null;
-  return `${parsed.protocol}//${parsed.host}`.toLowerCase();
-}
-
-/** The origin of an http(s) URL, or null for anything else. */
-function httpOrigin(url: string): string | null {
-  const parsed = safeParse(url);
-  if (parsed === null) return null;
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
-  if (parsed.username !== '' || parsed.password !== '') return null;
-  return parsed.origin;
-}
-
-function safeParse(url: string): URL | null {
-  try {
-    return new URL(url);
-  } catch {
-    return null;
-  }
 }

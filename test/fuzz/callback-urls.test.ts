@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCallback } from '../../electron/auth/callback-parser';
-import { AuthError, type AuthErrorKind } from '../../electron/auth/errors';
+import { AuthError, type AuthErrorKind } from '../../electron/core/errors';
 import { PENDING_REQUEST_TTL_MS, PendingRequests } from '../../electron/auth/pending-requests';
-import type { Clock } from '../../electron/auth/ports';
-import { clearRegisteredSecrets } from '../../electron/auth/redact';
+import type { Clock } from '../../electron/core/clock';
+import { clearRegisteredSecrets } from '../../electron/core/redact';
 import { buildCase, callbackRecipe, type CallbackRecipe } from './support/callback-url-arbitraries';
 import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from './support/fuzz-run';
 

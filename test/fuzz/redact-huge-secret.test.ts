@@ -8,10 +8,10 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCallback } from '../../electron/auth/callback-parser';
-import { AuthError } from '../../electron/auth/errors';
+import { AuthError } from '../../electron/core/errors';
 import { PendingRequests } from '../../electron/auth/pending-requests';
-import type { Clock } from '../../electron/auth/ports';
-import { clearRegisteredSecrets, redact, registerSecret } from '../../electron/auth/redact';
+import type { Clock } from '../../electron/core/clock';
+import { clearRegisteredSecrets, redact, registerSecret } from '../../electron/core/redact';
 import { createTokenClient } from '../../electron/auth/token-client';
 
 const clock: Clock = { now: () => Date.UTC(2025, 5, 2, 9), setTimer: () => 0, clearTimer: () => undefined };

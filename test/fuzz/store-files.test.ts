@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../electron/auth/config-types';
 import { FileTokenStore, MAX_TOKEN_FILE_BYTES } from '../helpers/file-token-store';
-import { clearRegisteredSecrets } from '../../electron/auth/redact';
+import { clearRegisteredSecrets } from '../../electron/core/redact';
 import { Session } from '../../electron/auth/session';
 import { FakeClock } from '../helpers/fake-clock';
 import { FakeJobberAccountApi, FakeTokenEndpoint } from '../helpers/fake-token-endpoint';

@@ -5,7 +5,8 @@
  * build-runtime.ts builds in broker mode, with a recording logger and a memory store the test can read.
  */
 import type { JobberConfig } from '../../electron/auth/config-types';
-import { silentLogger, type Clock } from '../../electron/auth/ports';
+import { type Clock } from '../../electron/core/clock';
+import { silentLogger } from '../../electron/core/logger';
 import { MemoryTokenStore } from './memory-token-store';
 import type { RefreshPolicy } from '../../electron/auth/refresh-policy';
 import { Session } from '../../electron/auth/session';

@@ -13,10 +13,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { sandboxConfig } from '../../electron/auth/config';
-import type { AccountSummary } from '../../electron/auth/connection-state';
-import { isAuthError } from '../../electron/auth/errors';
-import type { Clock } from '../../electron/auth/ports';
+import { sandboxConfig } from '../../electron/app/config';
+import type { AccountSummary } from '../../electron/ipc/connection-state';
+import { isAuthError } from '../../electron/core/errors';
+import type { Clock } from '../../electron/core/clock';
 import { createTokenClient } from '../../electron/auth/token-client';
 import { createJobberAccountApi } from '../../electron/jobber/jobber-account-api';
 import { followConsent } from '../../sandbox/consent-driver';

@@ -4,7 +4,7 @@
  * between timer callbacks behaves as it would in real time. `suspend` imitates a computer asleep:
  * wall time jumps but timers, which run on a monotonic clock, fire late by the same amount.
  */
-import type { Clock, TimerHandle } from '../../electron/auth/ports';
+import type { Clock, TimerHandle } from '../../electron/core/clock';
 
 interface FakeTimer {
   id: number;

@@ -4,9 +4,10 @@
  * failures, hold a request mid-flight, and read back every call.
  */
 import { randomBytes } from 'node:crypto';
-import { AuthError } from '../../electron/auth/errors';
-import type { AccountSummary } from '../../electron/auth/connection-state';
-import type { Clock, JobberAccountApi, TokenEndpoint } from '../../electron/auth/ports';
+import { AuthError } from '../../electron/core/errors';
+import type { AccountSummary } from '../../electron/ipc/connection-state';
+import type { Clock } from '../../electron/core/clock';
+import type { JobberAccountApi, TokenEndpoint } from '../../electron/auth/ports';
 import type { StoredConnection, TokenSet } from '../../electron/auth/token-model';
 
 export const HOUR_MS = 60 * 60 * 1000;

@@ -8,9 +8,9 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AuthError } from '../../electron/auth/errors';
+import { AuthError } from '../../electron/core/errors';
 import type { StoreLoadResult, TokenStore } from '../../electron/auth/ports';
-import { describeError } from '../../electron/auth/redact';
+import { describeError } from '../../electron/core/redact';
 import { parseStoredConnection } from '../../electron/auth/stored-connection-schema';
 import type { StoredConnection } from '../../electron/auth/token-model';
 

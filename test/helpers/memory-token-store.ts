@@ -3,7 +3,7 @@
  * that report unreadable data) and a history of operations so tests can assert ordering.
  * Stores deep copies so callers cannot mutate what was "persisted".
  */
-import { AuthError } from '../../electron/auth/errors';
+import { AuthError } from '../../electron/core/errors';
 import type { StoreLoadResult, TokenStore } from '../../electron/auth/ports';
 import type { StoredConnection } from '../../electron/auth/token-model';
 

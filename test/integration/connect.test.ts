@@ -4,7 +4,7 @@
  * pending request and a stateless (Marketplace-started) callback.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthError } from '../../electron/auth/errors';
+import { AuthError } from '../../electron/core/errors';
 import { PENDING_REQUEST_TTL_MS } from '../../electron/auth/pending-requests';
 import { followConsent } from '../../sandbox/consent-driver';
 import { SANDBOX_DEFAULT_ACCOUNT } from '../../sandbox/server';

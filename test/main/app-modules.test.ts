@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Session as ElectronSession } from 'electron';
-import type { ConnectionState } from '../../electron/auth/connection-state';
-import { silentLogger } from '../../electron/auth/ports';
+import type { ConnectionState } from '../../electron/ipc/connection-state';
+import { silentLogger } from '../../electron/core/logger';
 import { appMenuTemplate } from '../../electron/app/app-menu';
-import { callbackScheme, findCallbackUrl } from '../../electron/app/callback-args';
+import { findCallbackUrl } from '../../electron/app/callback-args';
 import { loopbackPort, type LoopbackListener } from '../../electron/app/loopback-listener';
 import { LoopbackReceiver } from '../../electron/app/loopback-receiver';
 import { createConnectionNotifier } from '../../electron/app/notifier';
@@ -67,8 +67,6 @@ describe('callback arguments and loopback', () => {
     const redirect = 'com.jobberconnect.app:/oauth/callback';
     expect(findCallbackUrl(['/app', '--x=com.jobberconnect.app:/oauth/callback', `${redirect}?code=1`], redirect)).toBe(`${redirect}?code=1`);
     expect(findCallbackUrl(['/app', 'com.jobberconnect.evil:/oauth/callback?code=1'], redirect)).toBeNull();
-    expect(callbackScheme(redirect)).toBe('com.jobberconnect.app');
-    expect(callbackScheme('https://example.com/cb')).toBeNull();
   });
   it('listens only for explicit-port loopback http redirect URIs', () => {
     expect(loopbackPort('http://127.0.0.1:8765/callback')).toBe(8765);

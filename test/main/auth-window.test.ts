@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../electron/auth/ports';
+import { silentLogger } from '../../electron/core/logger';
 import { AUTH_HEADER_HEIGHT, authHeaderHtml, describePageOrigin } from '../../electron/windows/auth-header';
 import { AuthWindowController, describeLoadFailure, type AuthWindowRequest } from '../../electron/windows/auth-window';
 import { authAllowedOrigins } from '../../electron/windows/navigation-policy';

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserWindow as ElectronBrowserWindow } from 'electron';
-import { silentLogger } from '../../electron/auth/ports';
+import { silentLogger } from '../../electron/core/logger';
 import { wireName, type AppSnapshot } from '../../electron/ipc/contract';
 import { createIpcMain, IpcRefusedError, isTrustedSender } from '../../electron/ipc/ipc-main';
-import { originOf } from '../../electron/windows/navigation-policy';
+import { originOf } from '../../electron/core/url';
 import { BrowserWindow, FakeWebFrameMain, ipcMain, resetElectronStub } from '../helpers/electron-stub';
 
 const APP = 'app://jobber-connect';
@@ -39,7 +39,7 @@ function setup() {
 beforeEach(() => resetElectronStub());
 
 describe('isTrustedSender', () => {
-  it('compares origins with navigation-policy’s originOf, with the same answers', () => {
+  it('compares origins with core/url’s originOf, with the same answers', () => {
     const main = { url: 'app://jobber-connect/index.html', processId: 1, routingId: 2 };
     for (const url of ['app://jobber-connect/x', 'APP://Jobber-Connect/y', 'app://evil/', 'http://127.0.0.1:5173/', 'nonsense', 'about:blank']) {
       const expected = originOf(url) === 'app://jobber-connect';

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { clearRegisteredSecrets, registerSecret } from '../../electron/auth/redact';
+import { clearRegisteredSecrets, registerSecret } from '../../electron/core/redact';
 
 vi.mock('electron-log/main', async () => {
   const node = await vi.importActual<{ default: unknown }>('electron-log/node');

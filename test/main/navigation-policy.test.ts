@@ -4,7 +4,6 @@ import {
   decideNavigation,
   isJobberHelpLink,
   JOBBER_AUTH_ORIGINS,
-  originOf,
 } from '../../electron/windows/navigation-policy';
 
 const jobberRules = { allowedOrigins: authAllowedOrigins('jobber', 'https://api.getjobber.com'), redirectUri: 'com.jobberconnect.app:/oauth/callback' };
@@ -67,14 +66,5 @@ describe('isJobberHelpLink', () => {
     '::',
   ])('refuses %s', (url) => {
     expect(isJobberHelpLink(url)).toBe(false);
-  });
-});
-
-describe('originOf', () => {
-  it('keeps custom-scheme hosts distinct (WHATWG would say "null" for both)', () => {
-    expect(originOf('app://jobber-connect/index.html')).toBe('app://jobber-connect');
-    expect(originOf('app://evil/index.html')).toBe('app://evil');
-    expect(originOf('http://127.0.0.1:5173/')).toBe('http://127.0.0.1:5173');
-    expect(originOf('nonsense')).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../electron/auth/ports';
+import { silentLogger } from '../../electron/core/logger';
 import type { StoredConnection } from '../../electron/auth/token-model';
 import { MAX_JSON_FILE_BYTES, openJsonFile } from '../../electron/storage/json-file';
 import { electronSafeStorage } from '../../electron/storage/safe-storage-port';

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseCallback } from '../../electron/auth/callback-parser';
 import { PendingRequests } from '../../electron/auth/pending-requests';
-import type { Clock } from '../../electron/auth/ports';
+import type { Clock } from '../../electron/core/clock';
 import { followConsent } from '../../sandbox/consent-driver';
 import { app, resetElectronStub, shell } from '../helpers/electron-stub';
 import { createHarness as createMainHarness } from '../main/support/harness';

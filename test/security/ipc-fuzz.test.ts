@@ -8,7 +8,7 @@
 import type { BrowserWindow as ElectronBrowserWindow } from 'electron';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../electron/auth/ports';
+import type { Logger } from '../../electron/core/logger';
 import { INVOKE_CONTRACT, wireName, type InvokeChannel } from '../../electron/ipc/contract';
 import { createIpcMain, IpcRefusedError } from '../../electron/ipc/ipc-main';
 import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../fuzz/support/fuzz-run';

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildAuthorizeUrl } from '../../electron/auth/authorize-request';
 import { PendingRequests } from '../../electron/auth/pending-requests';
 import { codeChallengeS256 } from '../../electron/auth/pkce';
-import type { Clock } from '../../electron/auth/ports';
+import type { Clock } from '../../electron/core/clock';
 import { createTokenClient } from '../../electron/auth/token-client';
 import { followConsent } from '../../sandbox/consent-driver';
 import type { Sandbox } from '../../sandbox/server';

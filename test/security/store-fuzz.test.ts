@@ -13,7 +13,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreUnreadableReason } from '../../electron/auth/ports';
-import { silentLogger } from '../../electron/auth/ports';
+import { silentLogger } from '../../electron/core/logger';
 import type { StoredConnection } from '../../electron/auth/token-model';
 import { MAX_JSON_FILE_BYTES, openJsonFile } from '../../electron/storage/json-file';
 import type { SafeStoragePort } from '../../electron/storage/safe-storage-port';

@@ -24,7 +24,7 @@ vi.mock('electron-log/main', async () => (await import('./support/leak-channels'
 vi.mock('../../sandbox/server', async (importOriginal) =>
   (await import('./support/leak-channels')).recordedSandboxModule(await importOriginal()),
 );
-vi.mock('../../electron/auth/errors', async (importOriginal) =>
+vi.mock('../../electron/core/errors', async (importOriginal) =>
   (await import('./support/leak-channels')).recordedAuthErrorsModule(await importOriginal()),
 );
 vi.mock('atomically', async (importOriginal) => (await import('./support/leak-channels')).recordedAtomicallyModule(await importOriginal()));

@@ -34,7 +34,7 @@ vi.mock('../../sandbox/server', async (importOriginal) =>
   (await import('./support/leak-channels')).recordedSandboxModule(await importOriginal()),
 );
 // Every AuthError the app constructs, thrown or not, is recorded for the scan.
-vi.mock('../../electron/auth/errors', async (importOriginal) =>
+vi.mock('../../electron/core/errors', async (importOriginal) =>
   (await import('./support/leak-channels')).recordedAuthErrorsModule(await importOriginal()),
 );
 // What every temp file of electron-store's atomic writes held.

@@ -7,7 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { startBroker, type RunningBroker } from '../../../broker/broker';
 import { TokenCipher, type EncryptionKey } from '../../../broker/crypto/token-cipher';
 import type { RateLimit } from '../../../broker/rate-limit';
-import type { Clock } from '../../../electron/auth/ports';
+import type { Clock } from '../../../electron/core/clock';
 import { SANDBOX_CLIENT, startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server';
 import { dropSchema, freshSchema, rowReader, storageTarget, type Engine, type RowReader } from './databases';
 import { freePort } from '../../helpers/free-port';

@@ -1,5 +1,5 @@
 /** A manual clock for main-process tests: timers fire only when the test advances time. */
-import type { Clock, TimerHandle } from '../../../electron/auth/ports';
+import type { Clock, TimerHandle } from '../../../electron/core/clock';
 
 export class FakeClock implements Clock {
   private time: number;

@@ -7,8 +7,8 @@
  * resent, so Connect simply has to work again. Expected messages are literals.
  */
 import assert from 'node:assert/strict';
-import type { RetryCause } from '../../../electron/auth/connection-state';
-import type { AuthErrorKind } from '../../../electron/auth/errors';
+import type { RetryCause } from '../../../electron/ipc/connection-state';
+import type { AuthErrorKind } from '../../../electron/core/errors';
 import type { Fault } from '../../../sandbox/server';
 import { expectStatus, waitForState } from '../../helpers/engine-harness';
 import {

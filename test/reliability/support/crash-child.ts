@@ -14,8 +14,8 @@
  */
 import { writeSync } from 'node:fs';
 import { z } from 'zod';
-import { isAuthError } from '../../../electron/auth/errors';
-import { fingerprint } from '../../../electron/auth/redact';
+import { isAuthError } from '../../../electron/core/errors';
+import { fingerprint } from '../../../electron/core/redact';
 import { followConsent } from '../../../sandbox/consent-driver';
 import { createCrashEngine } from './crash-engine';
 

@@ -5,9 +5,11 @@
  * the parent (only its URL is known). An optional hook reports each step of a refresh ("phases")
  * so the parent knows where a kill landed; nothing is slowed down. No vitest imports.
  */
-import { sandboxConfig } from '../../../electron/auth/config';
+import { sandboxConfig } from '../../../electron/app/config';
 import { DEFAULT_GRAPHQL_VERSION, type JobberConfig } from '../../../electron/auth/config-types';
-import { type JobberAccountApi, type StoreLoadResult, type TokenEndpoint, type TokenStore, silentLogger, systemClock } from '../../../electron/auth/ports';
+import { systemClock } from '../../../electron/core/clock';
+import { silentLogger } from '../../../electron/core/logger';
+import { type JobberAccountApi, type StoreLoadResult, type TokenEndpoint, type TokenStore } from '../../../electron/auth/ports';
 import { Session } from '../../../electron/auth/session';
 import { createTokenClient } from '../../../electron/auth/token-client';
 import type { StoredConnection } from '../../../electron/auth/token-model';

@@ -12,7 +12,7 @@
  * Time is a ControlledClock shared with the sandbox; skew is the sandbox's clock offset.
  */
 import assert from 'node:assert/strict';
-import type { AuthErrorKind } from '../../../electron/auth/errors';
+import type { AuthErrorKind } from '../../../electron/core/errors';
 import { UNKNOWN_ACCOUNT } from '../../../electron/auth/session';
 import { SANDBOX_DEFAULT_ACCOUNT, type Fault } from '../../../sandbox/server';
 import { expectStatus, waitForState, waitUntil } from '../../helpers/engine-harness';

@@ -5,8 +5,8 @@
  * bench can run the cells too.
  */
 import assert from 'node:assert/strict';
-import type { NeedsReconnectReason } from '../../../electron/auth/connection-state';
-import { AuthError } from '../../../electron/auth/errors';
+import type { NeedsReconnectReason } from '../../../electron/ipc/connection-state';
+import { AuthError } from '../../../electron/core/errors';
 import { MemoryTokenStore } from '../../helpers/memory-token-store';
 import type { TokenEndpoint } from '../../../electron/auth/ports';
 import { followConsent } from '../../../sandbox/consent-driver';

@@ -2,7 +2,7 @@
  * A small seeded pseudo-random generator (mulberry32) so the crash harness and the soak pick the
  * same kill points and faults on every run with the same seed. Not for anything secret.
  */
-import type { RandomSource } from '../../../electron/auth/ports';
+import type { RandomSource } from '../../../electron/core/clock';
 
 /** Uniform numbers in [0, 1) from a 32-bit seed. */
 export function seededRandom(seed: number): RandomSource {

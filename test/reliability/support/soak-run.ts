@@ -7,8 +7,8 @@
  * hour it samples the refresh count, fake timers, listeners, heap (after a forced GC) and the
  * process's live handles. Shared by test/reliability/soak.test.ts and bench/soak.ts.
  */
-import type { ConnectionState, ConnectionStatus } from '../../../electron/auth/connection-state';
-import { type AuthErrorKind, isAuthError, isTransient } from '../../../electron/auth/errors';
+import type { ConnectionState, ConnectionStatus } from '../../../electron/ipc/connection-state';
+import { type AuthErrorKind, isAuthError, isTransient } from '../../../electron/core/errors';
 import { MemoryTokenStore } from '../../helpers/memory-token-store';
 import type { Fault, SandboxEndpoint } from '../../../sandbox/server';
 import { startEngine, type EngineHarness } from '../../helpers/engine-harness';

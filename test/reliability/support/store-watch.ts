@@ -5,7 +5,7 @@
  * one while a fault was going on. Reads a MemoryTokenStore synchronously (its `saved` getter), so
  * no later write can slip in between the state and the snapshot. No vitest imports.
  */
-import type { ConnectionState } from '../../../electron/auth/connection-state';
+import type { ConnectionState } from '../../../electron/ipc/connection-state';
 import type { MemoryTokenStore } from '../../helpers/memory-token-store';
 import type { Session } from '../../../electron/auth/session';
 import type { StoredConnection } from '../../../electron/auth/token-model';

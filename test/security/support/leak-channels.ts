@@ -76,7 +76,7 @@ export function recordedSandboxModule(actual: typeof import('../../../sandbox/se
 }
 
 /** Every AuthError the app constructs, thrown or not, is recorded. */
-export function recordedAuthErrorsModule(actual: typeof import('../../../electron/auth/errors')): unknown {
+export function recordedAuthErrorsModule(actual: typeof import('../../../electron/core/errors')): unknown {
   class RecordedAuthError extends actual.AuthError {
     constructor(...args: ConstructorParameters<typeof actual.AuthError>) {
       super(...args);

@@ -26,7 +26,13 @@ describe('layer rules (eslint-plugin-boundaries)', () => {
     ['the renderer importing the engine', 'renderer/fixture.ts', "import { Session } from '../electron/auth/session';\nvoid Session;\n"],
     ['the renderer importing the IPC wrapper', 'renderer/fixture.ts', "import { createIpcMain } from '../electron/ipc/ipc-main';\nvoid createIpcMain;\n"],
     ['the renderer importing a Node built-in', 'renderer/fixture.ts', "import fs from 'node:fs';\nvoid fs;\n"],
-    ['the sandbox importing the app', 'sandbox/fixture.ts', "import { AuthError } from '../electron/auth/errors';\nvoid AuthError;\n"],
+    ['the sandbox importing the app', 'sandbox/fixture.ts', "import { AuthError } from '../electron/core/errors';\nvoid AuthError;\n"],
+    ['core importing the engine', 'electron/core/fixture.ts', "import { Session } from '../auth/session';\nvoid Session;\n"],
+    ['core importing electron', 'electron/core/fixture.ts', "import { app } from 'electron';\nvoid app;\n"],
+    ['the contract importing an engine type', 'electron/ipc/fixture.ts', "import type { TokenSet } from '../auth/token-model';\nexport type T = TokenSet;\n"],
+    ['the GraphQL client importing the refresh policy', 'electron/jobber/fixture.ts', "import { backoffDelay } from '../auth/refresh-policy';\nvoid backoffDelay;\n"],
+    ['a window importing the app room', 'electron/windows/fixture.ts', "import { findCallbackUrl } from '../app/callback-args';\nvoid findCallbackUrl;\n"],
+    ['the IPC wrapper importing a window policy', 'electron/ipc/ipc-main.ts', "import { decideNavigation } from '../windows/navigation-policy';\nvoid decideNavigation;\n"],
   ])('fails on %s', async (_name, file, code) => {
     const errors = await layerErrors(file, code);
     expect(errors.length).toBe(1);
@@ -45,7 +51,9 @@ describe('layer rules (eslint-plugin-boundaries)', () => {
   it.each([
     ['the renderer importing the contract', 'renderer/fixture.ts', "import { API_METHODS } from '../electron/ipc/contract';\nvoid API_METHODS;\n"],
     ['the engine importing the contract’s settings schema', 'electron/auth/fixture.ts', "import { DEFAULT_REDIRECT_URI } from '../ipc/settings-schema';\nvoid DEFAULT_REDIRECT_URI;\n"],
-    ['the contract importing a data-model type', 'electron/ipc/fixture.ts', "import type { ConnectionState } from '../auth/connection-state';\nexport type S = ConnectionState;\n"],
+    ['the contract importing its data model', 'electron/ipc/fixture.ts', "import type { ConnectionState } from './connection-state';\nexport type S = ConnectionState;\n"],
+    ['an adapter importing the engine’s ports', 'electron/storage/fixture.ts', "import type { TokenStore } from '../auth/ports';\nexport type S = TokenStore;\n"],
+    ['every room importing core', 'electron/windows/fixture.ts', "import { parseUrl } from '../core/url';\nvoid parseUrl;\n"],
   ])('allows %s', async (_name, file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
   }, 60_000);

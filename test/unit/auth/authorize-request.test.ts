@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, buildAuthorizeUrl } from '../../../electron/auth/authorize-request';
+import { buildAuthorizeUrl } from '../../../electron/auth/authorize-request';
+import { apiUrl } from '../../../electron/core/url';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 
 const config: JobberConfig = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { matchesRedirectUri, parseCallback, type CallbackResult } from '../../../electron/auth/callback-parser';
-import type { AuthErrorKind } from '../../../electron/auth/errors';
+import type { AuthErrorKind } from '../../../electron/core/errors';
 import { PENDING_REQUEST_TTL_MS, PendingRequests } from '../../../electron/auth/pending-requests';
-import type { Clock } from '../../../electron/auth/ports';
-import { redact } from '../../../electron/auth/redact';
+import type { Clock } from '../../../electron/core/clock';
+import { redact } from '../../../electron/core/redact';
 
 const CUSTOM = 'com.jobberconnect.app:/oauth/callback';
 const HTTPS = 'https://app.example.com/oauth/callback';

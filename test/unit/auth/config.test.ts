@@ -11,7 +11,7 @@ import {
   loadConfig,
   sandboxConfig,
   type ConfigResult,
-} from '../../../electron/auth/config';
+} from '../../../electron/app/config';
 
 const CREDS = { JOBBER_CLIENT_ID: 'env-id', JOBBER_CLIENT_SECRET: 'env-secret' };
 

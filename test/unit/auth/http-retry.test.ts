@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHttpDate, parseRetryAfter } from '../../../electron/auth/http-retry';
+import { parseHttpDate, parseRetryAfter } from '../../../electron/core/http';
 import { parseRetryAfter as tokenClientParse } from '../../../electron/auth/token-client';
 import { parseRetryAfter as graphqlParse } from '../../../electron/jobber/graphql-client';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PENDING_REQUEST_TTL_MS, PendingRequests } from '../../../electron/auth/pending-requests';
-import type { Clock } from '../../../electron/auth/ports';
-import { clearRegisteredSecrets, redact } from '../../../electron/auth/redact';
+import type { Clock } from '../../../electron/core/clock';
+import { clearRegisteredSecrets, redact } from '../../../electron/core/redact';
 
 function fakeClock(start = 1_000_000): Clock & { advance(ms: number): void } {
   let now = start;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthError } from '../../../electron/auth/errors';
-import type { Logger } from '../../../electron/auth/ports';
+import { AuthError } from '../../../electron/core/errors';
+import type { Logger } from '../../../electron/core/logger';
 import {
   MAX_REGISTERED_SECRETS,
   pinSecret,
@@ -14,7 +14,7 @@ import {
   redact,
   redactFields,
   registerSecret,
-} from '../../../electron/auth/redact';
+} from '../../../electron/core/redact';
 
 afterEach(() => clearRegisteredSecrets());
 

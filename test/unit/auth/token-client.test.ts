@@ -2,9 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
-import { AuthError, type AuthErrorKind } from '../../../electron/auth/errors';
-import type { Clock, Logger } from '../../../electron/auth/ports';
-import { clearRegisteredSecrets, redact } from '../../../electron/auth/redact';
+import { AuthError, type AuthErrorKind } from '../../../electron/core/errors';
+import type { Clock } from '../../../electron/core/clock';
+import type { Logger } from '../../../electron/core/logger';
+import { clearRegisteredSecrets, redact } from '../../../electron/core/redact';
 import { createTokenClient, parseRetryAfter } from '../../../electron/auth/token-client';
 import { parseExpiresAt } from '../../../electron/auth/token-response-schema';
 

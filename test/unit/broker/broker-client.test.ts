@@ -6,7 +6,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../electron/auth/ports';
+import { systemClock } from '../../../electron/core/clock';
 import { createBrokerClient } from '../../../electron/broker/broker-client';
 import { createBrokerTokenEndpoint } from '../../../electron/broker/broker-token-endpoint';
 

@@ -1,6 +1,6 @@
 /** "Connect through" settings, the broker URL rules, the mode they select, pairing links and SSE framing. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../electron/auth/config';
+import { loadConfig } from '../../../electron/app/config';
 import { parseGrantEvent, takeEvents } from '../../../electron/broker/broker-events';
 import { checkBrokerUrl, validateSettings } from '../../../electron/ipc/settings-schema';
 import { findPairingLink, pairingCode } from '../../../electron/broker/pairing-link';

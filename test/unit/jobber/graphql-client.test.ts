@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
-import { AuthError } from '../../../electron/auth/errors';
+import { AuthError } from '../../../electron/core/errors';
 import { JobberGraphqlClient, type TokenProvider, classifyTransportError, graphqlUrl, interpretGraphqlResponse, parseRetryAfter } from '../../../electron/jobber/graphql-client';
 import { FakeClock } from '../../helpers/fake-clock';
 import { type GraphqlTestServer, costExtension, startGraphqlServer, testClientConfig, untilTimerPending } from './graphql-server';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActivityLog } from '../../../electron/auth/activity-log';
-import { registerSecret } from '../../../electron/auth/redact';
+import { registerSecret } from '../../../electron/core/redact';
 import { FakeClock } from '../../helpers/fake-clock';
 
 describe('ActivityLog', () => {

@@ -3,9 +3,10 @@
  * logger) and offers the few steps most session tests share.
  */
 import type { JobberConfig } from '../../../electron/auth/config-types';
-import type { ConnectionState } from '../../../electron/auth/connection-state';
+import type { ConnectionState } from '../../../electron/ipc/connection-state';
 import { MemoryTokenStore } from '../../helpers/memory-token-store';
-import type { Logger, RandomSource } from '../../../electron/auth/ports';
+import type { RandomSource } from '../../../electron/core/clock';
+import type { Logger } from '../../../electron/core/logger';
 import type { RefreshPolicy } from '../../../electron/auth/refresh-policy';
 import { Session } from '../../../electron/auth/session';
 import type { StoredConnection } from '../../../electron/auth/token-model';

@@ -5,7 +5,7 @@
  */
 import type { AxiosInstance } from 'axios';
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../../electron/auth/errors';
+import { AuthError } from '../../../electron/core/errors';
 import { MemoryTokenStore } from '../../helpers/memory-token-store';
 import { Session } from '../../../electron/auth/session';
 import { createTokenClient } from '../../../electron/auth/token-client';

@@ -4,7 +4,7 @@
  * (except when quitting), and the state returns to rest with a calm notice.
  */
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../../electron/auth/errors';
+import { AuthError } from '../../../electron/core/errors';
 import { callbackUrl, createHarness, stateAs, stateOf, type Harness } from './harness';
 
 const HOUR = 60 * 60_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../../electron/auth/errors';
+import { AuthError } from '../../../electron/core/errors';
 import { AUTH_CODE, CONFIG, MINUTE, callbackUrl, connect, createHarness, stateAs, stateOf } from './harness';
 
 describe('Session connect', () => {

@@ -3,7 +3,7 @@
  * rotations (and one-shot codes and states) go by; replaced tokens fall back to the bounded list.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_REGISTERED_SECRETS, REDACTED, clearRegisteredSecrets, redact, registerSecret } from '../../../electron/auth/redact';
+import { MAX_REGISTERED_SECRETS, REDACTED, clearRegisteredSecrets, redact, registerSecret } from '../../../electron/core/redact';
 import { CONFIG, connect, createHarness } from './harness';
 
 beforeEach(() => clearRegisteredSecrets());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../../electron/auth/errors';
-import { fingerprint } from '../../../electron/auth/redact';
+import { AuthError } from '../../../electron/core/errors';
+import { fingerprint } from '../../../electron/core/redact';
 import { deferred } from '../../helpers/fake-token-endpoint';
 import { Session } from '../../../electron/auth/session';
 import { CONFIG, MINUTE, connect, createHarness, stateAs } from './harness';

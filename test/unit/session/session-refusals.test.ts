@@ -6,7 +6,7 @@
  * having trouble". Numbers come from the issue's rule (3 refusals, 2 minutes), written as literals.
  */
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../../electron/auth/errors';
+import { AuthError } from '../../../electron/core/errors';
 import type { FakeTokenEndpoint } from '../../helpers/fake-token-endpoint';
 import { MINUTE, createHarness, stateAs } from './harness';
 

@@ -2,10 +2,10 @@
  * The connection states the person sees. Pure types, shared with the renderer through the IPC
  * contract: nothing here may ever carry a token, an authorization code, a `state` value or a secret.
  */
-import type { AuthMode } from '../ipc/settings-schema';
-import type { AuthErrorKind } from './errors';
+import type { AuthMode } from './settings-schema';
+import type { AuthErrorKind } from '../core/errors';
 
-export type { AuthMode } from '../ipc/settings-schema';
+export type { AuthMode } from './settings-schema';
 
 export interface AccountSummary {
   id: string;

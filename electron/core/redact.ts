@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isAuthError } from './errors';
-import type { Logger } from './ports';
+import type { Logger } from './logger';
 
 /** What every scrubbed value is replaced with. */
 export const REDACTED = '[redacted]';

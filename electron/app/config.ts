@@ -24,7 +24,7 @@ import {
   type Environment,
   type StoredPlainSettings,
 } from '../ipc/settings-schema';
-import { JOBBER_API_BASE_URL, type JobberConfig } from './config-types';
+import { JOBBER_API_BASE_URL, type JobberConfig } from '../auth/config-types';
 
 /** Saved settings as the settings store hands them over: the stored fields plus the decrypted secret. */
 export type StoredSettings = Required<StoredPlainSettings> & { clientSecret: string };
