@@ -65,8 +65,10 @@ const layerPolicies = [
   allow(room('brokerClient'), fileIn('auth', 'session.ts'), { dependency: { kind: 'type' } }),
   // The auth window is the engine's adapter: it may use the callback matcher and the shared parts.
   allow(room('windows'), [room('core'), AUTH_PORTS, fileIn('auth', 'callback-parser.ts'), IPC_CONTRACT]),
-  // The IPC contract imports nothing from the engine: its data model lives beside it.
+  // The IPC contract imports nothing from the engine: its data model lives beside it. From core it
+  // takes types, and the URL parser (pure and browser-safe: the renderer bundles the settings schema).
   allow(IPC_CONTRACT, room('core'), { dependency: { kind: 'type' } }),
+  allow(IPC_CONTRACT, fileIn('core', 'url.ts')),
   // The wrapper logs through core.
   allow(IPC_WRAPPER, [IPC_CONTRACT, room('core')]),
   // The app room wires everything on the Electron side.

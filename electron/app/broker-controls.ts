@@ -15,6 +15,7 @@ import { BrokerEvents, type GrantStatus } from '../broker/broker-events';
 import { PairingFlow, type PairingView } from '../broker/pairing-flow';
 import type { Runtime } from './build-runtime';
 import { toUserFacingError } from './user-facing-error';
+import { parseUrl } from '../core/url';
 
 /** States in which the grant is live and the broker's events matter. */
 const LIVE_STATES: ReadonlySet<ConnectionState['status']> = new Set(['connected', 'refreshing', 'offline-retrying']);
@@ -78,7 +79,7 @@ export class BrokerControls {
   /** Host of the broker for "via broker <host>", or null. */
   brokerHost(): string | null {
     const origin = this.deps.runtime()?.broker?.origin;
-    return origin ? new URL(origin).host : null;
+    return origin ? (parseUrl(origin)?.host ?? null) : null;
   }
 
   /**

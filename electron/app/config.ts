@@ -18,13 +18,13 @@ import {
   checkGraphqlVersion,
   checkRedirectForAuthMode,
   checkRedirectUri,
-  parseUrl,
   type AuthMode,
   type ConnectThrough,
   type Environment,
   type StoredPlainSettings,
 } from '../ipc/settings-schema';
 import { JOBBER_API_BASE_URL, type JobberConfig } from '../auth/config-types';
+import { parseUrl } from '../core/url';
 
 /** Saved settings as the settings store hands them over: the stored fields plus the decrypted secret. */
 export type StoredSettings = Required<StoredPlainSettings> & { clientSecret: string };

@@ -9,15 +9,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { matchesRedirectUri } from '../auth/callback-parser';
+import { parseUrl } from '../core/url';
 
 function loopbackUrl(redirectUri: string): URL | null {
-  let url: URL;
-  try {
-    url = new URL(redirectUri);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:') return null;
+  const url = parseUrl(redirectUri);
+  if (url === null || url.protocol !== 'http:') return null;
   return loopbackHosts(redirectUri).length > 0 ? url : null;
 }
 
@@ -26,13 +22,8 @@ function loopbackUrl(redirectUri: string): URL | null {
  * both 127.0.0.1 and ::1 (browsers may resolve it to either). Empty for anything else.
  */
 export function loopbackHosts(redirectUri: string): string[] {
-  let url: URL;
-  try {
-    url = new URL(redirectUri);
-  } catch {
-    return [];
-  }
-  if (url.protocol !== 'http:') return [];
+  const url = parseUrl(redirectUri);
+  if (url === null || url.protocol !== 'http:') return [];
   switch (url.hostname) {
     case '127.0.0.1':
       return ['127.0.0.1'];

@@ -15,17 +15,13 @@
 import { AuthError } from '../core/errors';
 import type { PendingRequests } from './pending-requests';
 import { redact, registerSecret } from '../core/redact';
+import { parseUrl } from '../core/url';
 
 // Schemes the URL standard parses with an authority; everything else is a custom scheme here.
 const SPECIAL_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);
 
 function tryParse(raw: string): URL | null {
-  if (typeof raw !== 'string') return null;
-  try {
-    return new URL(raw);
-  } catch {
-    return null;
-  }
+  return typeof raw === 'string' ? parseUrl(raw) : null;
 }
 
 /** RFC 3986 §6.2.2: decode escapes of unreserved characters, upper-case the rest. */

@@ -4,6 +4,7 @@
  * reproducible in tests.
  */
 import type { RandomSource } from '../core/clock';
+import { backoffDelay as exponentialBackoff, unitInterval } from '../core/http';
 import type { TokenSet } from './token-model';
 
 export interface RefreshPolicy {
@@ -101,7 +102,7 @@ export function minRefreshInterval(tokens: TokenTimes, policy: RefreshPolicy): n
  */
 export function nextRefreshAt(tokens: TokenTimes, policy: RefreshPolicy, random: RandomSource, now?: number, lastSuccessAt?: number): number {
   const margin = refreshMargin(tokens, policy);
-  const jitter = clampUnit(random()) * policy.jitterFraction * margin;
+  const jitter = unitInterval(random()) * policy.jitterFraction * margin;
   let at = Math.floor(tokens.accessTokenExpiresAt - margin - jitter);
   if (lastSuccessAt !== undefined && Number.isFinite(lastSuccessAt)) {
     at = Math.max(at, Math.ceil(lastSuccessAt + minRefreshInterval(tokens, policy)));
@@ -109,26 +110,11 @@ export function nextRefreshAt(tokens: TokenTimes, policy: RefreshPolicy, random:
   return now === undefined ? at : Math.max(now, at);
 }
 
-/** Shortest retry delay, so a random draw near zero never turns backoff into a busy loop. */
-export const MIN_BACKOFF_MS = 250;
-
 /**
  * Delay before retry number `attempt` (1-based) after a transient failure: exponential backoff
- * with full jitter, uniform in [0, min(cap, base × factor^(attempt−1))), at least MIN_BACKOFF_MS.
- * A server-suggested wait (`retryAfterMs`) is a floor, itself bounded by the cap so a bogus
- * Retry-After cannot park the connection for hours.
+ * with full jitter (core/http.ts), so many installs failing together do not retry together.
  */
 export function backoffDelay(attempt: number, policy: RefreshPolicy, random: RandomSource, retryAfterMs?: number): number {
-  const exponent = Math.max(0, Math.floor(attempt) - 1);
-  const ceiling = Math.min(policy.backoffCapMs, policy.backoffBaseMs * Math.pow(policy.backoffFactor, exponent));
-  let delay = Math.max(Math.min(MIN_BACKOFF_MS, ceiling), Math.floor(clampUnit(random()) * ceiling));
-  if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs > 0) {
-    delay = Math.max(delay, Math.min(Math.ceil(retryAfterMs), policy.backoffCapMs));
-  }
-  return delay;
-}
-
-function clampUnit(value: number): number {
-  if (!Number.isFinite(value) || value < 0) return 0;
-  return value >= 1 ? 1 - Number.EPSILON : value;
+  const backoff = { baseMs: policy.backoffBaseMs, factor: policy.backoffFactor, capMs: policy.backoffCapMs, jitter: 'full' } as const;
+  return exponentialBackoff(attempt, backoff, random, retryAfterMs);
 }

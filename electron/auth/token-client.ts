@@ -11,7 +11,7 @@ import { SECRET_REQUEST_OPTIONS } from './secret-request-options';
 import { apiUrl } from '../core/url';
 import type { JobberConfig } from './config-types';
 import { AuthError, type AuthErrorKind } from '../core/errors';
-import { parseHttpDate, parseRetryAfter } from '../core/http';
+import { classifyTransport, headerValue, parseHttpDate, parseJsonBody, parseRetryAfter } from '../core/http';
 import { type Clock } from '../core/clock';
 import { silentLogger, type Logger } from '../core/logger';
 import { type TokenEndpoint } from './ports';
@@ -20,9 +20,6 @@ import { resolveTokenExpiry } from './token-expiry';
 import type { TokenSet } from './token-model';
 import { readRefusal, saysCodeRefused, saysCredentialsRefused, saysRedirectUriRefused, saysRefreshTokenDead, shortText } from './token-refusal';
 import { parseTokenResponse } from './token-response-schema';
-
-/** Kept for existing importers; http-retry.ts is its home. */
-export { parseRetryAfter } from '../core/http';
 
 export interface TokenClientOptions {
   config: JobberConfig;
@@ -54,52 +51,14 @@ const NEXT_STEP: Record<Grant, string> = {
   refresh: 'It will be retried.',
 };
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EHOSTDOWN',
-  'ERR_NETWORK',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 function header(response: AxiosResponse, name: string): string | undefined {
-  const value: unknown = response.headers?.[name];
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return undefined;
+  return headerValue(response.headers, name);
 }
 
 /** The media type without parameters, capped: a hostile proxy's header must not flood the message. */
 function contentType(response: AxiosResponse): string {
   const type = (header(response, 'content-type') ?? 'no content type').split(';')[0]?.trim() ?? '';
   return type.slice(0, 60);
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  const causeCode = (error as { cause?: { code?: unknown } }).cause?.code;
-  return typeof causeCode === 'string' ? causeCode : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : '';
 }
 
 /**
@@ -125,26 +84,24 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
   }
 
   function classifyThrown(grant: Grant, error: unknown): AuthError {
-    const code = errorCode(error);
-    const message = errorMessage(error);
     logger.warn('Token request did not complete', { grant, error: describeError(error) });
-    if (code === 'ERR_CANCELED') return fail(grant, 'cancelled', 'the request was cancelled.');
-    if ((code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(message)) {
-      return fail(grant, 'timeout', `Jobber did not answer within ${Math.round(timeoutMs / 1000)} s. ${NEXT_STEP[grant]}`);
+    const failure = classifyTransport(error);
+    switch (failure.kind) {
+      case 'cancelled':
+        return fail(grant, 'cancelled', 'the request was cancelled.');
+      case 'timeout':
+        return fail(grant, 'timeout', `Jobber did not answer within ${Math.round(timeoutMs / 1000)} s. ${NEXT_STEP[grant]}`);
+      case 'cut-off': {
+        const statusPart = failure.status === undefined ? '' : ` (HTTP ${failure.status})`;
+        return fail(grant, 'invalid-response', `Jobber's response was cut off before it was complete${statusPart}.`);
+      }
+      default: {
+        const codePart = failure.code === undefined ? '' : ` (${failure.code})`;
+        return failure.kind === 'unreachable'
+          ? fail(grant, 'network', `couldn't reach Jobber at ${config.apiBaseUrl}${codePart}. Check the internet connection.`)
+          : fail(grant, 'network', `the request to ${config.apiBaseUrl} failed${codePart}.`);
+      }
     }
-    const arrived = (error as { response?: unknown }).response;
-    if (code === 'ERR_BAD_RESPONSE' || (typeof arrived === 'object' && arrived !== null)) {
-      // The status line arrived but the body was cut off (connection closed or stalled mid-body).
-      // graphql-client.ts classifies the same way: 'network' only when no answer arrived at all.
-      const status = (arrived as { status?: unknown } | null | undefined)?.status;
-      const statusPart = typeof status === 'number' ? ` (HTTP ${status})` : '';
-      return fail(grant, 'invalid-response', `Jobber's response was cut off before it was complete${statusPart}.`);
-    }
-    const codePart = code !== undefined && /^[A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : '';
-    if ((code !== undefined && NETWORK_CODES.has(code)) || /socket hang up/i.test(message) || code === undefined) {
-      return fail(grant, 'network', `couldn't reach Jobber at ${config.apiBaseUrl}${codePart}. Check the internet connection.`);
-    }
-    return fail(grant, 'network', `the request to ${config.apiBaseUrl} failed${codePart}.`);
   }
 
   function classifyStatus(grant: Grant, response: AxiosResponse<unknown>, body: string): AuthError {
@@ -197,7 +154,7 @@ export function createTokenClient(options: TokenClientOptions): TokenEndpoint {
   }
 
   function toTokenSet(grant: Grant, response: AxiosResponse<unknown>, body: string, sentAt: number): TokenSet {
-    const json = parseJson(body);
+    const json = parseJsonBody(body);
     if (json === undefined) {
       throw fail(grant, 'invalid-response', `Jobber's response (HTTP ${response.status}, ${contentType(response)}) is not valid JSON.`);
     }

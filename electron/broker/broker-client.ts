@@ -5,11 +5,13 @@
  * header, never follows a redirect and never appears in a message.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { SECRET_REQUEST_OPTIONS } from '../auth/secret-request-options';
 import { z } from 'zod';
+import { SECRET_REQUEST_OPTIONS } from '../auth/secret-request-options';
 import { AuthError } from '../core/errors';
 import type { Clock } from '../core/clock';
+import { classifyTransport, headerValue, parseJsonBody } from '../core/http';
 import { registerSecret } from '../core/redact';
+import { parseUrl } from '../core/url';
 import { brokerFailure, brokerMalformed, brokerUnreachable, readErrorCode, type BrokerAction } from './broker-errors';
 
 export const DEFAULT_BROKER_TIMEOUT_MS = 15_000;
@@ -62,32 +64,12 @@ export interface BrokerClientOptions {
   timeoutMs?: number;
 }
 
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-
-function thrownCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function header(response: AxiosResponse, name: string): string | undefined {
-  const value: unknown = response.headers?.[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function parseJson(text: unknown): unknown {
-  if (typeof text !== 'string') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
   const { origin, clock } = options;
   const http = options.http ?? axios.create();
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
-  const host = new URL(origin).host;
+  // The origin was validated by the settings schema; an unparsable one names itself.
+  const host = parseUrl(origin)?.host ?? origin;
 
   async function post<T>(
     action: BrokerAction,
@@ -114,22 +96,20 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       });
     } catch (error) {
       // Only the classification leaves: the axios error carries the request (and the credential).
-      const code = thrownCode(error);
-      if (code === 'ERR_CANCELED') throw new AuthError('cancelled', 'The request to the broker was cancelled.');
-      if ((code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(error instanceof Error ? error.message : '')) {
-        throw brokerUnreachable(action, host, { timeoutMs });
-      }
-      throw brokerUnreachable(action, host, { code });
+      const failure = classifyTransport(error);
+      if (failure.kind === 'cancelled') throw new AuthError('cancelled', 'The request to the broker was cancelled.');
+      if (failure.kind === 'timeout') throw brokerUnreachable(action, host, { timeoutMs });
+      throw brokerUnreachable(action, host, { code: failure.code });
     }
-    const json = parseJson(response.data);
+    const json = parseJsonBody(response.data);
     if (response.status < 200 || response.status >= 300) {
-      throw brokerFailure(action, { status: response.status, code: readErrorCode(json), retryAfter: header(response, 'retry-after') }, host, clock.now());
+      throw brokerFailure(action, { status: response.status, code: readErrorCode(json), retryAfter: headerValue(response.headers, 'retry-after') }, host, clock.now());
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw brokerMalformed(action, host, response.status, [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? 'body')))]);
     }
-    return { value: parsed.data, sentAt, date: header(response, 'date') };
+    return { value: parsed.data, sentAt, date: headerValue(response.headers, 'date') };
   }
 
   /** Every secret in a grant is known to the redactor before anything else sees it. */

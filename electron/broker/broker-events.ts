@@ -9,6 +9,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import type { Clock, RandomSource, TimerHandle } from '../core/clock';
 import type { Logger } from '../core/logger';
+import { backoffDelay, type Backoff } from '../core/http';
 
 export type GrantStatus = 'live' | 'disconnected-in-jobber' | 'rejected';
 
@@ -18,6 +19,8 @@ const GRANT_STATUSES: ReadonlySet<string> = new Set<GrantStatus>(['live', 'disco
 export const SILENCE_LIMIT_MS = 60_000;
 export const RECONNECT_INITIAL_MS = 1_000;
 export const RECONNECT_MAX_MS = 60_000;
+/** Equal jitter: a dropped stream is never reopened almost at once, and many apps spread out. */
+const RECONNECT_BACKOFF: Backoff = { baseMs: RECONNECT_INITIAL_MS, factor: 2, capMs: RECONNECT_MAX_MS, jitter: 'equal' };
 /** An event larger than this is not from a well-behaved broker: drop the connection. */
 const MAX_BUFFER_CHARS = 64 * 1024;
 
@@ -163,8 +166,7 @@ export class BrokerEvents {
     req.destroy();
     this.clearTimers();
     this.attempt += 1;
-    const base = Math.min(RECONNECT_MAX_MS, RECONNECT_INITIAL_MS * 2 ** Math.min(this.attempt - 1, 16));
-    const delay = Math.round(base * (0.5 + 0.5 * (this.options.random ?? Math.random)()));
+    const delay = backoffDelay(this.attempt, RECONNECT_BACKOFF, this.options.random ?? Math.random);
     this.options.logger.info('Broker event stream interrupted; reconnecting', { why, attempt: this.attempt, delayMs: delay });
     this.reconnectTimer = this.options.clock.setTimer(delay, () => {
       this.reconnectTimer = null;

@@ -6,6 +6,7 @@
  */
 import { matchesRedirectUri } from '../auth/callback-parser';
 import { DEFAULT_CALLBACK_SCHEME } from '../ipc/settings-schema';
+import { parseUrl } from '../core/url';
 
 export const PAIRING_LINK = `${DEFAULT_CALLBACK_SCHEME}:/oauth/pair`;
 
@@ -20,13 +21,7 @@ export function isPairingLink(url: string): boolean {
 /** The pairing code of a well-formed link: exactly one `pairing` parameter of the right form; else null. */
 export function pairingCode(url: string): string | null {
   if (!isPairingLink(url)) return null;
-  let params: URLSearchParams;
-  try {
-    params = new URL(url).searchParams;
-  } catch {
-    return null;
-  }
-  const codes = params.getAll('pairing');
+  const codes = parseUrl(url)?.searchParams.getAll('pairing') ?? [];
   const code = codes[0];
   return codes.length === 1 && code !== undefined && PAIRING_CODE.test(code) ? code : null;
 }

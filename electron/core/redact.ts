@@ -3,149 +3,111 @@
  * before it leaves the engine, so tokens, authorization codes, `state` values and the client secret
  * never reach a log file, the renderer or crash output.
  *
- * Two layers: exact values the engine has seen (registered with `registerSecret`) and patterns that
- * catch secrets it has not (JWTs, `Bearer …`, sensitive query/form/JSON fields). Over-redaction is
- * acceptable; a leak is not. Pure Node, no Electron.
+ * Two layers: a registry of exact values the engine has seen (tokens, the client secret, codes,
+ * states, with their URL and form encodings) and a table of small pattern redactors for secrets it
+ * has not (JWTs, `Bearer …`, sensitive query/form/JSON fields). Over-redaction is acceptable; a leak
+ * is not. Pure Node, no Electron.
  */
 import { createHash } from 'node:crypto';
 import { isAuthError } from './errors';
 import type { Logger } from './logger';
+import { parseUrl } from './url';
 
 /** What every scrubbed value is replaced with. */
 export const REDACTED = '[redacted]';
 
 /**
- * How many unpinned secrets are remembered (the most recent win). Only one-shot values live here:
- * codes, states and replaced tokens. Long-lived ones (the client secret, the current token pair)
- * are pinned and never evicted, however many rotations happen.
+ * How many one-shot secrets are remembered (codes, states, replaced tokens; the most recent win).
+ * Long-lived ones (the client secret, the current pair) are pinned and never evicted.
  */
 export const MAX_REGISTERED_SECRETS = 64;
 
 /** Shorter values are not registered: scrubbing them would mangle ordinary words and numbers. */
 export const MIN_SECRET_LENGTH = 8;
 
-// Insertion-ordered, so the oldest entry is the first key. Holds unpinned secrets only.
-const registered = new Set<string>();
-// Never evicted; a value is in at most one of the two sets.
-const pinned = new Set<string>();
-// Every registered value and its encodings, longest first; rebuilt only when the sets change,
-// since redact() runs on every log line.
-let registeredVariants: string[] | null = null;
+// Value → pinned. Insertion order is recency, so the oldest unpinned entry is evicted first.
+const secrets = new Map<string, boolean>();
+// Every value and its encodings, longest first (a secret containing another is removed whole);
+// rebuilt only when the set changes, since redaction runs on every log line.
+let variants: string[] | null = null;
 
-/**
- * Remembers an exact value (token, client secret, code, state) so `redact` scrubs it anywhere it
- * appears, including its URL-encoded form. Values shorter than MIN_SECRET_LENGTH are ignored.
- */
-export function registerSecret(value: string): void {
+function remember(value: unknown, pinned: boolean): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
-  // Already pinned: it stays pinned until unpinned explicitly.
-  if (pinned.has(value)) return;
-  registeredVariants = null;
-  registered.delete(value);
-  registered.add(value);
-  while (registered.size > MAX_REGISTERED_SECRETS) {
-    const oldest = registered.values().next().value;
-    if (oldest === undefined) break;
-    registered.delete(oldest);
-  }
+  secrets.delete(value);
+  secrets.set(value, pinned);
+  variants = null;
+  const unpinned = [...secrets].filter(([, isPinned]) => !isPinned);
+  for (const [old] of unpinned.slice(0, Math.max(0, unpinned.length - MAX_REGISTERED_SECRETS))) secrets.delete(old);
+}
+
+/** Remembers a one-shot value (code, state, replaced token); a pinned value stays pinned. */
+export function registerSecret(value: string): void {
+  if (secrets.get(value) !== true) remember(value, false);
 }
 
 /**
- * Registers `value` so it is never evicted: for the client secret and the current access and
- * refresh tokens. (A separate function rather than an option of registerSecret, which is passed
- * around as a one-argument callback.)
+ * Remembers `value` for good: the client secret and the current token pair. (Not an option of
+ * registerSecret, which is passed around as a one-argument callback.)
  */
 export function pinSecret(value: string): void {
-  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || pinned.has(value)) return;
-  registered.delete(value);
-  pinned.add(value);
-  registeredVariants = null;
+  if (secrets.get(value) !== true) remember(value, true);
 }
 
-/**
- * Ends the pin of `value` (a token pair that was replaced): it moves to the most recent end of the
- * bounded list, so it is still scrubbed for a good while after. Unknown values are registered.
- */
+/** Ends a pin (a replaced token pair): the value becomes the most recent one-shot secret. */
 export function unpinSecret(value: string): void {
-  if (typeof value !== 'string') return;
-  if (pinned.delete(value)) registeredVariants = null;
-  registerSecret(value);
+  remember(value, false);
 }
 
-/** Test hook: forgets every registered secret, pinned ones included. */
+/** Test hook: forgets every secret, pinned ones included. */
 export function clearRegisteredSecrets(): void {
-  registered.clear();
-  pinned.clear();
-  registeredVariants = null;
+  secrets.clear();
+  variants = null;
 }
-
-function* allRegistered(): Iterable<string> {
-  yield* pinned;
-  yield* registered;
-}
-
-const SENSITIVE_PARAM_NAMES = 'code|state|access_token|refresh_token|client_secret|id_token|authorization';
-
-// `name=value` in a query string or form body. The lookbehind stops `error_code=` from matching
-// while still catching `?code=`, `&code=`, ` code=` and a bare `code=` at the start.
-const QUERY_PARAM = new RegExp(`(?<![A-Za-z0-9_])(${SENSITIVE_PARAM_NAMES})=(?!\\[redacted\\])([^&\\s#"'<>]+)`, 'gi');
-
-// `"name": "value"`, `'name': 'value'` and util.inspect's `name: 'value'`.
-const QUOTED_FIELD = new RegExp(
-  `(["']?)(?<![A-Za-z0-9_])(${SENSITIVE_PARAM_NAMES})\\1(\\s*[:=]\\s*)(["'])((?:\\\\.|(?!\\4)[^\\\\])*)\\4`,
-  'gi',
-);
-
-// The same inside a JSON string (`\"refresh_token\": \"…\"`): a JSON body quoted in another's
-// text, as a proxy or an error wrapper does. The value runs to the next escaped quote.
-const ESCAPED_QUOTED_FIELD = new RegExp(
-  `\\\\(["'])(${SENSITIVE_PARAM_NAMES})\\\\\\1(\\s*[:=]\\s*)\\\\\\1((?:(?!\\\\\\1)[^])*)\\\\\\1`,
-  'gi',
-);
-
-// JSON with a non-string value (`"code": 1234`), rare but cheap to cover.
-const BARE_JSON_FIELD = new RegExp(`(["'])(${SENSITIVE_PARAM_NAMES})\\1(\\s*:\\s*)(?!["'\\s])([^,}\\]\\s]+)`, 'gi');
-
-// `Bearer <token>` anywhere (RFC 6750 token68 characters).
-const BEARER = /\b(Bearer)(\s+)(?!\[redacted\])[A-Za-z0-9\-._~+/]+=*/gi;
-
-// An unquoted header line, `Authorization: Basic …`: everything up to the end of the value.
-const AUTH_HEADER = /\b(authorization)(\s*:\s*)(?!["'[])[^\r\n,;}]+/gi;
-
-// A JWT: a base64url JSON header (always starts `eyJ`), a payload, an optional signature.
-const JWT_LIKE = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
-
-// Any three long base64url segments joined by dots (a JWT whose header we did not recognise).
-// Long segments keep host names like api.getjobber.com out of it.
-const DOTTED_OPAQUE = /\b[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b/g;
 
 /**
- * Every registered value and its URL/form encodings, longest first so a secret that contains
- * another is removed whole. Plain string search, not one big RegExp: V8 refuses a pattern past
- * 32 KiB, and a huge code or token must never make redaction itself throw.
+ * `text` with every remembered value (plain, URL- and form-encoded) replaced. Plain string search,
+ * not one big RegExp: V8 refuses a pattern past 32 KiB, and a huge token must never make redaction throw.
  */
-function buildRegisteredVariants(): string[] {
-  const variants = new Set<string>();
-  for (const secret of allRegistered()) {
-    variants.add(secret);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) variants.add(encoded);
-    // Form encoding writes spaces as '+'.
-    const formEncoded = new URLSearchParams({ v: secret }).toString().slice(2);
-    if (formEncoded !== secret) variants.add(formEncoded);
-  }
-  return [...variants].sort((a, b) => b.length - a.length);
+function scrubRegistered(text: string): string {
+  if (secrets.size === 0) return text;
+  variants ??= [...new Set([...secrets.keys()].flatMap((s) => [s, encodeURIComponent(s), new URLSearchParams({ v: s }).toString().slice(2)]))].sort(
+    (a, b) => b.length - a.length,
+  );
+  return variants.reduce((out, variant) => (out.includes(variant) ? out.split(variant).join(REDACTED) : out), text);
 }
 
-function scrubRegistered(text: string): string {
-  if (registered.size === 0 && pinned.size === 0) return text;
-  registeredVariants ??= buildRegisteredVariants();
-  let out = text;
-  for (const variant of registeredVariants) {
-    if (out.includes(variant)) out = out.split(variant).join(REDACTED);
-  }
-  return out;
-}
+const NAMES = 'code|state|access_token|refresh_token|client_secret|id_token|authorization';
+
+/** A pattern and what its match becomes; `g` is the match's groups (g[1] is the first). */
+type Redactor = readonly [RegExp, (...g: string[]) => string];
+
+/** Applied in order. Each keeps the name and punctuation around a value and replaces the value. */
+const REDACTORS: readonly Redactor[] = [
+  // A JWT: a base64url JSON header (always `eyJ`), a payload, an optional signature.
+  [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, () => REDACTED],
+  // Three long base64url segments joined by dots (a JWT with an unknown header); long segments
+  // keep host names like api.getjobber.com out.
+  [/\b[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b/g, () => REDACTED],
+  // `Bearer <token>` anywhere (RFC 6750 token68 characters).
+  [/\b(Bearer)(\s+)(?!\[redacted\])[A-Za-z0-9\-._~+/]+=*/gi, (_, scheme, space) => `${scheme}${space}${REDACTED}`],
+  // A JSON body quoted inside another's text (`\"refresh_token\": \"…\"`), as a proxy or an error
+  // wrapper does: the value runs to the next escaped quote.
+  [
+    new RegExp(`\\\\(["'])(${NAMES})\\\\\\1(\\s*[:=]\\s*)\\\\\\1((?:(?!\\\\\\1)[^])*)\\\\\\1`, 'gi'),
+    (_, q, name, sep) => `\\${q}${name}\\${q}${sep}\\${q}${REDACTED}\\${q}`,
+  ],
+  // `"name": "value"`, `'name': 'value'` and util.inspect's `name: 'value'`.
+  [
+    new RegExp(`(["']?)(?<![A-Za-z0-9_])(${NAMES})\\1(\\s*[:=]\\s*)(["'])((?:\\\\.|(?!\\4)[^\\\\])*)\\4`, 'gi'),
+    (_, kq, name, sep, vq) => `${kq}${name}${kq}${sep}${vq}${REDACTED}${vq}`,
+  ],
+  // JSON with a non-string value (`"code": 1234`).
+  [new RegExp(`(["'])(${NAMES})\\1(\\s*:\\s*)(?!["'\\s])([^,}\\]\\s]+)`, 'gi'), (_, q, name, sep) => `${q}${name}${q}${sep}"${REDACTED}"`],
+  // An unquoted header line, `Authorization: Basic …`, up to the end of the value.
+  [/\b(authorization)(\s*:\s*)(?!["'[])[^\r\n,;}]+/gi, (_, name, sep) => `${name}${sep}${REDACTED}`],
+  // `name=value` in a query or form; the lookbehind spares `error_code=` but catches `?code=`.
+  [new RegExp(`(?<![A-Za-z0-9_])(${NAMES})=(?!\\[redacted\\])([^&\\s#"'<>]+)`, 'gi'), (_, name) => `${name}=${REDACTED}`],
+];
 
 /**
  * Returns `text` with registered secrets and secret-looking patterns replaced by `[redacted]`.
@@ -154,63 +116,24 @@ function scrubRegistered(text: string): string {
 export function redact(text: string): string {
   let out = typeof text === 'string' ? text : String(text);
   // A replacement can, in contrived cases, join with its neighbours into another registered value
-  // (a secret containing "ted]…"): repeat until none survives, and give up on the whole text if a
-  // few passes are not enough.
+  // (a secret containing "ted]…"): repeat until none survives; give up on the whole text after a few.
   for (let pass = 0; pass < 4; pass += 1) {
-    out = redactOnce(out);
-    if (!containsRegistered(out)) return out;
+    out = REDACTORS.reduce((acc, [pattern, replace]) => acc.replace(pattern, replace), scrubRegistered(out));
+    if (scrubRegistered(out) === out) return out;
   }
   return REDACTED;
 }
 
-function containsRegistered(text: string): boolean {
-  for (const secret of allRegistered()) {
-    if (text.includes(secret)) return true;
-  }
-  return false;
-}
-
-function redactOnce(text: string): string {
-  let out = scrubRegistered(text);
-  out = out.replace(JWT_LIKE, REDACTED);
-  out = out.replace(DOTTED_OPAQUE, REDACTED);
-  out = out.replace(BEARER, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
-  out = out.replace(
-    ESCAPED_QUOTED_FIELD,
-    (_match, quote: string, name: string, separator: string) => `\\${quote}${name}\\${quote}${separator}\\${quote}${REDACTED}\\${quote}`,
-  );
-  out = out.replace(
-    QUOTED_FIELD,
-    (_match, keyQuote: string, name: string, separator: string, valueQuote: string) =>
-      `${keyQuote}${name}${keyQuote}${separator}${valueQuote}${REDACTED}${valueQuote}`,
-  );
-  out = out.replace(
-    BARE_JSON_FIELD,
-    (_match, keyQuote: string, name: string, separator: string) => `${keyQuote}${name}${keyQuote}${separator}"${REDACTED}"`,
-  );
-  out = out.replace(AUTH_HEADER, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`);
-  out = out.replace(QUERY_PARAM, (_match, name: string) => `${name}=${REDACTED}`);
-  return out;
-}
-
+// Keys that hold a secret, except those that only describe one (a fingerprint, an expiry, an HTTP
+// status code): those keep their (still redacted) value.
 const SENSITIVE_KEY = /token|secret|code|state|authorization|password/i;
-
-// Keys that describe a secret without holding it (a fingerprint, an expiry time, an HTTP status
-// code): useful in logs, and their values still go through redact().
 const DESCRIPTIVE_KEY = /(fingerprint|expiresat|issuedat|source|count|kind|statuscode|errorcode)$/i;
-
-function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEY.test(key) && !DESCRIPTIVE_KEY.test(key);
-}
-
 const MAX_DEPTH = 8;
 
 function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   if (typeof value === 'string') return redact(value);
-  if (value === null || value === undefined) return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'symbol') return value.toString();
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint' || typeof value === 'symbol') return value.toString();
   if (typeof value === 'function') return '[function]';
   if (value instanceof Error) return describeError(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
@@ -220,23 +143,13 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
   if (depth >= MAX_DEPTH) return '[too deep]';
   seen.add(value);
   try {
-    if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
-    if (value instanceof Map) {
-      return redactValue(Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), v])), depth, seen);
-    }
-    if (value instanceof Set) return [...value].map((item) => redactValue(item, depth + 1, seen));
-    return redactRecord(value as Record<string, unknown>, depth, seen);
+    if (Array.isArray(value) || value instanceof Set) return [...value].map((item) => redactValue(item, depth + 1, seen));
+    const entries = value instanceof Map ? [...value.entries()].map(([k, v]) => [String(k), v] as const) : Object.entries(value);
+    const sensitive = (key: string) => SENSITIVE_KEY.test(key) && !DESCRIPTIVE_KEY.test(key);
+    return Object.fromEntries(entries.map(([key, inner]) => [key, sensitive(key) && inner != null ? REDACTED : redactValue(inner, depth + 1, seen)]));
   } finally {
     seen.delete(value);
   }
-}
-
-function redactRecord(record: Record<string, unknown>, depth: number, seen: WeakSet<object>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(record)) {
-    out[key] = isSensitiveKey(key) && inner !== undefined && inner !== null ? REDACTED : redactValue(inner, depth + 1, seen);
-  }
-  return out;
 }
 
 /**
@@ -247,7 +160,7 @@ function redactRecord(record: Record<string, unknown>, depth: number, seen: Weak
  */
 export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
   if (fields === null || typeof fields !== 'object') return {};
-  return redactRecord(fields, 0, new WeakSet());
+  return redactValue(fields, 0, new WeakSet()) as Record<string, unknown>;
 }
 
 /**
@@ -260,56 +173,31 @@ export function fingerprint(secret: string): string {
 
 /** Wraps a logger so every message and field is redacted before it reaches `sink`. */
 export function createRedactingLogger(sink: Logger): Logger {
-  const forward =
-    (level: keyof Logger) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      const safeMessage = redact(message);
-      if (fields === undefined) sink[level](safeMessage);
-      else sink[level](safeMessage, redactFields(fields));
-    };
+  const forward = (level: keyof Logger) => (message: string, fields?: Record<string, unknown>) =>
+    fields === undefined ? sink[level](redact(message)) : sink[level](redact(message), redactFields(fields));
   return { info: forward('info'), warn: forward('warn'), error: forward('error') };
 }
 
 const MAX_DESCRIPTION_LENGTH = 500;
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_DESCRIPTION_LENGTH ? `${flat.slice(0, MAX_DESCRIPTION_LENGTH - 1)}…` : flat;
-}
+const PLAIN_CODE = /^[A-Z0-9_]{1,40}$/;
 
 interface AxiosErrorLike {
-  isAxiosError: true;
   code?: unknown;
   message?: unknown;
   config?: { method?: unknown; url?: unknown; baseURL?: unknown };
   response?: { status?: unknown };
 }
 
-function isAxiosErrorLike(error: unknown): error is AxiosErrorLike {
-  return typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true;
-}
-
-/** The URL without userinfo, query or fragment (where codes, states and tokens travel). */
-function safeUrl(url: unknown, baseURL: unknown): string | null {
-  if (typeof url !== 'string' || url === '') return null;
-  try {
-    const parsed = typeof baseURL === 'string' && baseURL !== '' ? new URL(url, baseURL) : new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    const cut = url.split(/[?#]/, 1)[0] ?? '';
-    return cut.replace(/\/\/[^/@]*@/, '//');
-  }
-}
-
-function describeAxiosError(error: AxiosErrorLike): string {
-  const parts: string[] = [];
-  const method = typeof error.config?.method === 'string' ? error.config.method.toUpperCase() : 'request';
-  const url = safeUrl(error.config?.url, error.config?.baseURL);
-  parts.push(url ? `${method} ${url}` : method);
-  const status = error.response?.status;
-  if (typeof status === 'number') parts.push(`HTTP ${status}`);
-  if (typeof error.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(error.code)) parts.push(error.code);
-  if (typeof error.message === 'string' && error.message !== '') parts.push(error.message);
+/** Method, URL without userinfo, query or fragment (where codes and tokens travel), status, code. */
+function describeAxiosError({ config, response, code, message }: AxiosErrorLike): string {
+  const method = typeof config?.method === 'string' ? config.method.toUpperCase() : 'request';
+  const raw = typeof config?.url === 'string' ? config.url : '';
+  const parsed = raw === '' ? null : parseUrl(raw, typeof config?.baseURL === 'string' && config.baseURL !== '' ? config.baseURL : undefined);
+  const url = parsed ? `${parsed.protocol}//${parsed.host}${parsed.pathname}` : (raw.split(/[?#]/, 1)[0] ?? '').replace(/\/\/[^/@]*@/, '//');
+  const parts = [url ? `${method} ${url}` : method];
+  if (typeof response?.status === 'number') parts.push(`HTTP ${response.status}`);
+  if (typeof code === 'string' && PLAIN_CODE.test(code)) parts.push(code);
+  if (typeof message === 'string' && message !== '') parts.push(message);
   return parts.join(': ');
 }
 
@@ -321,14 +209,13 @@ function describeAxiosError(error: AxiosErrorLike): string {
 export function describeError(error: unknown): string {
   let text: string;
   if (isAuthError(error)) text = error.message;
-  else if (isAxiosErrorLike(error)) text = describeAxiosError(error);
+  else if ((error as { isAxiosError?: unknown } | null)?.isAxiosError === true) text = describeAxiosError(error as AxiosErrorLike);
   else if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    const codePart = typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : '';
-    text = `${error.name}: ${error.message}${codePart}`;
+    text = `${error.name}: ${error.message}${typeof code === 'string' && PLAIN_CODE.test(code) ? ` (${code})` : ''}`;
   } else if (typeof error === 'string') text = error;
-  else if (error === null || error === undefined) text = `Unknown error (${String(error)})`;
-  else if (typeof error === 'object') text = 'Unknown error (a non-Error object was thrown)';
+  else if (typeof error === 'object' && error !== null) text = 'Unknown error (a non-Error object was thrown)';
   else text = `Unknown error (${String(error)})`;
-  return oneLine(redact(text));
+  const flat = redact(text).replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_DESCRIPTION_LENGTH ? `${flat.slice(0, MAX_DESCRIPTION_LENGTH - 1)}…` : flat;
 }

@@ -5,6 +5,7 @@
  * here. Browser-safe (zod and the WHATWG URL only), so the renderer runs the same rules as main.
  */
 import { z } from 'zod';
+import { parseUrl } from '../core/url';
 
 export const ENVIRONMENTS = ['jobber', 'sandbox'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -57,15 +58,6 @@ const FORBIDDEN_CALLBACK_SCHEMES = new Set([
   'view-source:',
 ]);
 
-/** The WHATWG parse of `value`, or null when it is not a URL. */
-export function parseUrl(value: string): URL | null {
-  try {
-    return new URL(value);
-  } catch {
-    return null;
-  }
-}
-
 /** Null when `value` is a usable OAuth callback URL, else the end of a sentence saying what is wrong. */
 export function checkRedirectUri(value: string): string | null {
   const url = parseUrl(value);
@@ -113,7 +105,7 @@ export function checkBrokerUrl(value: string): string | null {
 
 /** The origin of a broker URL that passed checkBrokerUrl. */
 export function brokerOrigin(value: string): string {
-  return new URL(value).origin;
+  return parseUrl(value)?.origin ?? value;
 }
 
 /**

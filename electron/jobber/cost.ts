@@ -6,10 +6,8 @@
  * (Jobber's figure minus what is still in flight). Pure scheduling over an injected clock.
  */
 import type { Clock, TimerHandle } from '../core/clock';
-import type { QueryCost } from '../ipc/query-cost';
 import { RequestBudget } from './request-budget';
 
-export type { QueryCost };
 
 export interface ThrottleStatus {
   maximumAvailable: number;

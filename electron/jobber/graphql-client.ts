@@ -16,19 +16,13 @@ import { type Clock, type RandomSource, systemClock } from '../core/clock';
 import { type Logger, silentLogger } from '../core/logger';
 import { createRedactingLogger } from '../core/redact';
 import { ApiStatusTracker } from './api-status';
-import { FALLBACK_THROTTLE_WAIT_MS, PacingGate, type QueryCost } from './cost';
+import type { QueryCost } from '../ipc/query-cost';
+import { FALLBACK_THROTTLE_WAIT_MS, PacingGate } from './cost';
 import { estimateQueryCost } from './estimate-cost';
 import { ACCOUNT_QUERY, DEFAULT_API_TIMEOUT_MS, accountDataSchema, classifyTransportError, postGraphql, type GraphqlBody } from './graphql-post';
 import type { ApiVersioning, GraphqlExchange } from './graphql-response';
 import { JOBBER_REQUEST_LIMIT, RequestBudget, nextWindowStart, type RequestLimit } from './request-budget';
 
-export type { QueryCost } from './cost';
-export type { ApiVersioning, GraphqlExchange } from './graphql-response';
-export { interpretGraphqlResponse } from './graphql-response';
-export { ACCOUNT_QUERY, DEFAULT_API_TIMEOUT_MS, accountDataSchema, classifyTransportError, graphqlUrl, postGraphql } from './graphql-post';
-export type { GraphqlBody, PostGraphqlOptions } from './graphql-post';
-/** Kept for existing importers; electron/auth/http-retry.ts is its home. */
-export { parseRetryAfter } from '../core/http';
 
 /**
  * How long a query keeps being resent after THROTTLED answers. Jobber's bucket always refills, so a

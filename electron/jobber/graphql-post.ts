@@ -3,8 +3,9 @@
  * X-JOBBER-GRAPHQL-VERSION) and the transport-failure classifier, shared by the client and by
  * jobber-account-api.ts. Answers are interpreted in graphql-response.ts.
  */
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
+import { classifyTransport } from '../core/http';
 import { apiUrl } from '../core/url';
 import type { JobberConfig } from '../auth/config-types';
 import { AuthError, isAuthError } from '../core/errors';
@@ -37,18 +38,19 @@ export const accountDataSchema = z.object({ account: z.object({ id: z.string(), 
  */
 export function classifyTransportError(error: unknown): AuthError {
   if (isAuthError(error)) return error;
-  if (axios.isCancel(error)) return new AuthError('cancelled', 'The request to Jobber was cancelled.');
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-    return new AuthError('timeout', `Jobber's API did not answer in time: ${describeError(error)}`);
+  const failure = classifyTransport(error);
+  switch (failure.kind) {
+    case 'cancelled':
+      return new AuthError('cancelled', 'The request to Jobber was cancelled.');
+    case 'timeout':
+      return new AuthError('timeout', `Jobber's API did not answer in time: ${describeError(error)}`);
+    case 'cut-off': {
+      const statusPart = failure.status === undefined ? '' : ` (HTTP ${failure.status})`;
+      return new AuthError('invalid-response', `Jobber's API response was cut off before it was complete${statusPart}.`);
+    }
+    default:
+      return new AuthError('network', `Could not reach Jobber's API: ${describeError(error)}`);
   }
-  const arrived = (error as { response?: unknown } | null)?.response;
-  if (code === 'ERR_BAD_RESPONSE' || (typeof arrived === 'object' && arrived !== null)) {
-    const status = (arrived as { status?: unknown } | null | undefined)?.status;
-    const statusPart = typeof status === 'number' ? ` (HTTP ${status})` : '';
-    return new AuthError('invalid-response', `Jobber's API response was cut off before it was complete${statusPart}.`);
-  }
-  return new AuthError('network', `Could not reach Jobber's API: ${describeError(error)}`);
 }
 
 /** The GraphQL endpoint for a configuration. */

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { AuthError } from '../core/errors';
 import { parseRetryAfter } from '../core/http';
 import { redact } from '../core/redact';
-import { FALLBACK_THROTTLE_WAIT_MS, type QueryCost, throttleWaitMs } from './cost';
+import type { QueryCost } from '../ipc/query-cost';
+import { FALLBACK_THROTTLE_WAIT_MS, throttleWaitMs } from './cost';
 
 /** `extensions.versioning`: the API version Jobber actually answered with, and its warning if any. */
 export interface ApiVersioning {

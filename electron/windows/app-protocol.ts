@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Protocol } from 'electron';
 import { contentSecurityPolicy } from './content-security-policy';
+import { parseUrl } from '../core/url';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'jobber-connect';
@@ -36,12 +37,8 @@ const CONTENT_TYPES: Record<string, string> = {
  * another host or would resolve outside the folder (`..`, encoded separators).
  */
 export function resolveRendererFile(url: string, rootDir: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
+  const parsed = parseUrl(url);
+  if (parsed === null) return null;
   if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null;
   let pathname: string;
   try {

@@ -7,6 +7,7 @@
  * OAuth code and state, and credentials in a URL are dropped by the parser.
  */
 import { createHash } from 'node:crypto';
+import { parseUrl } from '../core/url';
 
 /** Height of the header strip, in DIPs; Jobber's page is laid out below it. */
 export const AUTH_HEADER_HEIGHT = 36;
@@ -26,12 +27,8 @@ function isLoopbackHost(hostname: string): boolean {
 
 /** What the header says about a page URL. Never throws; never returns the path or query. */
 export function describePageOrigin(url: string): PageOrigin {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { origin: 'Unknown address', secure: false, label: 'Not secure' };
-  }
+  const parsed = parseUrl(url);
+  if (parsed === null) return { origin: 'Unknown address', secure: false, label: 'Not secure' };
   if (parsed.protocol === 'https:') return { origin: `https://${parsed.host}`, secure: true, label: 'Secure (https)' };
   if (parsed.protocol === 'http:') {
     const local = isLoopbackHost(parsed.hostname);

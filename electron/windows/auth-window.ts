@@ -19,7 +19,7 @@ import type { Certificate, Event as ElectronEvent } from 'electron';
 import type { Clock, TimerHandle } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { redact } from '../core/redact';
-import { customScheme } from '../core/url';
+import { customScheme, parseUrl } from '../core/url';
 import { decideNavigation, decideSubframeNavigation, isJobberHelpLink, type NavigationRules } from './navigation-policy';
 import { AUTH_HEADER_HEIGHT, authHeaderDataUrl, describePageOrigin } from './auth-header';
 import { authPageViewOptions, authWindowOptions } from './window-options';
@@ -67,12 +67,7 @@ type NavigationDetails = ElectronEvent<{ url: string; isMainFrame: boolean }>;
 
 /** The host of a URL for a person-facing message (no path or query), or null. */
 function hostOf(url: string): string | null {
-  try {
-    const host = new URL(url).hostname;
-    return host === '' ? null : host;
-  } catch {
-    return null;
-  }
+  return parseUrl(url)?.hostname || null;
 }
 
 /** A top-level navigation, by its Fetch metadata (Sec-Fetch-Dest / Sec-Fetch-Mode). */

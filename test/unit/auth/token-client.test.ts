@@ -6,7 +6,7 @@ import { AuthError, type AuthErrorKind } from '../../../electron/core/errors';
 import type { Clock } from '../../../electron/core/clock';
 import type { Logger } from '../../../electron/core/logger';
 import { clearRegisteredSecrets, redact } from '../../../electron/core/redact';
-import { createTokenClient, parseRetryAfter } from '../../../electron/auth/token-client';
+import { createTokenClient } from '../../../electron/auth/token-client';
 import { parseExpiresAt } from '../../../electron/auth/token-response-schema';
 
 // ---------------------------------------------------------------------------------------------
@@ -633,21 +633,6 @@ describe('logging', () => {
     await failure(client({ lines }).exchangeCode(CODE));
     expect(lines.length).toBeGreaterThan(0);
     expectNoSecrets(JSON.stringify(lines));
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it.each<[string | undefined, number | undefined]>([
-    ['0', 0],
-    ['120', 120_000],
-    [' 5 ', 5_000],
-    [new Date(NOW + 10_000).toUTCString(), 10_000],
-    [new Date(NOW - 10_000).toUTCString(), 0],
-    ['soon', undefined],
-    ['-3', undefined],
-    [undefined, undefined],
-  ])('parses %s', (value, expected) => {
-    expect(parseRetryAfter(value, NOW)).toBe(expected);
   });
 });
 

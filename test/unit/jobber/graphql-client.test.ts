@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import { AuthError } from '../../../electron/core/errors';
-import { JobberGraphqlClient, type TokenProvider, classifyTransportError, graphqlUrl, interpretGraphqlResponse, parseRetryAfter } from '../../../electron/jobber/graphql-client';
+import { JobberGraphqlClient, type TokenProvider } from '../../../electron/jobber/graphql-client';
+import { classifyTransportError, graphqlUrl } from '../../../electron/jobber/graphql-post';
+import { interpretGraphqlResponse } from '../../../electron/jobber/graphql-response';
 import { FakeClock } from '../../helpers/fake-clock';
 import { type GraphqlTestServer, costExtension, startGraphqlServer, testClientConfig, untilTimerPending } from './graphql-server';
 
@@ -284,15 +286,6 @@ describe('JobberGraphqlClient', () => {
     expect((error as AuthError).message).toContain('Field "nope" does not exist');
     expect((error as AuthError).message).not.toContain('c2lnbmF0dXJl');
     expect(logLines.join('\n')).not.toContain('c2lnbmF0dXJl');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads seconds and HTTP dates', () => {
-    expect(parseRetryAfter('2')).toBe(2_000);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:05 GMT', Date.UTC(2015, 9, 21, 7, 28, 0))).toBe(5_000);
-    expect(parseRetryAfter('soon')).toBeUndefined();
-    expect(parseRetryAfter(undefined)).toBeUndefined();
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { MIN_BACKOFF_MS } from '../../../electron/core/http';
 import { DEFAULT_TOKEN_TIMEOUT_MS } from '../../../electron/auth/token-client';
 import {
   DEFAULT_REFRESH_POLICY,
-  MIN_BACKOFF_MS,
   backoffDelay,
   callerMargin,
   minRefreshInterval,
