@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error';
 import type { BrokerDeps } from '../broker-deps';
 import { webhookSchema } from '../schemas';
+import { WEBHOOK_DELIVERY_RETENTION_MS } from '../storage/broker-storage';
 
 export const WEBHOOK_BODY_LIMIT = 64 * 1024;
 export const SIGNATURE_HEADER = 'x-jobber-hmac-sha256';
@@ -44,6 +45,13 @@ export async function registerWebhookRoutes(app: FastifyInstance, deps: BrokerDe
       const log = request.log;
       deps.background.run(async () => {
         const now = deps.clock.now();
+        // Older than the keys are remembered: it cannot be told from a replay, and an old
+        // APP_DISCONNECT must never end a grant made since.
+        const occurred = occurredAt === undefined ? Number.NaN : Date.parse(occurredAt);
+        if (occurred <= now - WEBHOOK_DELIVERY_RETENTION_MS) {
+          log.info({ topic, occurredAt }, 'Webhook event older than the replay window; ignored');
+          return;
+        }
         if (!(await deps.storage.recordWebhookDelivery(deliveryKey, topic, accountId, now))) {
           log.info({ topic }, 'Webhook delivery seen before; ignored');
           return;

@@ -9,6 +9,12 @@ import type { TokenCipher } from '../crypto/token-cipher';
 
 /** How long an ended grant (and its devices) is kept so a device can still learn why it ended. */
 export const DEAD_GRANT_RETENTION_MS = 30 * 24 * 60 * 60_000;
+/**
+ * How long a webhook delivery's key is remembered, so a redelivery or a replay is ignored. Jobber
+ * delivers at least once and does not say for how long it retries; the webhook route ignores events
+ * that occurred longer ago than this, since their keys may already be forgotten.
+ */
+export const WEBHOOK_DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60_000;
 
 export type GrantStatus = 'live' | 'disconnected-in-jobber' | 'rejected';
 
@@ -271,7 +277,8 @@ export class BrokerStorage {
    * Drops expired connects, handoffs and pairings (their rows are useless once expired), and grants
    * that ended (disconnected in Jobber, refused) more than DEAD_GRANT_RETENTION_MS ago, with their
    * device credentials: until then a device still learns why (410 with the reason); after that its
-   * credential is simply unknown (401), and no dead refresh token is kept for ever.
+   * credential is simply unknown (401), and no dead refresh token is kept for ever. Webhook delivery
+   * keys go after WEBHOOK_DELIVERY_RETENTION_MS.
    */
   async pruneExpired(now: number): Promise<void> {
     for (const table of ['pending_connects', 'handoffs', 'pairings']) {
@@ -280,6 +287,7 @@ export class BrokerStorage {
     await this.driver.query(`DELETE FROM grants WHERE status <> 'live' AND updated_at <= $1`, [now - DEAD_GRANT_RETENTION_MS]);
     // refresh_attempts has no foreign key (it is written outside the grant's lock): tidy it by hand.
     await this.driver.query('DELETE FROM refresh_attempts WHERE grant_id NOT IN (SELECT id FROM grants)');
+    await this.driver.query('DELETE FROM webhook_deliveries WHERE received_at <= $1', [now - WEBHOOK_DELIVERY_RETENTION_MS]);
   }
 
   // ---- webhooks ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /**
  * What the broker keeps: a grant that ended (disconnected in Jobber, refused) stays 30 days with its
  * device credentials, so a device still learns why (410 and the reason), then goes with them; a live
- * grant is never pruned, however old.
+ * grant is never pruned, however old. Webhook delivery keys are kept 30 days.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { TokenCipher } from '../../broker/crypto/token-cipher';
@@ -38,6 +38,24 @@ describe('retention of ended grants', () => {
     // Exactly 30 days after the second ended: gone too; the live grant stays whatever its age.
     await storage.pruneExpired(40 * DAY);
     expect((await db.rows('grants', 'id')).map((row) => row.id)).toEqual(['live-and-old']);
+    await storage.close();
+  });
+});
+
+describe('retention of webhook delivery keys', () => {
+  it('a delivery key is remembered for 30 days, then forgotten', async () => {
+    const pglite = await shared.open();
+    const schema = freshSchema();
+    const storage = await openStorage(storageTarget('pglite', schema, pglite), new TokenCipher([KEY]));
+    const db = await rowReader('pglite', schema, pglite);
+    expect(await storage.recordWebhookDelivery('day-0', 'APP_DISCONNECT', 'acc-1', 0)).toBe(true);
+    expect(await storage.recordWebhookDelivery('day-20', 'APP_DISCONNECT', 'acc-1', 20 * DAY)).toBe(true);
+
+    await storage.pruneExpired(30 * DAY - 1);
+    expect(await storage.recordWebhookDelivery('day-0', 'APP_DISCONNECT', 'acc-1', 30 * DAY - 1)).toBe(false);
+
+    await storage.pruneExpired(30 * DAY);
+    expect((await db.rows('webhook_deliveries', 'delivery_key')).map((row) => row.delivery_key)).toEqual(['day-20']);
     await storage.close();
   });
 });

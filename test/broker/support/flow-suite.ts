@@ -24,8 +24,8 @@ export function signed(body: string, secret: string = SANDBOX_CLIENT.clientSecre
   return { 'Content-Type': 'application/json', 'X-Jobber-Hmac-SHA256': createHmac('sha256', secret).update(body).digest('base64') };
 }
 
-export function appDisconnectBody(accountId: string, itemId = 'item-1'): string {
-  return JSON.stringify({ data: { webHookEvent: { topic: 'APP_DISCONNECT', appId: 'app', accountId, itemId, occurredAt: '2026-01-01T00:00:00Z' } } });
+export function appDisconnectBody(accountId: string, itemId = 'item-1', occurredAt = new Date().toISOString()): string {
+  return JSON.stringify({ data: { webHookEvent: { topic: 'APP_DISCONNECT', appId: 'app', accountId, itemId, occurredAt } } });
 }
 
 /** Waits until `check` holds (processing after the answer is asynchronous by design). */
@@ -235,6 +235,18 @@ export function defineFlowSuite(engine: Engine, pglite: () => Promise<PGlite | u
     expect([wrongType.status, ((await wrongType.json()) as { error: string }).error]).toEqual([415, 'unsupported_media_type']);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await snapshot(h)).toEqual(before);
+  });
+
+  it('an APP_DISCONNECT that occurred more than 30 days ago (its key may be forgotten) is acknowledged and ignored', async () => {
+    const device = await connectDevice(h);
+    const before = await snapshot(h);
+    const thirtyOneDaysAgo = new Date(h.clock.now() - 31 * 24 * HOUR).toISOString();
+    const body = appDisconnectBody(SANDBOX_DEFAULT_ACCOUNT.id, 'old-1', thirtyOneDaysAgo);
+    const answer = await fetch(`${h.url}/webhooks/jobber`, { method: 'POST', headers: signed(body), body });
+    expect(answer.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await snapshot(h)).toEqual(before);
+    expect((await post(`${h.url}/v1/token`, {}, device.credential)).status).toBe(200);
   });
 
   it('a correctly signed webhook is answered 200 and processed after', async () => {
