@@ -291,13 +291,20 @@ export const SETTINGS_DEFAULTS = {
   allowWeakStorage: false,
 } as const satisfies Required<StoredPlainSettings>;
 
+/** What a field's hint may depend on: facts about this install, never the draft. */
+export interface HintContext {
+  clientSecretSaved: boolean;
+  builtInBrokerUrl: string | null;
+}
+
 /** How the settings form shows a field: the renderer draws every field from this table, in order. */
 export type SettingsControl = (
-  | { kind: 'choice'; options: ReadonlyArray<{ value: string; label: string }>; hint: string }
-  | { kind: 'text'; hint: string; short?: boolean; numeric?: boolean; url?: boolean }
-  | { kind: 'secret'; hint: { saved: string; unsaved: string } }
-  | { kind: 'checkbox'; hint: string; warningWhenOn: string }
+  | { kind: 'choice'; options: ReadonlyArray<{ value: string; label: string }> }
+  | { kind: 'text'; short?: boolean; numeric?: boolean; url?: boolean }
+  | { kind: 'secret' }
+  | { kind: 'checkbox'; warningWhenOn: string }
 ) & {
+  hint: string | ((context: HintContext) => string);
   /** Whether the form shows the field for these choices (default: always); a hidden field keeps its value. */
   shownWhen?: (choices: { mode: Environment; connectThrough: ConnectThrough }) => boolean;
 };
@@ -325,17 +332,18 @@ export const SETTINGS_CONTROLS = {
   brokerUrl: {
     kind: 'text',
     url: true,
-    hint: 'https://, or http:// only on this computer (127.0.0.1, localhost). Leave empty to use the broker this app was built with, if any.',
+    hint: ({ builtInBrokerUrl }) =>
+      `https://, or http:// only on this computer (127.0.0.1, localhost).${builtInBrokerUrl ? ` Leave empty to use the broker this app was built with (${builtInBrokerUrl}).` : ''}`,
     shownWhen: throughBroker,
   },
   clientId: { kind: 'text', hint: 'From your app’s page in Jobber’s Developer Center.', shownWhen: (choices) => !throughBroker(choices) },
   clientSecret: {
     kind: 'secret',
     shownWhen: (choices) => !throughBroker(choices),
-    hint: {
-      saved: 'A secret is saved. Leave this empty to keep it, or type a new one to replace it.',
-      unsaved: 'No secret is saved yet. It is stored encrypted and never shown again.',
-    },
+    hint: ({ clientSecretSaved }) =>
+      clientSecretSaved
+        ? 'A secret is saved. Leave this empty to keep it, or type a new one to replace it.'
+        : 'No secret is saved yet. It is stored encrypted and never shown again.',
   },
   redirectUri: { kind: 'text', hint: 'Must match the OAuth Callback URL registered for your app in Jobber exactly.' },
   authMode: {
@@ -350,6 +358,11 @@ export const SETTINGS_CONTROLS = {
     warningWhenOn: 'Weak storage is allowed. Turn this off as soon as a system keyring is available.',
   },
 } as const satisfies { [F in SettingsField]: SettingsControl };
+
+/** A control's hint for this install. */
+export function hintFor(control: SettingsControl, context: HintContext): string {
+  return typeof control.hint === 'function' ? control.hint(context) : control.hint;
+}
 
 export type FieldErrors = Partial<Record<SettingsField, string>>;
 

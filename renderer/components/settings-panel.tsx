@@ -9,6 +9,7 @@ import type { FormEvent, ReactNode, RefObject } from 'react';
 import type { FieldErrors, JobberConnectApi, SettingsField, SettingsView } from '../../electron/ipc/contract';
 import {
   SETTINGS_CONTROLS,
+  hintFor,
   SETTINGS_FIELDS,
   SETTINGS_LABELS,
   validateSettings,
@@ -259,7 +260,7 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
       <form ref={formRef} className="settings-form" noValidate onSubmit={(event) => void onSubmit(event)}>
         {SETTINGS_FIELDS.map((field) => {
           const control: SettingsControl = SETTINGS_CONTROLS[field];
-          const common = { field, errors, label: SETTINGS_LABELS[field] };
+          const common = { field, errors, label: SETTINGS_LABELS[field], hint: hintFor(control, view) };
           // Hidden, not removed: the secret's uncontrolled input keeps what was typed.
           const shown = control.shownWhen?.(draft) ?? true;
           const wrap = (element: ReactNode) => (
@@ -267,12 +268,10 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
               {element}
             </div>
           );
-          if (control.kind === 'secret' || field === 'clientSecret') {
-            const hint = control.kind === 'secret' ? control.hint : { saved: '', unsaved: '' };
+          if (field === 'clientSecret') {
             return wrap(
               <TextField
                 {...common}
-                hint={view.clientSecretSaved ? hint.saved : hint.unsaved}
                 value={{ secretRef }}
                 onChange={() => {
                   if (errors[field]) setErrors(({ [field]: _dropped, ...rest }) => rest);
@@ -285,13 +284,12 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
           switch (control.kind) {
             case 'choice':
               return wrap(
-                <ChoiceField {...common} options={control.options} selected={String(value)} hint={control.hint} onChange={(next) => change(field, next)} />,
+                <ChoiceField {...common} options={control.options} selected={String(value)} onChange={(next) => change(field, next)} />,
               );
             case 'text':
               return wrap(
                 <TextField
                   {...common}
-                  hint={field === 'brokerUrl' && view.builtInBrokerUrl ? `Leave empty to use the broker this app was built with (${view.builtInBrokerUrl}).` : control.hint}
                   value={String(value)}
                   onChange={(next) => change(field, next)}
                   short={control.short}
@@ -303,7 +301,6 @@ export function SettingsPanel({ bridge, onClose }: SettingsPanelProps) {
                 <CheckboxField
                   {...common}
                   checked={value === true}
-                  hint={control.hint}
                   warningWhenOn={control.warningWhenOn}
                   onChange={(next) => change(field, next)}
                 />,

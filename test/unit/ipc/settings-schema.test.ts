@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  SETTINGS_CONTROLS,
   SETTINGS_FIELDS,
+  hintFor,
+  type HintContext,
   checkGraphqlVersion,
   checkRedirectForAuthMode,
   checkRedirectUri,
@@ -230,5 +233,25 @@ describe('validateSettings', () => {
     const result = validateSettings({ ...valid, clientSecret: 'leaky secret value' }, NOTHING_SAVED);
     expect(result.ok).toBe(false);
     expect(JSON.stringify(result)).not.toContain('leaky');
+  });
+});
+
+describe('hints that depend on the install', () => {
+  const context = (over: Partial<HintContext> = {}): HintContext => ({ clientSecretSaved: false, builtInBrokerUrl: null, ...over });
+
+  it('the broker URL hint names the built-in broker only when the app was built with one', () => {
+    expect(hintFor(SETTINGS_CONTROLS.brokerUrl, context())).toBe('https://, or http:// only on this computer (127.0.0.1, localhost).');
+    expect(hintFor(SETTINGS_CONTROLS.brokerUrl, context({ builtInBrokerUrl: 'https://broker.example' }))).toBe(
+      'https://, or http:// only on this computer (127.0.0.1, localhost). Leave empty to use the broker this app was built with (https://broker.example).',
+    );
+  });
+
+  it('the client secret hint says whether a secret is saved', () => {
+    expect(hintFor(SETTINGS_CONTROLS.clientSecret, context({ clientSecretSaved: true }))).toMatch(/^A secret is saved\. Leave this empty to keep it/);
+    expect(hintFor(SETTINGS_CONTROLS.clientSecret, context())).toMatch(/^No secret is saved yet\./);
+  });
+
+  it('a fixed hint is the same for every install', () => {
+    expect(hintFor(SETTINGS_CONTROLS.redirectUri, context())).toBe(hintFor(SETTINGS_CONTROLS.redirectUri, context({ clientSecretSaved: true, builtInBrokerUrl: 'https://b.example' })));
   });
 });
