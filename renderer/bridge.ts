@@ -3,7 +3,7 @@
  * Returns it after a shape check, or null so the UI can show "Bridge unavailable" instead of
  * crashing (for example when the page is opened in a plain browser).
  */
-import { API_METHODS } from '../electron/ipc/contract';
+import { API_METHODS } from '../electron/ipc/channels';
 import type { JobberConnectApi } from '../electron/ipc/contract';
 
 declare global {

@@ -1,6 +1,6 @@
 /**
  * The invoke channels and the API method each one backs: the zod-free half of the IPC contract,
- * so the sandboxed preload (which bundles what it imports) stays a few kilobytes. contract.ts adds
+ * so the sandboxed preload and the renderer (which bundle what they import) carry no zod for it. contract.ts adds
  * each channel's input schema and refusal, keyed by these names (a missing or extra one is a
  * compile error there).
  */
@@ -27,6 +27,13 @@ export const INVOKE_CHANNELS = Object.freeze(Object.keys(INVOKE_METHODS)) as rea
 /** Events (main → renderer, `webContents.send`). */
 export const STATE_CHANGED = 'state-changed';
 export type EventChannel = typeof STATE_CHANGED;
+
+/**
+ * Every method name of the API the preload exposes: one per invoke channel, and the event
+ * subscription. The renderer's bridge check reads it from here, so it bundles no zod; contract.ts
+ * checks at compile time that it names JobberConnectApi's methods exactly.
+ */
+export const API_METHODS = Object.freeze([...INVOKE_CHANNELS.map((channel) => INVOKE_METHODS[channel]), 'onStateChanged' as const]);
 
 /** Channel names on the wire: one prefix so our traffic is easy to recognise and filter. */
 export const CHANNEL_PREFIX = 'jobber-connect:';

@@ -5,7 +5,7 @@
  * `JobberConnectApi` are all derived from these two tables. Browser-safe: zod and type-only imports.
  */
 import { z } from 'zod';
-import { INVOKE_CHANNELS, INVOKE_METHODS, type EventChannel, type InvokeChannel, type InvokeMethod } from './channels';
+import { INVOKE_METHODS, type API_METHODS, type EventChannel, type InvokeChannel, type InvokeMethod } from './channels';
 import type { AccountSummary, ActivityEntry, ApiStatus, ConnectionState, UserFacingError } from './connection-state';
 import type { PairingView } from './pairing-view';
 import type { QueryCost } from './query-cost';
@@ -133,8 +133,6 @@ export type JobberConnectApi = {
   onStateChanged(listener: (snapshot: AppSnapshot) => void): () => void;
 };
 
-/** Every method name of JobberConnectApi (the renderer's bridge check). */
-export const API_METHODS: ReadonlyArray<keyof JobberConnectApi> = Object.freeze([
-  ...INVOKE_CHANNELS.map((channel) => INVOKE_METHODS[channel]),
-  'onStateChanged' as const,
-]);
+// channels.ts's API_METHODS names exactly JobberConnectApi's methods (a compile error otherwise).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<(typeof API_METHODS)[number], keyof JobberConnectApi>;

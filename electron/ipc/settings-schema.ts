@@ -4,7 +4,8 @@
  * without the secret), config.ts's checks of environment values and the field list all come from
  * here. Browser-safe (zod and the WHATWG URL only), so the renderer runs the same rules as main.
  */
-import { z } from 'zod';
+// zod/mini: the renderer bundles this file, and mini's functions tree-shake (classic zod does not).
+import * as z from 'zod/mini';
 import { parseUrl } from '../core/url';
 
 export const ENVIRONMENTS = ['jobber', 'sandbox'] as const;
@@ -147,9 +148,7 @@ export const SETTINGS_LABELS = {
 const L = SETTINGS_LABELS;
 
 const text = (label: string, max: number) =>
-  z
-    .string({ error: `${label} must be text.` })
-    .max(max, { error: `${label} is too long (at most ${max} characters).` });
+  z.string({ error: `${label} must be text.` }).check(z.maxLength(max, { error: `${label} is too long (at most ${max} characters).` }));
 
 /**
  * Each field's type and size, in form order: what the store may hold, and the first check of any
@@ -172,40 +171,42 @@ export type SettingsField = keyof typeof FIELD_TYPES;
 void (SETTINGS_LABELS satisfies { [F in SettingsField]: string });
 
 const credential = (field: 'clientId' | 'clientSecret') =>
-  FIELD_TYPES[field]
-    .trim()
-    .refine((value) => !/\s/.test(value), { error: `${L[field]} must not contain spaces; paste it exactly as shown in Jobber.` });
+  FIELD_TYPES[field].check(
+    z.trim(),
+    z.refine((value) => !/\s/.test(value), { error: `${L[field]} must not contain spaces; paste it exactly as shown in Jobber.` }),
+  );
+
+/** A text field's own check as a zod check: its sentence, after the field's label. */
+const sentence = (field: SettingsField, check: (value: string) => string | null) =>
+  z.superRefine<string>((value, ctx) => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${L[field]} ${problem}` });
+  });
 
 const checked = (field: 'redirectUri' | 'graphqlVersion', check: (value: string) => string | null) =>
-  FIELD_TYPES[field]
-    .trim()
-    .min(1, { error: `${L[field]} is required.` })
-    .superRefine((value, ctx) => {
-      const problem = check(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: `${L[field]} ${problem}` });
-    });
+  FIELD_TYPES[field].check(z.trim(), z.minLength(1, { error: `${L[field]} is required.` }), sentence(field, check));
 
 /** The rules on top of the types: what a usable value of each field is. */
 const FIELD_RULES = {
   mode: FIELD_TYPES.mode,
   // Both may be left out (a caller that knows nothing of brokers): this computer, no broker URL.
-  connectThrough: FIELD_TYPES.connectThrough.default('this-computer'),
+  connectThrough: z._default(FIELD_TYPES.connectThrough, 'this-computer'),
   // Empty: the broker built into this copy of the app, if there is one (checked between fields).
-  brokerUrl: FIELD_TYPES.brokerUrl
-    .trim()
-    .superRefine((value, ctx) => {
-      const problem = value === '' ? null : checkBrokerUrl(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: `${L.brokerUrl} ${problem}` });
-    })
-    .default(''),
+  brokerUrl: z._default(
+    FIELD_TYPES.brokerUrl.check(
+      z.trim(),
+      sentence('brokerUrl', (value) => (value === '' ? null : checkBrokerUrl(value))),
+    ),
+    '',
+  ),
   clientId: credential('clientId'),
   // Empty (after trimming) or absent keeps the saved secret.
-  clientSecret: credential('clientSecret').optional(),
+  clientSecret: z.optional(credential('clientSecret')),
   redirectUri: checked('redirectUri', checkRedirectUri),
   authMode: FIELD_TYPES.authMode,
   graphqlVersion: checked('graphqlVersion', checkGraphqlVersion),
   allowWeakStorage: FIELD_TYPES.allowWeakStorage,
-} as const satisfies { [F in SettingsField]: z.ZodType };
+} as const satisfies { [F in SettingsField]: z.ZodMiniType };
 
 const settingsObject = z.object(FIELD_RULES);
 
@@ -213,7 +214,7 @@ const settingsObject = z.object(FIELD_RULES);
 export type SettingsUpdate = Omit<z.output<typeof settingsObject>, 'clientSecret'> & { clientSecret?: string };
 
 /** Every settings field, in form order. */
-export const SETTINGS_FIELDS: readonly SettingsField[] = Object.freeze(settingsObject.keyof().options);
+export const SETTINGS_FIELDS: readonly SettingsField[] = Object.freeze(z.keyof(settingsObject).options);
 
 /** What main and the form know beyond the update itself: a saved secret, a built-in broker. */
 export interface SettingsContext {
@@ -248,9 +249,8 @@ export function missingBrokerUrl(update: { connectThrough: ConnectThrough; broke
  * IPC layer cannot know; the controller applies them).
  */
 function updateSchema(context: SettingsContext | null) {
-  return settingsObject
-    .strict()
-    .superRefine((value, ctx) => {
+  const strict = z.strictObject(FIELD_RULES).check(
+    z.superRefine((value, ctx) => {
       const modeProblem = checkRedirectForAuthMode(value.redirectUri, value.authMode);
       if (modeProblem) ctx.addIssue({ code: 'custom', path: ['redirectUri'], message: `${L.redirectUri} ${modeProblem}` });
       if (connectsDirectly(value) && value.clientId === '') {
@@ -264,8 +264,9 @@ function updateSchema(context: SettingsContext | null) {
       if (secretProblem) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: secretProblem });
       const brokerProblem = context === null ? null : missingBrokerUrl(value, context.builtInBroker);
       if (brokerProblem) ctx.addIssue({ code: 'custom', path: ['brokerUrl'], message: brokerProblem });
-    })
-    .transform(({ clientSecret, ...rest }): SettingsUpdate => (clientSecret ? { ...rest, clientSecret } : rest));
+    }),
+  );
+  return z.pipe(strict, z.transform(({ clientSecret, ...rest }: z.output<typeof strict>): SettingsUpdate => (clientSecret ? { ...rest, clientSecret } : rest)));
 }
 
 /** What main's save-settings channel accepts; the controller adds `missingSecret` and `missingBrokerUrl`. */
@@ -276,7 +277,7 @@ export type SettingsInput = z.input<typeof settingsUpdateSchema>;
 
 /** The non-secret settings as stored: each field's type and size, every field optional. */
 const { clientSecret: _secretIsSealedSeparately, ...STORED_FIELD_TYPES } = FIELD_TYPES;
-export const storedSettingsSchema = z.object(STORED_FIELD_TYPES).partial();
+export const storedSettingsSchema = z.partial(z.object(STORED_FIELD_TYPES));
 export type StoredPlainSettings = z.infer<typeof storedSettingsSchema>;
 
 /** Each stored field's value when neither the saved settings nor the environment give one. */
@@ -375,7 +376,7 @@ function isField(value: unknown): value is SettingsField {
  * leading tuple index when the issues come from an IPC argument list. zod's messages never repeat
  * the input value, so a mistyped secret is not reflected back.
  */
-export function settingsFieldErrors(error: z.ZodError, pathOffset = 0): FieldErrors {
+export function settingsFieldErrors(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }, pathOffset = 0): FieldErrors {
   const result: FieldErrors = {};
   for (const issue of error.issues) {
     const field = issue.path[pathOffset];

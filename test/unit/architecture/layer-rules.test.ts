@@ -49,7 +49,7 @@ describe('layer rules (eslint-plugin-boundaries)', () => {
   }, 60_000);
 
   it.each([
-    ['the renderer importing the contract', 'renderer/fixture.ts', "import { API_METHODS } from '../electron/ipc/contract';\nvoid API_METHODS;\n"],
+    ['the renderer importing the contract', 'renderer/fixture.ts', "import { API_METHODS } from '../electron/ipc/channels';\nvoid API_METHODS;\n"],
     ['the engine importing the contract’s settings schema', 'electron/auth/fixture.ts', "import { DEFAULT_REDIRECT_URI } from '../ipc/settings-schema';\nvoid DEFAULT_REDIRECT_URI;\n"],
     ['the contract importing its data model', 'electron/ipc/fixture.ts', "import type { ConnectionState } from './connection-state';\nexport type S = ConnectionState;\n"],
     ['an adapter importing the engine’s ports', 'electron/storage/fixture.ts', "import type { TokenStore } from '../auth/ports';\nexport type S = TokenStore;\n"],
