@@ -9,7 +9,7 @@ import type {
   TestApiResult,
 } from '../../electron/ipc/contract';
 import { App } from '../../renderer/app';
-import { createFakeBridge, deferred, snapshot, states } from './fixtures';
+import { createFakeBridge, deferred, snapshot, states } from '../support/renderer/fixtures';
 
 async function setup(state: ConnectionState) {
   const fake = createFakeBridge(snapshot(state));

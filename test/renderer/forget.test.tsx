@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionState, DisconnectResult, NeedsReconnectReason } from '../../electron/ipc/contract';
 import { App } from '../../renderer/app';
-import { createFakeBridge, deferred, snapshot, states } from './fixtures';
+import { createFakeBridge, deferred, snapshot, states } from '../support/renderer/fixtures';
 
 async function setup(state: ConnectionState) {
   const fake = createFakeBridge(snapshot(state));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PacingGate, throttleWaitMs, type Pass } from '../../../electron/jobber/cost';
 import { RequestBudget, nextWindowStart } from '../../../electron/jobber/request-budget';
-import { FakeClock, settle } from '../../helpers/fake-clock';
+import { FakeClock, settle } from '../../support/fake-clock';
 
 const status = (currentlyAvailable: number) => ({ maximumAvailable: 10_000, currentlyAvailable, restoreRate: 500 });
 

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import { AuthError } from '../../../electron/core/errors';
 import { JobberGraphqlClient, type TokenProvider, classifyTransportError, graphqlUrl, interpretGraphqlResponse, parseRetryAfter } from '../../../electron/jobber/graphql-client';
-import { FakeClock } from '../../helpers/fake-clock';
-import { type GraphqlTestServer, costExtension, startGraphqlServer, testClientConfig, untilTimerPending } from './graphql-server';
+import { FakeClock } from '../../support/fake-clock';
+import { type GraphqlTestServer, costExtension, startGraphqlServer, testClientConfig, untilTimerPending } from '../../support/jobber/graphql-server';
 
 class FakeTokens implements TokenProvider {
   token = 'access-token-1-abcdef';
