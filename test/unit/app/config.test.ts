@@ -177,6 +177,54 @@ describe('loadConfig uses the settings schema\'s rules', () => {
   });
 });
 
+describe('loadConfig: broker mode', () => {
+  it('a built-in default broker with nothing configured selects broker mode (not the sandbox)', () => {
+    const result = loadConfig({ env: {}, defaultBrokerUrl: 'https://broker.example.com' });
+    expect(result.kind).toBe('broker');
+    if (result.kind !== 'broker') return;
+    expect(result.config.broker).toEqual({ origin: 'https://broker.example.com' });
+    expect(result.config.clientId).toBe('');
+    expect(result.config.clientSecret).toBe('');
+    expect(result.config.apiBaseUrl).toBe('https://api.getjobber.com');
+  });
+
+  it('nothing configured and no built-in broker: the sandbox, as before', () => {
+    expect(loadConfig({ env: {} }).kind).toBe('sandbox');
+  });
+
+  it('an explicit sandbox mode wins over a built-in broker', () => {
+    expect(loadConfig({ env: { JOBBER_MODE: 'sandbox' }, defaultBrokerUrl: 'https://broker.example.com' }).kind).toBe('sandbox');
+  });
+
+  it('"this computer" with a client id and secret stays direct even with a built-in broker', () => {
+    const result = loadConfig({
+      env: {},
+      settings: { connectThrough: 'this-computer', clientId: 'id', clientSecret: 'secret' },
+      defaultBrokerUrl: 'https://broker.example.com',
+    });
+    expect(result.kind).toBe('jobber');
+  });
+
+  it('saved "broker" needs no client id or secret; the saved URL beats env and the built-in one', () => {
+    const result = loadConfig({
+      env: { JOBBER_BROKER_URL: 'https://env.example.com' },
+      settings: { mode: 'jobber', connectThrough: 'broker', brokerUrl: 'https://saved.example.com' },
+      defaultBrokerUrl: 'https://built-in.example.com',
+    });
+    expect(result).toMatchObject({ kind: 'broker', config: { broker: { origin: 'https://saved.example.com' } } });
+  });
+
+  it('broker mode without any broker URL, or with a plain-http remote one, is invalid with a named problem', () => {
+    expect(loadConfig({ env: { JOBBER_CONNECT_THROUGH: 'broker' } })).toEqual({
+      kind: 'invalid',
+      problems: ['JOBBER_BROKER_URL is missing: set the broker URL in Settings (or JOBBER_BROKER_URL).'],
+    });
+    const remote = loadConfig({ env: { JOBBER_BROKER_URL: 'http://broker.example.com' } });
+    expect(remote.kind).toBe('invalid');
+    expect(remote.kind === 'invalid' && remote.problems[0]).toMatch(/^JOBBER_BROKER_URL must use https:\/\//);
+  });
+});
+
 describe('checkApiBaseUrl', () => {
   it.each(['https://api.getjobber.com', 'https://api.getjobber.com/', 'http://127.0.0.1:4000', 'http://localhost:1'])(
     'accepts %s',

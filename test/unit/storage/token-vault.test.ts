@@ -6,7 +6,6 @@ import { silentLogger } from '../../../electron/core/logger';
 import type { StoredConnection } from '../../../electron/auth/token-model';
 import { MAX_JSON_FILE_BYTES, openJsonFile } from '../../../electron/storage/json-file';
 import { electronSafeStorage } from '../../../electron/storage/safe-storage-port';
-import { chooseVaultBehaviour } from '../../../electron/storage/vault-policy';
 import { createTokenVault } from '../../../electron/storage/token-vault';
 import { resetElectronStub, safeStorage, safeStorageControl } from '../../support/electron/electron-stub';
 import type { SafeStorage } from 'electron';
@@ -42,16 +41,6 @@ beforeEach(() => {
 });
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
-});
-
-describe('chooseVaultBehaviour', () => {
-  it('uses a real keyring, refuses basic_text unless allowed, refuses when unavailable', () => {
-    expect(chooseVaultBehaviour('gnome_libsecret', true, false)).toEqual({ kind: 'use', weak: false });
-    expect(chooseVaultBehaviour('basic_text', true, false)).toMatchObject({ kind: 'refuse', reason: 'basic-text' });
-    expect(chooseVaultBehaviour('basic_text', true, true)).toEqual({ kind: 'use', weak: true });
-    expect(chooseVaultBehaviour('keychain', false, true)).toMatchObject({ kind: 'refuse', reason: 'unavailable' });
-    expect(chooseVaultBehaviour('unknown', true, true)).toMatchObject({ kind: 'refuse', reason: 'unavailable' });
-  });
 });
 
 describe('token vault', () => {
