@@ -1,8 +1,9 @@
 /**
- * A Clock for tests: time stands still until the test advances it, and timers run, in due order,
- * only when it does. `advance` lets pending promises settle between timers, so code that awaits
- * between timer callbacks behaves as it would in real time. `suspend` imitates a computer asleep:
- * wall time jumps but timers, which run on a monotonic clock, fire late by the same amount.
+ * The one Clock for tests (engine, main process and soak alike; the port in electron/core/clock.ts):
+ * time stands still until the test advances it, and timers run, in due order, only when it does.
+ * `advance` lets pending promises settle between timers, so code that awaits between timer callbacks
+ * behaves as it would in real time. `suspend` imitates a computer asleep: wall time jumps but
+ * timers, which run on a monotonic clock, fire late by the same amount.
  */
 import type { Clock, TimerHandle } from '../../electron/core/clock';
 
