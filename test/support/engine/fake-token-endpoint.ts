@@ -9,25 +9,9 @@ import type { AccountSummary } from '../../../electron/ipc/connection-state';
 import type { Clock } from '../../../electron/core/clock';
 import type { JobberAccountApi, TokenEndpoint } from '../../../electron/auth/ports';
 import type { StoredConnection, TokenSet } from '../../../electron/auth/token-model';
+import { deferred, type Deferred } from '../deferred';
 
 export const HOUR_MS = 60 * 60 * 1000;
-
-/** A promise with its resolve/reject exposed. */
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 type RefreshStep =
   | { kind: 'fail'; error: AuthError; rotateFirst: boolean }

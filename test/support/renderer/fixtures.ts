@@ -1,7 +1,7 @@
 /**
  * A fake `window.jobberConnect` for component tests: every method is a vi.fn with a sensible
- * default, `emit` pushes a snapshot to subscribers, and `deferred` lets a test hold a call open
- * to see buttons disable while it is pending.
+ * default and `emit` pushes a snapshot to subscribers (test/support/deferred.ts lets a test hold a
+ * call open to see buttons disable while it is pending).
  */
 import { vi } from 'vitest';
 import type { Mock } from 'vitest';
@@ -64,15 +64,4 @@ export function createFakeBridge(initial: AppSnapshot): FakeBridge {
     listenerCount: () => listeners.size,
     unsubscribes,
   };
-}
-
-/** A promise the test resolves by hand. */
-export function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }

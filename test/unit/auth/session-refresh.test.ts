@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../electron/core/errors';
 import { fingerprint } from '../../../electron/core/redact';
-import { deferred } from '../../support/engine/fake-token-endpoint';
+import { deferred } from '../../support/deferred';
 import { Session } from '../../../electron/auth/session';
 import { CONFIG, MINUTE, connect, createHarness, stateAs } from '../../support/engine/session-harness';
 
