@@ -12,10 +12,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { hashSecret, newSecret } from '../broker/secrets';
-import { connectDevice, post } from '../test/broker/support/app-client';
-import { startHarness, type Harness } from '../test/broker/support/broker-harness';
-import { startChildBroker, type ChildBroker } from '../test/broker/support/child-broker';
-import { POSTGRES_URL } from '../test/broker/support/databases';
+import { connectDevice, post } from '../test/support/broker/app-client';
+import { startHarness, type Harness } from '../test/support/broker/broker-harness';
+import { startChildBroker, type ChildBroker } from '../test/support/broker/child-broker';
+import { POSTGRES_URL } from '../test/support/broker/databases';
 import { formatMs, formatRatio, percentile } from './stats';
 import type { BenchResult, Benchmark, Figure, Invariant } from './types';
 

@@ -7,7 +7,7 @@
 import axios from 'axios';
 import { followConsent } from '../sandbox/consent-driver';
 import { SANDBOX_CLIENT, SANDBOX_PATHS } from '../sandbox/server';
-import { expectStatus, startEngine, type EngineHarness } from '../test/helpers/engine-harness';
+import { expectStatus, startEngine, type EngineHarness } from '../test/support/engine/engine-harness';
 import { formatMs, formatRatio, median, percentile, timed } from './stats';
 import type { BenchResult, Benchmark } from './types';
 

@@ -5,9 +5,9 @@
  * after every kill it restarts over the same vault. Prints how many runs ended with the live token
  * stored and connected (a), with the precise "interrupted refresh lost the grant" state (b), or
  * otherwise (c, a bug: breaks the run), where the kills landed, and the temp files they left
- * (counted before any restart sweeps them). The harness is test/reliability/support/crash-harness.ts.
+ * (counted before any restart sweeps them). The harness is test/support/reliability/crash-harness.ts.
  */
-import { CRASH_OUTCOMES, type CrashOutcome, measureVulnerableWindow, runCrashSafety } from '../test/reliability/support/crash-harness';
+import { CRASH_OUTCOMES, type CrashOutcome, measureVulnerableWindow, runCrashSafety } from '../test/support/reliability/crash-harness';
 import { formatMs, median, percentile } from './stats';
 import type { BenchResult, Benchmark } from './types';
 

@@ -1,12 +1,12 @@
 /**
  * The fault matrix as a figure: plays every applicable operation × fault cell of
- * test/reliability/support/fault-matrix-table.ts against a fresh sandbox and counts the outcomes,
- * then every refusal shape × flow of support/refusal-shapes-table.ts. Prints two headline lines,
+ * test/support/reliability/fault-matrix-table.ts against a fresh sandbox and counts the outcomes,
+ * then every refusal shape × flow of test/support/reliability/refusal-shapes-table.ts. Prints two headline lines,
  * `after-commit scenarios: N` (faults that strike after Jobber committed) and
  * `refusal shapes handled: N/N`. Combinations that do not apply are counted and listed with their reason.
  */
-import { AFTER_COMMIT_CELLS, INAPPLICABLE_CELLS, PLAYED_CELLS, playCell } from '../test/reliability/support/fault-matrix-table';
-import { REFUSAL_CELLS } from '../test/reliability/support/refusal-shapes-table';
+import { AFTER_COMMIT_CELLS, INAPPLICABLE_CELLS, PLAYED_CELLS, playCell } from '../test/support/reliability/fault-matrix-table';
+import { REFUSAL_CELLS } from '../test/support/reliability/refusal-shapes-table';
 import { formatMs, median, timed } from './stats';
 import type { BenchResult, Benchmark } from './types';
 

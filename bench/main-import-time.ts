@@ -45,7 +45,7 @@ async function run(): Promise<BenchResult> {
   try {
     const stub = path.join(dir, 'electron-stub.cjs');
     buildSync({
-      entryPoints: [path.join(ROOT, 'test/helpers/electron-stub.ts')],
+      entryPoints: [path.join(ROOT, 'test/support/electron/electron-stub.ts')],
       outfile: stub,
       bundle: true,
       platform: 'node',
@@ -73,7 +73,7 @@ async function run(): Promise<BenchResult> {
         { label: 'min / max', value: `${Math.min(...times)} / ${Math.max(...times)}`, text: `${formatMs(Math.min(...times))} / ${formatMs(Math.max(...times))}` },
       ],
       invariants: [],
-      notes: [`${RUNS} fresh Node processes; electron = test/helpers/electron-stub.ts (esbuild → CJS), loaded before timing.`],
+      notes: [`${RUNS} fresh Node processes; electron = test/support/electron/electron-stub.ts (esbuild → CJS), loaded before timing.`],
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * no failures; the ratio says what the one refresh costs the burst.
  */
 import { Agent } from 'node:http';
-import { ControlledClock, expectStatus, startEngine, type EngineHarness } from '../test/helpers/engine-harness';
+import { ControlledClock, expectStatus, startEngine, type EngineHarness } from '../test/support/engine/engine-harness';
 import { formatMs, formatRatio, median, timed } from './stats';
 import type { BenchResult, Benchmark } from './types';
 

@@ -1,12 +1,12 @@
 /**
  * Soak figures: 24 simulated hours with Jobber's 60-minute access tokens and seeded random transient faults
- * against the real sandbox on a shared fake clock (test/reliability/support/soak-run.ts). Prints,
+ * against the real sandbox on a shared fake clock (test/support/reliability/soak-run.ts). Prints,
  * per simulated hour, the refreshes so far, the heap after a forced GC and the process's live
  * handles; the invariants are the soak test's: nothing recoverable lost, refresh count within the
  * range Jobber's lifetime and the documented margin allow, fake timers and listeners back to baseline.
  */
 import { formatBytes } from './stats';
-import { runSoak } from '../test/reliability/support/soak-run';
+import { runSoak } from '../test/support/reliability/soak-run';
 import type { BenchResult, Benchmark } from './types';
 
 const HOURS = 24;

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadOrCreateDevKey, parseEncryptionKeys } from '../../broker/crypto/key-ring';
 import { CipherError, TokenCipher } from '../../broker/crypto/token-cipher';
 import { openStorage } from '../../broker/storage/open-storage';
-import { freshSchema, rowReader, SharedPglite, storageTarget } from './support/databases';
+import { freshSchema, rowReader, SharedPglite, storageTarget } from '../support/broker/databases';
 
 const K1 = { id: 'k1', key: Buffer.alloc(32, 1) };
 const K2 = { id: 'k2', key: Buffer.alloc(32, 2) };

@@ -3,8 +3,8 @@
  * per test.
  */
 import { afterAll, describe } from 'vitest';
-import { SharedPglite } from './support/databases';
-import { defineFlowSuite } from './support/flow-suite';
+import { SharedPglite } from '../support/broker/databases';
+import { defineFlowSuite } from '../support/broker/flow-suite';
 
 const shared = new SharedPglite();
 afterAll(() => shared.close());

@@ -5,10 +5,10 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectDevice, openCallback, post } from './support/app-client';
-import { startHarness } from './support/broker-harness';
-import { SharedPglite } from './support/databases';
-import { eventually } from './support/flow-suite';
+import { connectDevice, openCallback, post } from '../support/broker/app-client';
+import { startHarness } from '../support/broker/broker-harness';
+import { SharedPglite } from '../support/broker/databases';
+import { eventually } from '../support/broker/flow-suite';
 
 const shared = new SharedPglite();
 afterAll(() => shared.close());

@@ -5,11 +5,11 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { hashSecret, newSecret } from '../../broker/secrets';
-import { connectDevice, post, readGrantEvents } from './support/app-client';
-import { startHarness, type Harness } from './support/broker-harness';
-import { startChildBroker, type ChildBroker } from './support/child-broker';
-import { describePostgres } from './support/postgres-suite';
-import { eventually } from './support/flow-suite';
+import { connectDevice, post, readGrantEvents } from '../support/broker/app-client';
+import { startHarness, type Harness } from '../support/broker/broker-harness';
+import { startChildBroker, type ChildBroker } from '../support/broker/child-broker';
+import { describePostgres } from '../support/broker/postgres-suite';
+import { eventually } from '../support/broker/flow-suite';
 
 /** Makes the stored access token expired (as if an hour had passed), without touching the clock. */
 async function expireStoredToken(h: Harness): Promise<void> {

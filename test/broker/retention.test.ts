@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TokenCipher } from '../../broker/crypto/token-cipher';
 import { openStorage } from '../../broker/storage/open-storage';
-import { freshSchema, rowReader, SharedPglite, storageTarget } from './support/databases';
+import { freshSchema, rowReader, SharedPglite, storageTarget } from '../support/broker/databases';
 
 const KEY = { id: 'k1', key: Buffer.alloc(32, 7) };
 const TOKENS = { accessToken: 'access-token-value-1', refreshToken: 'refresh-token-value-1', accessTokenIssuedAt: 0, accessTokenExpiresAt: 3_600_000 };

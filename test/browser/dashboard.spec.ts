@@ -9,11 +9,11 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, expect, test } from '@playwright/test';
 import type { Browser, BrowserContextOptions, Page } from '@playwright/test';
 import type { AppSnapshot } from '../../electron/ipc/contract';
-import { ACCOUNT, MINUTE, T0, activity, settingsView, snapshot, states } from '../renderer/snapshots';
-import { installFakeBridge } from './fake-bridge';
-import type { FakeBridgeHook, FakeBridgeOptions } from './fake-bridge';
-import { RENDERER_CSP, startStaticServer } from './static-server';
-import type { StaticServer } from './static-server';
+import { ACCOUNT, MINUTE, T0, activity, settingsView, snapshot, states } from '../support/renderer/snapshots';
+import { installFakeBridge } from '../support/browser/fake-bridge';
+import type { FakeBridgeHook, FakeBridgeOptions } from '../support/browser/fake-bridge';
+import { RENDERER_CSP, startStaticServer } from '../support/browser/static-server';
+import type { StaticServer } from '../support/browser/static-server';
 import { metaContentSecurityPolicy } from '../../electron/windows/content-security-policy';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

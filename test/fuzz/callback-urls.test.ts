@@ -1,7 +1,7 @@
 /**
  * Fuzzing the OAuth callback parser with 10,000 generated URLs (valid ones included, so acceptance
  * is proven as well as refusal). Seeded: FUZZ_SEED reproduces a run; a failure report names the
- * seed and the shrink path. See support/callback-url-arbitraries.ts for the generator and oracle.
+ * seed and the shrink path. See test/support/fuzz/callback-url-arbitraries.ts for the generator and oracle.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,8 +10,8 @@ import { AuthError, type AuthErrorKind } from '../../electron/core/errors';
 import { PENDING_REQUEST_TTL_MS, PendingRequests } from '../../electron/auth/pending-requests';
 import type { Clock } from '../../electron/core/clock';
 import { clearRegisteredSecrets } from '../../electron/core/redact';
-import { buildCase, callbackRecipe, type CallbackRecipe } from './support/callback-url-arbitraries';
-import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from './support/fuzz-run';
+import { buildCase, callbackRecipe, type CallbackRecipe } from '../support/fuzz/callback-url-arbitraries';
+import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../support/fuzz/fuzz-run';
 
 const CALLBACK_KINDS: ReadonlySet<AuthErrorKind> = new Set([
   'denied',

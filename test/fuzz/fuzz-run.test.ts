@@ -1,6 +1,6 @@
 /** The seed plumbing every fuzz test relies on for reproducible runs. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FUZZ_SEED, fuzzParameters, fuzzSeed } from './support/fuzz-run';
+import { DEFAULT_FUZZ_SEED, fuzzParameters, fuzzSeed } from '../support/fuzz/fuzz-run';
 
 describe('fuzz seed', () => {
   it('defaults to the fixed seed and honours FUZZ_SEED', () => {

@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INVOKE_CONTRACT } from '../../electron/ipc/contract';
 import { validateSettings } from '../../electron/ipc/settings-schema';
-import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from './support/fuzz-run';
-import { settingsAccepted, ipcCall, settingsRecipe, buildSettings, submittedSecret } from './support/ipc-payload-arbitraries';
+import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../support/fuzz/fuzz-run';
+import { settingsAccepted, ipcCall, settingsRecipe, buildSettings, submittedSecret } from '../support/fuzz/ipc-payload-arbitraries';
 
 const SETTINGS_FIELDS = new Set(['mode', 'connectThrough', 'brokerUrl', 'clientId', 'clientSecret', 'redirectUri', 'authMode', 'graphqlVersion', 'allowWeakStorage']);
 const NUM_RUNS = 1_000;

@@ -11,13 +11,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../electron/auth/config-types';
-import { FileTokenStore, MAX_TOKEN_FILE_BYTES } from '../helpers/file-token-store';
+import { FileTokenStore, MAX_TOKEN_FILE_BYTES } from '../support/engine/file-token-store';
 import { clearRegisteredSecrets } from '../../electron/core/redact';
 import { Session } from '../../electron/auth/session';
-import { FakeClock } from '../helpers/fake-clock';
-import { FakeJobberAccountApi, FakeTokenEndpoint } from '../helpers/fake-token-endpoint';
-import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from './support/fuzz-run';
-import { damage, junkFile, spell, spelling, spellingKeepsJson, storedConnection, tokenStrings } from './support/store-file-arbitraries';
+import { FakeClock } from '../support/fake-clock';
+import { FakeJobberAccountApi, FakeTokenEndpoint } from '../support/engine/fake-token-endpoint';
+import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../support/fuzz/fuzz-run';
+import { damage, junkFile, spell, spelling, spellingKeepsJson, storedConnection, tokenStrings } from '../support/fuzz/store-file-arbitraries';
 
 const NUM_RUNS = 1_000;
 

@@ -16,7 +16,7 @@ import type { Logger } from '../../electron/core/logger';
 import { clearRegisteredSecrets } from '../../electron/core/redact';
 import { createTokenClient, DEFAULT_ACCESS_TOKEN_LIFETIME_MS } from '../../electron/auth/token-client';
 import type { TokenSet } from '../../electron/auth/token-model';
-import { count, fuzzParameters, fuzzSeed, newStats, printSummary, type FuzzStats } from './support/fuzz-run';
+import { count, fuzzParameters, fuzzSeed, newStats, printSummary, type FuzzStats } from '../support/fuzz/fuzz-run';
 import {
   CLIENT_SECRET,
   expectedJwtExpiry,
@@ -25,7 +25,7 @@ import {
   responseRecipe,
   type ResponseCase,
   type ThrownRecipe,
-} from './support/token-response-arbitraries';
+} from '../support/fuzz/token-response-arbitraries';
 
 const NOW = Date.UTC(2025, 5, 2, 9, 0, 0);
 const clock: Clock = { now: () => NOW, setTimer: () => 0, clearTimer: () => undefined };

@@ -1,12 +1,12 @@
 /**
- * The engine in broker mode against a broker (test/helpers/fake-broker.ts, swappable for the real
+ * The engine in broker mode against a broker (test/support/broker-mode/fake-broker.ts, swappable for the real
  * one) in front of the sandbox: connect through the broker's hand-off, renewals through /v1/token,
  * an unreachable broker (credential kept, retried), Jobber's disconnect (410 and the event stream)
  * and Disconnect through /v1/disconnect. Expected codes and wording come from the broker contract.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { brokerControlsFor, startBrokerEngine, type BrokerEngine } from '../helpers/broker-engine';
-import { waitForState, waitUntil } from '../helpers/engine-harness';
+import { brokerControlsFor, startBrokerEngine, type BrokerEngine } from '../support/broker-mode/broker-engine';
+import { waitForState, waitUntil } from '../support/engine/engine-harness';
 
 const HOUR_MS = 60 * 60 * 1000;
 

@@ -4,7 +4,7 @@
  * Connect through the broker's hand-off, a renewal the broker makes at Jobber, "disconnect in
  * Jobber" (the sandbox's signed APP_DISCONNECT webhook) reaching the app through /v1/events with no
  * API call, and Disconnect through /v1/disconnect. broker-mode.test.ts plays the same contract
- * against the stand-in (test/helpers/fake-broker.ts); this file is the proof that the two real
+ * against the stand-in (test/support/broker-mode/fake-broker.ts); this file is the proof that the two real
  * sides agree. Expected values come from the broker's HTTP contract (broker/README.md) and the
  * sandbox's defaults, not from the code under test.
  */
@@ -12,10 +12,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerControls } from '../../electron/app/broker-controls';
 import { SANDBOX_DEFAULT_ACCOUNT, type Sandbox } from '../../sandbox/server';
-import { startHarness, type Harness } from '../broker/support/broker-harness';
-import { SharedPglite } from '../broker/support/databases';
-import { brokerControlsFor, brokerEngineFor, followBrokerCallback, type BrokerEngine, type EngineBroker } from '../helpers/broker-engine';
-import { waitForState, waitUntil } from '../helpers/engine-harness';
+import { startHarness, type Harness } from '../support/broker/broker-harness';
+import { SharedPglite } from '../support/broker/databases';
+import { brokerControlsFor, brokerEngineFor, followBrokerCallback, type BrokerEngine, type EngineBroker } from '../support/broker-mode/broker-engine';
+import { waitForState, waitUntil } from '../support/engine/engine-harness';
 
 const MINUTE_MS = 60_000;
 

@@ -4,7 +4,7 @@
  * lifetime, ahead of the real expiry, and never loop.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectStatus, startEngine, waitForState, type EngineHarness } from '../helpers/engine-harness';
+import { expectStatus, startEngine, waitForState, type EngineHarness } from '../support/engine/engine-harness';
 
 const HOUR = 60 * 60_000;
 

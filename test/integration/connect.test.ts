@@ -8,7 +8,7 @@ import { AuthError } from '../../electron/core/errors';
 import { PENDING_REQUEST_TTL_MS } from '../../electron/auth/pending-requests';
 import { followConsent } from '../../sandbox/consent-driver';
 import { SANDBOX_DEFAULT_ACCOUNT } from '../../sandbox/server';
-import { ControlledClock, callbackParts, expectStatus, startEngine, waitForState, type EngineHarness } from '../helpers/engine-harness';
+import { ControlledClock, callbackParts, expectStatus, startEngine, waitForState, type EngineHarness } from '../support/engine/engine-harness';
 
 let harness: EngineHarness | undefined;
 

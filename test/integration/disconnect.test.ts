@@ -3,7 +3,7 @@
  * or not Jobber answered, and says which happened.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ControlledClock, expectStatus, startEngine, type EngineHarness } from '../helpers/engine-harness';
+import { ControlledClock, expectStatus, startEngine, type EngineHarness } from '../support/engine/engine-harness';
 
 let harness: EngineHarness | undefined;
 

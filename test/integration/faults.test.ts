@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredConnection } from '../../electron/auth/token-model';
 import { LOST_ANSWER_MESSAGE } from '../../electron/auth/session';
 import type { Fault } from '../../sandbox/server';
-import { expectStatus, startEngine, waitForState, type EngineHarness } from '../helpers/engine-harness';
+import { expectStatus, startEngine, waitForState, type EngineHarness } from '../support/engine/engine-harness';
 
 let harness: EngineHarness | undefined;
 

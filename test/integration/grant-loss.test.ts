@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_DEFAULT_ACCOUNT } from '../../sandbox/server';
-import { expectStatus, startEngine, type EngineHarness } from '../helpers/engine-harness';
+import { expectStatus, startEngine, type EngineHarness } from '../support/engine/engine-harness';
 
 let harness: EngineHarness | undefined;
 

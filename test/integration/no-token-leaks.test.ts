@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { followConsent } from '../../sandbox/consent-driver';
 import { SANDBOX_CLIENT } from '../../sandbox/server';
-import { callbackParts, startEngine, waitForState, type EngineHarness } from '../helpers/engine-harness';
+import { callbackParts, startEngine, waitForState, type EngineHarness } from '../support/engine/engine-harness';
 
 let harness: EngineHarness | undefined;
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_DEFAULT_ACCOUNT } from '../../sandbox/server';
-import { ControlledClock, expectStatus, startEngine, waitForState, type EngineHarness } from '../helpers/engine-harness';
+import { ControlledClock, expectStatus, startEngine, waitForState, type EngineHarness } from '../support/engine/engine-harness';
 
 let harness: EngineHarness | undefined;
 

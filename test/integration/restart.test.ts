@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileTokenStore } from '../helpers/file-token-store';
+import { FileTokenStore } from '../support/engine/file-token-store';
 import type { StoreLoadResult, TokenStore } from '../../electron/auth/ports';
 import { INTERRUPTED_REFRESH_MESSAGE } from '../../electron/auth/session';
 import type { StoredConnection } from '../../electron/auth/token-model';
 import { SANDBOX_DEFAULT_ACCOUNT } from '../../sandbox/server';
-import { ControlledClock, expectStatus, startEngine, waitUntil, type EngineHarness } from '../helpers/engine-harness';
+import { ControlledClock, expectStatus, startEngine, waitUntil, type EngineHarness } from '../support/engine/engine-harness';
 
 let harness: EngineHarness | undefined;
 const dirs: string[] = [];

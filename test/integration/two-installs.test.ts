@@ -4,8 +4,8 @@
  * Disconnect on one ends the other's connection, which it notices on its next call.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ControlledClock, expectStatus, startEngine, waitForState, type EngineHarness } from '../helpers/engine-harness';
-import { connectSecondInstall } from '../helpers/second-install';
+import { ControlledClock, expectStatus, startEngine, waitForState, type EngineHarness } from '../support/engine/engine-harness';
+import { connectSecondInstall } from '../support/engine/second-install';
 import type { SandboxOptions } from '../../sandbox/server';
 
 let harness: EngineHarness | undefined;

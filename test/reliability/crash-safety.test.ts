@@ -7,7 +7,7 @@
  * the grant, and only when the request had reached Jobber.
  */
 import { describe, expect, it } from 'vitest';
-import { measureVulnerableWindow, runCrashSafety } from './support/crash-harness';
+import { measureVulnerableWindow, runCrashSafety } from '../support/reliability/crash-harness';
 
 describe('crash safety of rotation', () => {
   it('8 kills across a refresh: every restart ends with the live token or the precise interrupted-refresh message', async () => {

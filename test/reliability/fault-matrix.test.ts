@@ -3,8 +3,9 @@
  * {5xx, 429, timeout, dropped connection, truncated body, malformed JSON, wrong content type,
  * missing fields, revoked grant, old refresh token reused, clock skew ±10 min, and the faults that
  * strike after Jobber committed}. The cases and their expected outcomes live in
- * support/fault-matrix-table.ts (shared with `npm run bench`); combinations that cannot happen are
- * listed there with their reason and checked here for completeness, never silently skipped.
+ * test/support/reliability/fault-matrix-table.ts (shared with `npm run bench`); combinations that
+ * cannot happen are listed there with their reason and checked here for completeness, never
+ * silently skipped.
  *
  * The mutation check at the end plays the clock-skew cells against a deliberately naive expiry
  * (the JWT `exp` read as if it were our clock, as Jobber's own templates do): they must fail, or
@@ -22,7 +23,7 @@ import {
   PLAYED_CELLS,
   SKEW_CELLS,
   playCell,
-} from './support/fault-matrix-table';
+} from '../support/reliability/fault-matrix-table';
 
 let passed = 0;
 

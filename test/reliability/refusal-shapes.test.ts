@@ -1,10 +1,10 @@
 /**
- * Every refusal shape × every flow (support/refusal-shapes-table.ts) against the real sandbox.
+ * Every refusal shape × every flow (test/support/reliability/refusal-shapes-table.ts) against the real sandbox.
  * `npm run bench -- fault-matrix` prints the same cells as "refusal shapes handled: N/N".
  */
 import { describe, expect, it } from 'vitest';
-import { playCell } from './support/matrix-context';
-import { REFUSAL_CELLS, REFUSAL_FLOWS, REFUSAL_SHAPES } from './support/refusal-shapes-table';
+import { playCell } from '../support/reliability/matrix-context';
+import { REFUSAL_CELLS, REFUSAL_FLOWS, REFUSAL_SHAPES } from '../support/reliability/refusal-shapes-table';
 
 describe('refusal shapes × flows', () => {
   it('covers 4 shapes × 3 flows', () => {

@@ -1,17 +1,17 @@
 /**
  * Soak: 24 simulated hours with Jobber's 60-minute access tokens and seeded random transient
- * faults, against the real sandbox sharing the engine's FakeClock (support/soak-run.ts). Asserts
+ * faults, against the real sandbox sharing the engine's FakeClock (test/support/reliability/soak-run.ts). Asserts
  * that no recoverable fault ever cost the connection, that the refresh count matches Jobber's
- * lifetime and the documented margin for the time simulated (support/jobber-refresh-count.ts,
+ * lifetime and the documented margin for the time simulated (test/support/reliability/jobber-refresh-count.ts,
  * numbers, not the policy object), and that nothing leaks: fake timers and state listeners back to their baseline,
  * activity bounded, the process's sockets and handles flat from hour 1 to hour 24, and no real
  * timer left behind once the sandbox is closed. `npm run bench -- soak` prints the hourly figures.
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_ACTIVITY_ENTRIES } from '../../electron/auth/activity-log';
-import { expectedRefreshCount } from './support/jobber-refresh-count';
-import { activeResources } from './support/process-probes';
-import { apiFailuresAllTransient, runSoak } from './support/soak-run';
+import { expectedRefreshCount } from '../support/reliability/jobber-refresh-count';
+import { activeResources } from '../support/reliability/process-probes';
+import { apiFailuresAllTransient, runSoak } from '../support/reliability/soak-run';
 
 /** Real timers of this process, apart from the ones vitest itself keeps. */
 function timeoutHandles(): number {

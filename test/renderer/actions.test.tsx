@@ -9,7 +9,8 @@ import type {
   TestApiResult,
 } from '../../electron/ipc/contract';
 import { App } from '../../renderer/app';
-import { createFakeBridge, deferred, snapshot, states } from './fixtures';
+import { createFakeBridge, snapshot, states } from '../support/renderer/fixtures';
+import { deferred } from '../support/deferred';
 
 async function setup(state: ConnectionState) {
   const fake = createFakeBridge(snapshot(state));

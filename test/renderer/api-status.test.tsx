@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiStatus, ConnectionState } from '../../electron/ipc/contract';
 import { App } from '../../renderer/app';
-import { T0, createFakeBridge, snapshot, states } from './fixtures';
+import { T0, createFakeBridge, snapshot, states } from '../support/renderer/fixtures';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: T0, toFake: ['Date'] });

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { AppSnapshot, SettingsView } from '../../electron/ipc/contract';
 import { App } from '../../renderer/app';
-import { createFakeBridge, settingsView, snapshot, states } from './fixtures';
+import { createFakeBridge, settingsView, snapshot, states } from '../support/renderer/fixtures';
 
 async function openSettings(view: SettingsView) {
   const fake = createFakeBridge(snapshot(states.disconnected()));

@@ -2,7 +2,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/app';
-import { MINUTE, T0, createFakeBridge, snapshot, states } from './fixtures';
+import { MINUTE, T0, createFakeBridge, snapshot, states } from '../support/renderer/fixtures';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: T0 });

@@ -8,7 +8,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionState, DisconnectResult, NeedsReconnectReason } from '../../electron/ipc/contract';
 import { App } from '../../renderer/app';
-import { createFakeBridge, deferred, snapshot, states } from './fixtures';
+import { createFakeBridge, snapshot, states } from '../support/renderer/fixtures';
+import { deferred } from '../support/deferred';
 
 async function setup(state: ConnectionState) {
   const fake = createFakeBridge(snapshot(state));

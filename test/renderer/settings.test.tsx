@@ -4,7 +4,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { SaveSettingsResult, SettingsView } from '../../electron/ipc/contract';
 import { App } from '../../renderer/app';
-import { createFakeBridge, deferred, settingsView, snapshot, states } from './fixtures';
+import { createFakeBridge, settingsView, snapshot, states } from '../support/renderer/fixtures';
+import { deferred } from '../support/deferred';
 
 async function openSettings(view: SettingsView = settingsView()) {
   const fake = createFakeBridge(snapshot(states.disconnected()));

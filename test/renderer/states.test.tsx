@@ -3,7 +3,7 @@ import { act, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppSnapshot, ConnectionState, UserFacingErrorKind } from '../../electron/ipc/contract';
 import { App } from '../../renderer/app';
-import { T0, createFakeBridge, snapshot, states } from './fixtures';
+import { T0, createFakeBridge, snapshot, states } from '../support/renderer/fixtures';
 
 // Only Date is faked: the snapshots are built around T0, while promises and timers stay real.
 beforeEach(() => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { followConsent } from '../../sandbox/consent-driver';
 import type { Sandbox } from '../../sandbox/server';
-import { authorizeUrl, callbackParams, postForm, REDIRECT_URI, startTestSandbox } from './fixtures';
+import { authorizeUrl, callbackParams, postForm, REDIRECT_URI, startTestSandbox } from '../support/sandbox/fixtures';
 
 let sandbox: Sandbox;
 beforeEach(async () => {

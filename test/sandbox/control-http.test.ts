@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSandboxControl, type SandboxControlClient } from '../../sandbox/control-client';
 import type { Sandbox } from '../../sandbox/server';
-import { ACCOUNT_QUERY, connect, graphql, jwtClaims, refresh, startTestSandbox, type Tokens } from './fixtures';
+import { ACCOUNT_QUERY, connect, graphql, jwtClaims, refresh, startTestSandbox, type Tokens } from '../support/sandbox/fixtures';
 
 let sandbox: Sandbox;
 let remote: SandboxControlClient;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { followConsent } from '../../sandbox/consent-driver';
 import type { Fault, Sandbox, SandboxEndpoint } from '../../sandbox/server';
-import { ACCOUNT_QUERY, authorizeUrl, connect, graphql, refresh, startTestSandbox, type Tokens } from './fixtures';
+import { ACCOUNT_QUERY, authorizeUrl, connect, graphql, refresh, startTestSandbox, type Tokens } from '../support/sandbox/fixtures';
 
 let sandbox: Sandbox;
 let tokens: Tokens;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectSandboxControl } from '../../sandbox/control-client';
 import type { Sandbox } from '../../sandbox/server';
-import { ACCOUNT_QUERY, connect, DISCONNECT_MUTATION, graphql, graphqlJson, refresh, sandboxPerTest, START } from './fixtures';
+import { ACCOUNT_QUERY, connect, DISCONNECT_MUTATION, graphql, graphqlJson, refresh, sandboxPerTest, START } from '../support/sandbox/fixtures';
 
 const start = sandboxPerTest();
 const body = graphqlJson;

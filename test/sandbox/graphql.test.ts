@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signJwt, type AccessTokenClaims } from '../../sandbox/jwt';
-import { ACCOUNT_QUERY, connect, DISCONNECT_MUTATION, graphql, graphqlJson, jwtClaims, refresh, sandboxPerTest, VERSION } from './fixtures';
+import { ACCOUNT_QUERY, connect, DISCONNECT_MUTATION, graphql, graphqlJson, jwtClaims, refresh, sandboxPerTest, VERSION } from '../support/sandbox/fixtures';
 
 const start = sandboxPerTest();
 const json = graphqlJson;

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedSandbox } from '../../sandbox/embedded';
 import type { Sandbox } from '../../sandbox/server';
-import { connect, startTestSandbox } from './fixtures';
+import { connect, startTestSandbox } from '../support/sandbox/fixtures';
 
 const started: Sandbox[] = [];
 afterEach(async () => {

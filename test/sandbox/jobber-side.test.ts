@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../sandbox/cli-args';
 import { SANDBOX_CLIENT, SANDBOX_DEFAULT_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox/server';
-import { connect } from './fixtures';
+import { connect } from '../support/sandbox/fixtures';
 
 interface Received {
   body: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/server';
-import { ACCOUNT_QUERY, connect, graphql, refresh, startTestSandbox, type Tokens } from './fixtures';
+import { ACCOUNT_QUERY, connect, graphql, refresh, startTestSandbox, type Tokens } from '../support/sandbox/fixtures';
 
 let dir: string;
 let statePath: string;

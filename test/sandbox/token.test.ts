@@ -14,7 +14,7 @@ import {
   START,
   startTestSandbox,
   type Tokens,
-} from './fixtures';
+} from '../support/sandbox/fixtures';
 
 let sandbox: Sandbox;
 beforeEach(async () => {

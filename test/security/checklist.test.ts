@@ -13,9 +13,9 @@ import { INVOKE_CHANNELS, wireName, type InvokeChannel } from '../../electron/ip
 import { APP_ENTRY_URL, APP_ORIGIN } from '../../electron/windows/app-protocol';
 import { metaContentSecurityPolicy } from '../../electron/windows/content-security-policy';
 import { authAllowedOrigins, JOBBER_AUTH_ORIGINS } from '../../electron/windows/navigation-policy';
-import { authPageView } from '../helpers/auth-views';
-import { BrowserWindow, contextBridge, FakeEvent, FakeWebContents, FakeWebFrameMain, type FakeSession, type WebContentsView } from '../helpers/electron-stub';
-import { bootMain, waitFor, type BootedMain } from './support/boot-main';
+import { authPageView } from '../support/electron/auth-views';
+import { BrowserWindow, contextBridge, FakeEvent, FakeWebContents, FakeWebFrameMain, type FakeSession, type WebContentsView } from '../support/electron/electron-stub';
+import { bootMain, waitFor, type BootedMain } from '../support/security/boot-main';
 
 // The log sink is not under test here (see token-leak.test.ts); keep the run quiet.
 vi.mock('../../electron/app/logging', () => ({

@@ -11,9 +11,9 @@ import { parseCallback } from '../../electron/auth/callback-parser';
 import { PendingRequests } from '../../electron/auth/pending-requests';
 import type { Clock } from '../../electron/core/clock';
 import { followConsent } from '../../sandbox/consent-driver';
-import { app, resetElectronStub, shell } from '../helpers/electron-stub';
-import { createHarness as createMainHarness } from '../main/support/harness';
-import { callbackUrl, createHarness, stateOf } from '../unit/session/harness';
+import { app, resetElectronStub, shell } from '../support/electron/electron-stub';
+import { createHarness as createMainHarness } from '../support/electron/main-harness';
+import { callbackUrl, createHarness, stateOf } from '../support/engine/session-harness';
 
 const REDIRECT = 'com.jobberconnect.app:/oauth/callback';
 const clock: Clock = { now: () => 1_000_000, setTimer: () => undefined, clearTimer: () => undefined };

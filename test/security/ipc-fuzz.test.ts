@@ -11,9 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/core/logger';
 import { INVOKE_CONTRACT, wireName, type InvokeChannel } from '../../electron/ipc/contract';
 import { createIpcMain, IpcRefusedError } from '../../electron/ipc/ipc-main';
-import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../fuzz/support/fuzz-run';
-import { ipcCall, submittedSecret } from '../fuzz/support/ipc-payload-arbitraries';
-import { BrowserWindow, FakeWebFrameMain, ipcMain, resetElectronStub } from '../helpers/electron-stub';
+import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../support/fuzz/fuzz-run';
+import { ipcCall, submittedSecret } from '../support/fuzz/ipc-payload-arbitraries';
+import { BrowserWindow, FakeWebFrameMain, ipcMain, resetElectronStub } from '../support/electron/electron-stub';
 
 const APP = 'app://jobber-connect';
 const NUM_RUNS = 1_000;

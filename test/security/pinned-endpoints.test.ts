@@ -16,9 +16,9 @@ import { parseStoredConnection } from '../../electron/auth/stored-connection-sch
 import { openJsonFile } from '../../electron/storage/json-file';
 import { electronSafeStorage } from '../../electron/storage/safe-storage-port';
 import { SETTINGS_FILE } from '../../electron/storage/store-names';
-import { callbackUrl, connect, createHarness, stateAs, stateOf } from '../unit/session/harness';
-import type { FakeTokenEndpoint } from '../helpers/fake-token-endpoint';
-import { safeStorage } from '../helpers/electron-stub';
+import { callbackUrl, connect, createHarness, stateAs, stateOf } from '../support/engine/session-harness';
+import type { FakeTokenEndpoint } from '../support/engine/fake-token-endpoint';
+import { safeStorage } from '../support/electron/electron-stub';
 import type { SafeStorage } from 'electron';
 
 const CREDS = { JOBBER_CLIENT_ID: 'env-id', JOBBER_CLIENT_SECRET: 'env-secret' };

@@ -14,8 +14,8 @@ import type { Clock } from '../../electron/core/clock';
 import { createTokenClient } from '../../electron/auth/token-client';
 import { followConsent } from '../../sandbox/consent-driver';
 import type { Sandbox } from '../../sandbox/server';
-import { authorizeUrl, callbackParams, exchangeCode, startTestSandbox } from '../sandbox/fixtures';
-import { CONFIG, callbackUrl, createHarness, stateOf } from '../unit/session/harness';
+import { authorizeUrl, callbackParams, exchangeCode, startTestSandbox } from '../support/sandbox/fixtures';
+import { CONFIG, callbackUrl, createHarness, stateOf } from '../support/engine/session-harness';
 
 const RFC_OCTETS = [
   116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83,

@@ -18,9 +18,9 @@ import type { StoredConnection } from '../../electron/auth/token-model';
 import { MAX_JSON_FILE_BYTES, openJsonFile } from '../../electron/storage/json-file';
 import type { SafeStoragePort } from '../../electron/storage/safe-storage-port';
 import { createTokenVault } from '../../electron/storage/token-vault';
-import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../fuzz/support/fuzz-run';
-import { damage, junkFile, spell, spelling, spellingKeepsJson, storedConnection, tokenStrings, type Damage } from '../fuzz/support/store-file-arbitraries';
-import { resetElectronStub } from '../helpers/electron-stub';
+import { count, fuzzParameters, fuzzSeed, newStats, printSummary } from '../support/fuzz/fuzz-run';
+import { damage, junkFile, spell, spelling, spellingKeepsJson, storedConnection, tokenStrings, type Damage } from '../support/fuzz/store-file-arbitraries';
+import { resetElectronStub } from '../support/electron/electron-stub';
 
 const NUM_RUNS = 1_000;
 const KEY = 'key-1';

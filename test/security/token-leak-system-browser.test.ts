@@ -6,28 +6,28 @@
  * answer the receiver gave: the real callbacks, a forged one, a bare one, a wrong path. Stray
  * callbacks also arrive from the OS, a token fault echoes the refresh token, the vault file is
  * damaged (so a `.corrupt-` copy exists) and the settings are saved (a new sandbox), then the
- * channels of support/leak-channels.ts are scanned, each with its planted-secret self-check, and
+ * channels of test/support/security/leak-channels.ts are scanned, each with its planted-secret self-check, and
  * the openExternal arguments and the loopback answers besides.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { followConsent } from '../../sandbox/consent-driver';
-import { FakeEvent, shell } from '../helpers/electron-stub';
-import { waitFor, type BootedMain } from './support/boot-main';
-import { recorder } from './support/leak-channels';
-import { expectNoLeaks, finishLeakRun, startLeakRun } from './support/leak-run';
-import type { CorpusEntry } from './support/leak-scanner';
-import { freePort } from '../helpers/free-port';
+import { FakeEvent, shell } from '../support/electron/electron-stub';
+import { waitFor, type BootedMain } from '../support/security/boot-main';
+import { recorder } from '../support/security/leak-channels';
+import { expectNoLeaks, finishLeakRun, startLeakRun } from '../support/security/leak-run';
+import type { CorpusEntry } from '../support/security/leak-scanner';
+import { freePort } from '../support/free-port';
 
-vi.mock('electron-log/main', async () => (await import('./support/leak-channels')).electronLogModule());
+vi.mock('electron-log/main', async () => (await import('../support/security/leak-channels')).electronLogModule());
 vi.mock('../../sandbox/server', async (importOriginal) =>
-  (await import('./support/leak-channels')).recordedSandboxModule(await importOriginal()),
+  (await import('../support/security/leak-channels')).recordedSandboxModule(await importOriginal()),
 );
 vi.mock('../../electron/core/errors', async (importOriginal) =>
-  (await import('./support/leak-channels')).recordedAuthErrorsModule(await importOriginal()),
+  (await import('../support/security/leak-channels')).recordedAuthErrorsModule(await importOriginal()),
 );
-vi.mock('atomically', async (importOriginal) => (await import('./support/leak-channels')).recordedAtomicallyModule(await importOriginal()));
+vi.mock('atomically', async (importOriginal) => (await import('../support/security/leak-channels')).recordedAtomicallyModule(await importOriginal()));
 
 let main: BootedMain | undefined;
 afterEach(async () => {

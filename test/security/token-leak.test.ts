@@ -8,7 +8,7 @@
  * authorization codes, `state` values, PKCE verifiers, access and refresh tokens, bearer headers,
  * the client secrets, plus any JWT- or Bearer-shaped string.
  *
- * Channels (support/leak-channels.ts), each with a planted-secret self-check: every file version in
+ * Channels (test/support/security/leak-channels.ts), each with a planted-secret self-check: every file version in
  * userData (vault, settings, corrupt copies, the real log file) and every temp file electron-store
  * wrote; stdout/stderr; every log line (electron-log is replaced by a sink that also writes the log
  * file: the real one needs an Electron binary); every IPC reply, rejection and event; every activity
@@ -19,26 +19,26 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { followConsent } from '../../sandbox/consent-driver';
 import type { Sandbox } from '../../sandbox/server';
-import { authPage } from '../helpers/auth-views';
-import { BrowserWindow, FakeEvent, WebContentsView } from '../helpers/electron-stub';
-import { waitFor, type BootedMain } from './support/boot-main';
-import { recorder } from './support/leak-channels';
-import { expectNoLeaks, finishLeakRun, startLeakRun } from './support/leak-run';
-import { scanForLeaks, type KnownSecret } from './support/leak-scanner';
+import { authPage } from '../support/electron/auth-views';
+import { BrowserWindow, FakeEvent, WebContentsView } from '../support/electron/electron-stub';
+import { waitFor, type BootedMain } from '../support/security/boot-main';
+import { recorder } from '../support/security/leak-channels';
+import { expectNoLeaks, finishLeakRun, startLeakRun } from '../support/security/leak-run';
+import { scanForLeaks, type KnownSecret } from '../support/security/leak-scanner';
 
 // electron-log's main entry requires the Electron binary: a recording sink that also writes the real
 // log file stands in for it, so the real createAppLogger (redaction included) runs unchanged on top.
-vi.mock('electron-log/main', async () => (await import('./support/leak-channels')).electronLogModule());
+vi.mock('electron-log/main', async () => (await import('../support/security/leak-channels')).electronLogModule());
 // The sandbox main starts, with a recording proxy in front of it.
 vi.mock('../../sandbox/server', async (importOriginal) =>
-  (await import('./support/leak-channels')).recordedSandboxModule(await importOriginal()),
+  (await import('../support/security/leak-channels')).recordedSandboxModule(await importOriginal()),
 );
 // Every AuthError the app constructs, thrown or not, is recorded for the scan.
 vi.mock('../../electron/core/errors', async (importOriginal) =>
-  (await import('./support/leak-channels')).recordedAuthErrorsModule(await importOriginal()),
+  (await import('../support/security/leak-channels')).recordedAuthErrorsModule(await importOriginal()),
 );
 // What every temp file of electron-store's atomic writes held.
-vi.mock('atomically', async (importOriginal) => (await import('./support/leak-channels')).recordedAtomicallyModule(await importOriginal()));
+vi.mock('atomically', async (importOriginal) => (await import('../support/security/leak-channels')).recordedAtomicallyModule(await importOriginal()));
 
 const REDIRECT = 'com.jobberconnect.app:/oauth/callback';
 const TYPED_CLIENT_SECRET = 'typed-jobber-client-secret-5b1f0c9e7d';

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   SETTINGS_CONTROLS,
   SETTINGS_FIELDS,
+  checkBrokerUrl,
   hintFor,
   type HintContext,
   checkGraphqlVersion,
@@ -253,5 +254,71 @@ describe('hints that depend on the install', () => {
 
   it('a fixed hint is the same for every install', () => {
     expect(hintFor(SETTINGS_CONTROLS.redirectUri, context())).toBe(hintFor(SETTINGS_CONTROLS.redirectUri, context({ clientSecretSaved: true, builtInBrokerUrl: 'https://b.example' })));
+  });
+});
+
+describe('checkBrokerUrl', () => {
+  it.each([
+    ['https://broker.example.com', null],
+    ['https://broker.example.com:8443/', null],
+    ['http://127.0.0.1:8787', null],
+    ['http://localhost:8787', null],
+    ['http://[::1]:8787', null],
+  ])('accepts %s', (url, expected) => {
+    expect(checkBrokerUrl(url)).toBe(expected);
+  });
+
+  it.each([
+    ['http://broker.example.com', /must use https/],
+    ['ftp://broker.example.com', /must use https/],
+    ['https://user:pw@broker.example.com', /user name or password/],
+    ['https://broker.example.com/v1', /address only/],
+    ['https://broker.example.com?x=1', /query or fragment/],
+    ['not a url', /not a valid URL/],
+  ])('refuses %s', (url, expected) => {
+    expect(checkBrokerUrl(url)).toMatch(expected);
+  });
+});
+
+const BASE_UPDATE = {
+  mode: 'jobber',
+  connectThrough: 'this-computer',
+  brokerUrl: '',
+  clientId: '',
+  redirectUri: 'com.jobberconnect.app:/oauth/callback',
+  authMode: 'app-window',
+  graphqlVersion: '2025-04-16',
+  allowWeakStorage: false,
+};
+
+describe('validateSettings: broker mode', () => {
+  it('broker mode: no client id or secret asked for, a valid URL required', () => {
+    expect(validateSettings({ ...BASE_UPDATE, connectThrough: 'broker', brokerUrl: 'https://broker.example.com' }, NOTHING_SAVED)).toEqual({
+      ok: true,
+      value: { ...BASE_UPDATE, connectThrough: 'broker', brokerUrl: 'https://broker.example.com' },
+    });
+    expect(validateSettings({ ...BASE_UPDATE, connectThrough: 'broker', brokerUrl: '' }, NOTHING_SAVED)).toEqual({
+      ok: false,
+      fieldErrors: { brokerUrl: 'Broker URL is required to connect through a broker, e.g. https://broker.example.com.' },
+    });
+  });
+
+  it('broker mode with an empty URL is fine when the build carries a default broker', () => {
+    const result = validateSettings({ ...BASE_UPDATE, connectThrough: 'broker', brokerUrl: '' }, { secretSaved: false, builtInBroker: true });
+    expect(result).toEqual({ ok: true, value: { ...BASE_UPDATE, connectThrough: 'broker', brokerUrl: '' } });
+  });
+
+  it('"this computer" still needs the client id and secret', () => {
+    const result = validateSettings({ ...BASE_UPDATE, connectThrough: 'this-computer' }, NOTHING_SAVED);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && Object.keys(result.fieldErrors).sort()).toEqual(['clientId', 'clientSecret']);
+  });
+
+  it('a plain-http remote broker URL is refused by field', () => {
+    const result = validateSettings({ ...BASE_UPDATE, connectThrough: 'broker', brokerUrl: 'http://broker.example.com' }, NOTHING_SAVED);
+    expect(result).toEqual({
+      ok: false,
+      fieldErrors: { brokerUrl: 'Broker URL must use https:// (http:// is allowed only for 127.0.0.1, localhost or [::1]).' },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PacingGate, throttleWaitMs, type Pass } from '../../../electron/jobber/cost';
-import { RequestBudget, nextWindowStart } from '../../../electron/jobber/request-budget';
-import { FakeClock, settle } from '../../helpers/fake-clock';
+import { RequestBudget } from '../../../electron/jobber/request-budget';
+import { FakeClock, settle } from '../../support/fake-clock';
 
 const status = (currentlyAvailable: number) => ({ maximumAvailable: 10_000, currentlyAvailable, restoreRate: 500 });
 
@@ -16,11 +16,6 @@ describe('throttle arithmetic', () => {
     expect(throttleWaitMs(1_000, status(750))).toBe(500);
     expect(throttleWaitMs(1_000, status(5_000))).toBe(0);
     expect(throttleWaitMs(50_000, status(0))).toBe(20_000); // capped at the bucket size
-  });
-
-  it('Rack::Attack windows start at whole multiples of 300 s', () => {
-    expect(nextWindowStart(Date.UTC(2025, 5, 2, 9, 0, 0))).toBe(Date.UTC(2025, 5, 2, 9, 5, 0));
-    expect(nextWindowStart(Date.UTC(2025, 5, 2, 9, 4, 59))).toBe(Date.UTC(2025, 5, 2, 9, 5, 0));
   });
 });
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import { JobberGraphqlClient, type TokenProvider } from '../../../electron/jobber/graphql-client';
-import { FakeClock } from '../../helpers/fake-clock';
-import { type GraphqlTestServer, costExtension, startGraphqlServer, testClientConfig, untilTimerPending } from './graphql-server';
+import { FakeClock } from '../../support/fake-clock';
+import { type GraphqlTestServer, costExtension, startGraphqlServer, testClientConfig, untilTimerPending } from '../../support/jobber/graphql-server';
 
 const tokens: TokenProvider = {
   getAccessToken: async () => 'access-token-abcdef',

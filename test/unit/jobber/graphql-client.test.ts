@@ -4,8 +4,8 @@ import { AuthError } from '../../../electron/core/errors';
 import { JobberGraphqlClient, type TokenProvider } from '../../../electron/jobber/graphql-client';
 import { classifyTransportError, graphqlUrl } from '../../../electron/jobber/graphql-post';
 import { interpretGraphqlResponse } from '../../../electron/jobber/graphql-response';
-import { FakeClock } from '../../helpers/fake-clock';
-import { type GraphqlTestServer, costExtension, startGraphqlServer, testClientConfig, untilTimerPending } from './graphql-server';
+import { FakeClock } from '../../support/fake-clock';
+import { type GraphqlTestServer, costExtension, startGraphqlServer, testClientConfig, untilTimerPending } from '../../support/jobber/graphql-server';
 
 class FakeTokens implements TokenProvider {
   token = 'access-token-1-abcdef';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobberConfig } from '../../../electron/auth/config-types';
 import { createJobberAccountApi } from '../../../electron/jobber/jobber-account-api';
-import { type GraphqlTestServer, startGraphqlServer } from './graphql-server';
+import { type GraphqlTestServer, startGraphqlServer } from '../../support/jobber/graphql-server';
 
 let server: GraphqlTestServer;
 const config = (): JobberConfig => ({
