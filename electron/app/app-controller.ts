@@ -27,7 +27,8 @@ import { authAllowedOrigins, decideNavigation, describeBlockedSignIn } from '../
 import { BrokerControls } from './broker-controls';
 import { toUserFacingError } from './user-facing-error';
 import { buildRuntime, defaultBrokerUrlOf, type Runtime, type RuntimeDeps } from './build-runtime';
-import { customScheme } from '../core/url';
+import { customScheme, parseUrl } from '../core/url';
+import { Sequencer } from '../core/sequencer';
 import { LoopbackReceiver } from './loopback-receiver';
 
 export type { SandboxHandle, StartSandbox } from './build-runtime';
@@ -77,8 +78,8 @@ export class AppController {
    * exists (not configured). Merged with the session's own activity list in every snapshot.
    */
   private readonly shellActivity: ActivityLog;
-  /** Serialises start / reconfigure / stop. */
-  private lifecycle: Promise<void> = Promise.resolve();
+  /** Start, reconfigure and stop run one at a time. */
+  private readonly lifecycle = new Sequencer();
   private stopped = false;
   /** Callbacks whose code exchange is under way (see isCompletingSignIn). */
   private completions = 0;
@@ -101,21 +102,15 @@ export class AppController {
 
   /** Reads settings and starts the engine (and the sandbox when applicable). */
   start(): Promise<void> {
-    return this.serialise(() => this.build());
+    return this.lifecycle.queue(() => this.build());
   }
 
   /** Stops the session cleanly (no half-written store), the sandbox and any listener. */
   stop(): Promise<void> {
-    return this.serialise(async () => {
+    return this.lifecycle.queue(async () => {
       this.stopped = true;
       await this.teardown();
     });
-  }
-
-  private serialise(task: () => Promise<void>): Promise<void> {
-    const next = this.lifecycle.then(task, task);
-    this.lifecycle = next.catch(() => undefined);
-    return next;
   }
 
   /** The redirect URI callbacks are matched against (configured, or the default). */
@@ -340,7 +335,7 @@ export class AppController {
       return { ok: false, fieldErrors: { mode: 'The settings could not be saved on this computer.' } };
     }
     if (update.clientSecret !== undefined) registerSecret(update.clientSecret);
-    await this.serialise(async () => {
+    await this.lifecycle.queue(async () => {
       await this.teardown();
       await this.build();
     });
@@ -431,9 +426,5 @@ export class AppController {
 }
 
 function hasNoParameters(url: string): boolean {
-  try {
-    return new URL(url).search === '';
-  } catch {
-    return false;
-  }
+  return parseUrl(url)?.search === '';
 }
