@@ -4,9 +4,17 @@
  * was before a failed reconnect prefixed its message, so the next attempt returns to the original
  * wording instead of stacking prefixes.
  */
-import type { ConnectionState } from '../ipc/connection-state';
+import type { ActivityEntry, ConnectionState } from '../ipc/connection-state';
 import type { Logger } from '../core/logger';
 import { describeError } from '../core/redact';
+
+/** A state to settle in, and the activity line that says why. */
+export interface Settled {
+  state: ConnectionState;
+  level: ActivityEntry['level'];
+  message: string;
+  fields?: Record<string, unknown>;
+}
 
 export class ConnectionStates {
   private state: ConnectionState = { status: 'disconnected', lastError: null, notice: null };

@@ -61,9 +61,11 @@ export class Grant {
     this.record = record;
   }
 
-  /** Reads the store (in the queue). */
-  load(): Promise<StoreLoadResult> {
-    return this.storeQueue.queue(() => this.store.load());
+  /** Reads the store (in the queue). A pair it holds is pinned, whether or not it will be used. */
+  async load(): Promise<StoreLoadResult> {
+    const result = await this.storeQueue.queue(() => this.store.load());
+    if (result.kind === 'loaded') this.pin(result.connection.tokens);
+    return result;
   }
 
   /**

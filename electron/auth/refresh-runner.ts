@@ -9,6 +9,7 @@
 import type { ActivityLog } from './activity-log';
 import type { AccountSummary, GrantDetails, RetryCause } from '../ipc/connection-state';
 import { DeadlineTimer } from './deadline-timer';
+import type { RefreshSchedule } from './refresh-schedule';
 import { AuthError } from '../core/errors';
 import type { Clock, RandomSource } from '../core/clock';
 import { type Grant, grantDetails } from './grant';
@@ -83,11 +84,11 @@ export interface RefreshRunnerOptions {
   tokenClock: TokenClockNotes;
   /** Broker mode: tokens come from the broker, so "can't be reached" names it. */
   viaBroker: boolean;
+  /** Says when no save retry may be scheduled (the Session stops or disconnects). */
+  schedule: Pick<RefreshSchedule, 'halted'>;
 }
 
 export class RefreshRunner {
-  /** Set while the Session stops or disconnects: no save retry is scheduled then. */
-  halted = false;
   /** Consecutive transient failures, for backoff. */
   private attempt = 0;
   private lastFailure: AuthError | null = null;
@@ -171,7 +172,7 @@ export class RefreshRunner {
   }
 
   /** The grant is gone: stop using it, keep the stored record (marked rejected). Null without a live grant. */
-  loseGrant(reason: LostReason, message: string, error?: AuthError): RenewalOutcome | null {
+  private loseGrant(reason: LostReason, message: string, error?: AuthError): RenewalOutcome | null {
     const { grant, clock, activity } = this.options;
     const live = grant.live;
     if (!live) return null;
@@ -181,6 +182,12 @@ export class RefreshRunner {
     const kept: StoredConnection = { ...live, refreshInFlight: null, lastRefresh: { at: clock.now(), result: 'rejected', message } };
     grant.persist(gen, kept).catch((failure: unknown) => activity.error(MESSAGES.refusalNotRecorded(describeError(failure))));
     return { kind: 'lost', reason, account: live.account, message, ...(error ? { error } : {}) };
+  }
+
+  /** Jobber said "User has disconnected this app" (an API answer, the broker's events): the grant is gone. */
+  disconnectedInJobber(error?: AuthError): RenewalOutcome | null {
+    const live = this.options.grant.live;
+    return live && this.loseGrant('disconnected-in-jobber', rejectedMessage('disconnected-in-jobber', live.account), error);
   }
 
   /** A new grant starts without backoff history (and nothing set aside). */
@@ -268,9 +275,7 @@ export class RefreshRunner {
   private classify(failure: AuthError, trigger: RefreshTrigger): RenewalOutcome {
     const live = this.options.grant.live;
     if (!live) return { kind: 'superseded', error: failure };
-    if (failure.kind === 'disconnected-in-jobber') {
-      return this.lost('disconnected-in-jobber', rejectedMessage('disconnected-in-jobber', live.account), failure);
-    }
+    if (failure.kind === 'disconnected-in-jobber') return this.disconnectedInJobber(failure) ?? { kind: 'superseded', error: failure };
     if (failure.kind === 'rejected-grant') {
       // Rotation kills the spent token the moment Jobber answers. If the previous attempt's answer
       // may have been lost on the way back, that is the likeliest story: say so rather than
@@ -340,7 +345,7 @@ export class RefreshRunner {
     this.unsaved = true;
     if (first) this.saveAttempts = 0;
     this.saveAttempts += 1;
-    if (this.halted) return;
+    if (this.options.schedule.halted) return;
     const at = this.options.clock.now() + backoffDelay(this.saveAttempts, this.options.policy, this.options.random);
     this.saveRetryTimer.arm(at, () => void this.retrySave());
   }

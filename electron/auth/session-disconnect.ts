@@ -6,7 +6,9 @@
  */
 import { AuthError, isAuthError } from '../core/errors';
 import type { Clock } from '../core/clock';
+import type { Settled } from './connection-states';
 import type { Grant } from './grant';
+import type { ConnectionState } from '../ipc/connection-state';
 import type { GrantRevoker, JobberAccountApi } from './ports';
 import { describeError } from '../core/redact';
 import { MESSAGES } from './session-messages';
@@ -141,9 +143,16 @@ export interface DisconnectReport {
   told: NotifyJobberOutcome;
 }
 
-export function disconnectMessage(report: DisconnectReport): string {
-  if (!report.wiped) return MESSAGES.disconnectWipeFailed(report.wipeProblem);
-  if (report.duringSignIn) return MESSAGES.disconnectedDuringSignIn;
-  if (!report.hadGrant) return MESSAGES.removedSaved;
-  return report.told.notified ? MESSAGES.disconnectedTold : MESSAGES.disconnectedNotTold(report.told.problem);
+/** Where a Disconnect leaves the connection (from `current`), and the line that says what happened. */
+export function afterDisconnect(report: DisconnectReport, current: ConnectionState): Settled {
+  const { wiped, wipeProblem, duringSignIn, hadGrant, told } = report;
+  let message: string;
+  if (!wiped) message = MESSAGES.disconnectWipeFailed(wipeProblem);
+  else if (duringSignIn) message = MESSAGES.disconnectedDuringSignIn;
+  else if (!hadGrant) message = MESSAGES.removedSaved;
+  else message = told.notified ? MESSAGES.disconnectedTold : MESSAGES.disconnectedNotTold(told.problem);
+  const level = wiped && (told.notified || !hadGrant) ? 'info' : 'warning';
+  // In storage-unavailable nothing can connect until storage works again: stay there.
+  if (current.status === 'storage-unavailable') return { state: { ...current }, level, message };
+  return { state: { status: 'disconnected', lastError: wiped ? null : { kind: 'storage', message }, notice: message }, level, message };
 }

@@ -3,17 +3,11 @@
  * a record issued by another token endpoint, or one whose last refresh Jobber rejected. Pure: the
  * state to show and the activity line that goes with it.
  */
-import type { ActivityEntry, ConnectionState } from '../ipc/connection-state';
+import type { Settled } from './connection-states';
 import { describeEndpoint, sameEndpoint } from './endpoint-binding';
 import type { StoreLoadResult, StoreUnreadableReason } from './ports';
 import { MESSAGES, rejectedMessage } from './session-messages';
 import type { EndpointBinding, StoredConnection } from './token-model';
-
-export interface Settled {
-  state: ConnectionState;
-  level: ActivityEntry['level'];
-  message: string;
-}
 
 /** The store could not be read at all (it threw). */
 export function storeReadFailed(detail: string): Settled {

@@ -14,6 +14,7 @@ export class SingleFlight<T> {
   /**
    * The run in progress, or a new run of `task`. The task starts on a microtask, so the run is in
    * flight before any of its work (whatever its first step triggers joins it, never starts another).
+   * A caller that does not await (a timer, an event) may drop the run: its failure is never unhandled.
    */
   run(task: () => Promise<T>): Promise<T> {
     if (this.current) return this.current;
