@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deferred } from '../../helpers/fake-token-endpoint';
 import { Sequencer } from '../../../electron/core/sequencer';
-
-/** A promise and the functions that settle it, so a test decides when each task ends. */
-function gate<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
-  let resolve: (value: T) => void = () => undefined;
-  let reject: (error: Error) => void = () => undefined;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /** Lets every pending promise callback run. */
 const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -19,8 +9,8 @@ describe('Sequencer', () => {
   it('starts each task only after the one queued before it has settled, in queue order', async () => {
     const sequencer = new Sequencer();
     const log: string[] = [];
-    const first = gate<void>();
-    const second = gate<void>();
+    const first = deferred<void>();
+    const second = deferred<void>();
     const a = sequencer.queue(async () => {
       log.push('a starts');
       await first.promise;
@@ -81,7 +71,7 @@ describe('Sequencer', () => {
 
   it('idle() waits for every queued task, also a failing one, and never rejects', async () => {
     const sequencer = new Sequencer();
-    const slow = gate<void>();
+    const slow = deferred<void>();
     const failing = sequencer.queue(async () => {
       await slow.promise;
       throw new Error('lost');
