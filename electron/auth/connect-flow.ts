@@ -52,7 +52,7 @@ export interface ConnectFlowOptions {
   tokenClock: TokenClockNotes;
   maxTimerMs: number;
   /** Who is told about a grant approved but given up, and how long that may take. */
-  givingUp: Omit<GivingUpOptions, 'clock' | 'jobberApi'>;
+  givingUp: GivingUpOptions;
 }
 
 interface ConnectAttempt {
@@ -305,8 +305,7 @@ export class ConnectFlow {
         states.set({ status: 'disconnected', lastError: null, notice: MESSAGES.signInCancelled });
       }
     }
-    const { clock, jobberApi } = this.options;
-    const outcome = await tellGrantGivenUp({ ...this.options.givingUp, clock, jobberApi }, tokens.refreshToken, () => Promise.resolve(tokens.accessToken));
+    const outcome = await tellGrantGivenUp(this.options.givingUp, tokens.refreshToken, () => Promise.resolve(tokens.accessToken));
     activity.add(outcome.notified ? 'info' : 'warning', MESSAGES.discardedApproved(outcome.notified, outcome.problem));
     throw new AuthError('cancelled', MESSAGES.signInCancelled);
   }
