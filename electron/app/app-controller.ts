@@ -6,31 +6,28 @@
  * lives in loopback-receiver.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_REDIRECT_URI, SETTINGS_DEFAULTS, missingBrokerUrl, missingSecret, type Environment, type SettingsUpdate } from '../ipc/settings-schema';
+import { DEFAULT_REDIRECT_URI, type Environment } from '../ipc/settings-schema';
 import { ActivityLog, mergeActivity } from '../auth/activity-log';
 import { matchesRedirectUri, type CallbackSource } from '../auth/callback-parser';
 import type { ConnectionState } from '../ipc/connection-state';
-import { describeError, registerSecret } from '../core/redact';
+import { describeError } from '../core/redact';
 import type {
   ActionResult,
   AppSnapshot,
   DisconnectResult,
-  SaveSettingsResult,
-  SettingsView,
   TestApiResult,
   UserFacingError,
 } from '../ipc/contract';
 import { type ApiStatusEvent, describeApiStatusEvent, UNKNOWN_API_STATUS } from '../jobber/api-status';
-import { VaultRefusedError } from '../storage/sealed-record';
 import type { AuthWindowRequest } from '../windows/auth-window';
 import { authAllowedOrigins, decideNavigation, describeBlockedSignIn } from '../windows/navigation-policy';
 import { BrokerControls } from './broker-controls';
+import { SettingsControls } from './settings-controls';
 import { toUserFacingError } from './user-facing-error';
 import { buildRuntime, defaultBrokerUrlOf, type Runtime, type RuntimeDeps } from './build-runtime';
-import { customScheme } from '../core/url';
+import { customScheme, parseUrl } from '../core/url';
+import { Sequencer } from '../core/sequencer';
 import { LoopbackReceiver } from './loopback-receiver';
-
-export type { SandboxHandle, StartSandbox } from './build-runtime';
 
 /** What the controller needs from the auth window (AuthWindowController implements it). */
 export interface AuthWindowPort {
@@ -58,11 +55,6 @@ interface LiveRuntime extends Runtime {
   unsubscribe: () => void;
 }
 
-/** `record` without its undefined entries, so spreading it never hides a default. */
-function definedOnly<T extends object>(record: T): Partial<T> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
 /** How long a broker disconnect that cleans up after a failed pairing may take. */
 const BROKER_REVOKE_TIMEOUT_MS = 10_000;
 const CANCELLED_BEFORE_OPEN: UserFacingError = { kind: 'cancelled', message: 'The sign-in was cancelled before it opened.' };
@@ -77,13 +69,15 @@ export class AppController {
    * exists (not configured). Merged with the session's own activity list in every snapshot.
    */
   private readonly shellActivity: ActivityLog;
-  /** Serialises start / reconfigure / stop. */
-  private lifecycle: Promise<void> = Promise.resolve();
+  /** Start, reconfigure and stop run one at a time. */
+  private readonly lifecycle = new Sequencer();
   private stopped = false;
   /** Callbacks whose code exchange is under way (see isCompletingSignIn). */
   private completions = 0;
   /** Broker mode's additions: authorize step, event stream, Marketplace pairing (its IPC actions too). */
   readonly broker: BrokerControls;
+  /** The Settings form's actions (its IPC actions). */
+  readonly settings: SettingsControls;
 
   constructor(private readonly deps: AppControllerDeps) {
     this.loopback = new LoopbackReceiver(
@@ -97,25 +91,30 @@ export class AppController {
       note: (level, message) => this.shellActivity.add(level, message),
       changed: () => this.emit(),
     });
+    this.settings = new SettingsControls({
+      settings: deps.settings,
+      logger: deps.logger,
+      defaultBrokerUrl: () => defaultBrokerUrlOf(deps),
+      running: () => ({ config: this.runtime?.config ?? null, environment: this.environment }),
+      restart: () =>
+        this.lifecycle.queue(async () => {
+          await this.teardown();
+          await this.build();
+        }),
+    });
   }
 
   /** Reads settings and starts the engine (and the sandbox when applicable). */
   start(): Promise<void> {
-    return this.serialise(() => this.build());
+    return this.lifecycle.queue(() => this.build());
   }
 
   /** Stops the session cleanly (no half-written store), the sandbox and any listener. */
   stop(): Promise<void> {
-    return this.serialise(async () => {
+    return this.lifecycle.queue(async () => {
       this.stopped = true;
       await this.teardown();
     });
-  }
-
-  private serialise(task: () => Promise<void>): Promise<void> {
-    const next = this.lifecycle.then(task, task);
-    this.lifecycle = next.catch(() => undefined);
-    return next;
   }
 
   /** The redirect URI callbacks are matched against (configured, or the default). */
@@ -298,56 +297,6 @@ export class AppController {
   }
 
   /**
-   * What the form shows, field by field: the running configuration (it merges the environment),
-   * else the saved value, else the default; the client id the person saved wins over the
-   * environment's. A new stored field appears here through SETTINGS_DEFAULTS and the saved values.
-   */
-  async getSettings(): Promise<SettingsView> {
-    const loaded = await this.deps.settings.load();
-    const config = this.runtime?.config;
-    const { clientSecret: _writeOnly, ...saved } = loaded.settings;
-    const running = config
-      ? { mode: config.environment, redirectUri: config.redirectUri, authMode: config.authMode, graphqlVersion: config.graphqlVersion }
-      : {};
-    return {
-      ...SETTINGS_DEFAULTS,
-      mode: this.environment,
-      ...(config?.environment === 'jobber' ? { clientId: config.clientId } : {}),
-      ...definedOnly(saved),
-      ...running,
-      clientSecretSaved: loaded.clientSecretSaved,
-      // Broker mode may come from the environment (JOBBER_CONNECT_THROUGH, JOBBER_BROKER_URL).
-      ...(config?.broker ? { connectThrough: 'broker' as const } : {}),
-      builtInBrokerUrl: defaultBrokerUrlOf(this.deps) ?? null,
-    };
-  }
-
-  /**
-   * Stores (secret sealed) and restarts the engine with the new configuration. `update` has passed
-   * the settings schema at the IPC boundary; only the rule that needs the saved state is left.
-   */
-  async saveSettings(update: SettingsUpdate): Promise<SaveSettingsResult> {
-    const loaded = await this.deps.settings.load();
-    const secretProblem = missingSecret(update, loaded.settings.clientSecret !== undefined);
-    if (secretProblem) return { ok: false, fieldErrors: { clientSecret: secretProblem } };
-    const brokerProblem = missingBrokerUrl(update, defaultBrokerUrlOf(this.deps) !== undefined);
-    if (brokerProblem) return { ok: false, fieldErrors: { brokerUrl: brokerProblem } };
-    try {
-      await this.deps.settings.save(update);
-    } catch (error) {
-      if (error instanceof VaultRefusedError) return { ok: false, fieldErrors: { clientSecret: error.message } };
-      this.deps.logger.error('Saving settings failed', { error: describeError(error) });
-      return { ok: false, fieldErrors: { mode: 'The settings could not be saved on this computer.' } };
-    }
-    if (update.clientSecret !== undefined) registerSecret(update.clientSecret);
-    await this.serialise(async () => {
-      await this.teardown();
-      await this.build();
-    });
-    return { ok: true, settings: await this.getSettings() };
-  }
-
-  /**
    * A callback URL from the OS (custom scheme via argv, second-instance, open-url). Ignored
    * entirely unless the app signs in through the system browser: the installer registers the scheme
    * in every mode, and in app-window mode the auth window catches its own redirect, so anything the
@@ -431,9 +380,5 @@ export class AppController {
 }
 
 function hasNoParameters(url: string): boolean {
-  try {
-    return new URL(url).search === '';
-  } catch {
-    return false;
-  }
+  return parseUrl(url)?.search === '';
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../core/logger';
 import { brokerAuthorizeUrl } from '../broker/broker-authorize';
 import { BrokerEvents, type GrantStatus } from '../broker/broker-events';
 import { PairingFlow, type PairingView } from '../broker/pairing-flow';
+import type { BegunConnect } from '../auth/connect-flow';
 import type { Runtime } from './build-runtime';
 import { toUserFacingError } from './user-facing-error';
 import { parseUrl } from '../core/url';
@@ -53,10 +54,7 @@ export class BrokerControls {
    * The URL to open for a Connect the session has just begun: Jobber's own (direct mode) or the
    * one the broker answers. Throws AuthError when the broker cannot start it.
    */
-  async authorizeUrl(
-    runtime: Runtime,
-    begun: { authorizeUrl: string; alreadyPending: boolean; request?: { state: string; codeChallenge: string } },
-  ): Promise<string> {
+  async authorizeUrl(runtime: Runtime, begun: BegunConnect): Promise<string> {
     if (runtime.broker === null) return begun.authorizeUrl;
     if (begun.request === undefined) {
       if (this.pendingAuthorizeUrl !== null) return this.pendingAuthorizeUrl;

@@ -4,6 +4,7 @@
  * The HTTP side lives in loopback-listener.ts; this class only holds its lifetime.
  */
 import { AuthError } from '../core/errors';
+import { SingleFlight } from '../core/single-flight';
 import { checkRedirectForAuthMode } from '../ipc/settings-schema';
 import { loopbackPort, startLoopbackListener, type LoopbackListener } from './loopback-listener';
 
@@ -11,7 +12,8 @@ export type StartLoopbackListener = typeof startLoopbackListener;
 
 export class LoopbackReceiver {
   private listener: LoopbackListener | null = null;
-  private starting: Promise<void> | null = null;
+  /** The listener being bound: a second Connect meanwhile waits for it instead of binding again. */
+  private readonly starting = new SingleFlight<void>();
 
   /**
    * @param onCallback receives each callback URL the listener answers.
@@ -34,19 +36,14 @@ export class LoopbackReceiver {
     if (problem !== null) throw new AuthError('misconfigured', `Callback URL ${problem}`);
     const port = loopbackPort(redirectUri);
     if (port === null || this.listener !== null) return;
-    this.starting ??= this.start({ redirectUri, port, onCallback: (url) => this.onCallback(url), expects: (url) => this.expects(url) })
-      .then((listener) => {
-        this.listener = listener;
-      })
-      .finally(() => {
-        this.starting = null;
-      });
-    await this.starting;
+    await this.starting.run(async () => {
+      this.listener = await this.start({ redirectUri, port, onCallback: (url) => this.onCallback(url), expects: (url) => this.expects(url) });
+    });
   }
 
   /** Stops the listener (waiting for one still binding). Never throws. */
   async stop(): Promise<void> {
-    await this.starting?.catch(() => undefined);
+    await this.starting.inFlight?.catch(() => undefined);
     const listener = this.listener;
     this.listener = null;
     await listener?.close().catch(() => undefined);

@@ -1,11 +1,15 @@
 /**
- * Telling Jobber that a grant is being given up (the appDisconnect mutation), bounded in time: used
- * by Disconnect and when a sign-in is cancelled after Jobber already approved it. Renewing the
- * token, when that is allowed, is the caller's business (passed in). No state, no storage.
+ * Telling Jobber that a grant is being given up (the appDisconnect mutation, or in broker mode the
+ * broker), bounded in time: used by Disconnect and when a sign-in is cancelled after Jobber already
+ * approved it. Renewing the token, when that is allowed, is the caller's business (passed in). Also
+ * the wording of Disconnect's result. No state, no storage.
  */
 import { AuthError, isAuthError } from '../core/errors';
 import type { Clock } from '../core/clock';
-import type { JobberAccountApi } from './ports';
+import type { Settled } from './connection-states';
+import type { Grant } from './grant';
+import type { ConnectionState } from '../ipc/connection-state';
+import type { GrantRevoker, JobberAccountApi } from './ports';
 import { describeError } from '../core/redact';
 import { MESSAGES } from './session-messages';
 
@@ -60,4 +64,95 @@ export async function notifyJobberOfDisconnect(options: NotifyJobberOptions): Pr
   } finally {
     clock.clearTimer(timer);
   }
+}
+
+/** Who is told that a grant is given up, and how long that may take. */
+export interface GivingUpOptions {
+  clock: Clock;
+  jobberApi: JobberAccountApi;
+  timeoutMs: number;
+  /** Broker mode: the broker is told (it tells Jobber and forgets the grant); null: Jobber itself. */
+  grantRevoker: GrantRevoker | null;
+}
+
+/**
+ * Tells whoever issued a grant that it is given up: the broker (given the grant's `credential`)
+ * or Jobber (appDisconnect with `accessToken`, renewed once through `renew` after a 401). Never throws.
+ */
+export function tellGrantGivenUp(
+  options: GivingUpOptions,
+  credential: string,
+  accessToken: () => Promise<string>,
+  renew?: () => Promise<string> | null,
+): Promise<NotifyJobberOutcome> {
+  const { clock, jobberApi, timeoutMs, grantRevoker } = options;
+  if (grantRevoker) return grantRevoker.revoke(credential, timeoutMs);
+  return notifyJobberOfDisconnect({ clock, jobberApi, timeoutMs, accessToken, ...(renew ? { renew } : {}) });
+}
+
+/** What dropGrant works with; the functions come from the Session, which may have to renew. */
+export interface DropGrantOptions {
+  grant: Grant;
+  givingUp: GivingUpOptions;
+  /** The access token to tell Jobber with, and a renewed one after a 401 (null: not possible). */
+  accessToken: () => Promise<string>;
+  renew: () => Promise<string> | null;
+  /** Called before Jobber is told, and once the grant is dropped (before the wipe). */
+  telling: () => void;
+  dropped: () => void;
+}
+
+/**
+ * Gives up the working grant, if any: tells Jobber (or the broker), then drops it (a new
+ * generation, so work still running for it is discarded) and wipes the saved record, whether or
+ * not Jobber could be told.
+ */
+export async function dropGrant(options: DropGrantOptions): Promise<Omit<DisconnectReport, 'duringSignIn'>> {
+  const { grant } = options;
+  const live = grant.live;
+  let told: NotifyJobberOutcome = { notified: false, problem: '' };
+  if (live) {
+    options.telling();
+    told = await tellGrantGivenUp(options.givingUp, live.tokens.refreshToken, options.accessToken, options.renew);
+  }
+  grant.nextGeneration();
+  const dropped = grant.live ?? live;
+  grant.setLive(null);
+  options.dropped();
+  let wiped = true;
+  let wipeProblem = '';
+  try {
+    await grant.clear();
+  } catch (error) {
+    wiped = false;
+    wipeProblem = describeError(error);
+  }
+  if (dropped) grant.unpin(dropped.tokens);
+  return { wiped, wipeProblem, hadGrant: live !== null, told };
+}
+
+/** What a Disconnect did, as Disconnect's result says it. */
+export interface DisconnectReport {
+  /** The saved sign-in was removed; else `wipeProblem` says why not. */
+  wiped: boolean;
+  wipeProblem: string;
+  /** A sign-in was being finished (it was abandoned). */
+  duringSignIn: boolean;
+  /** There was a working grant (so Jobber had to be told). */
+  hadGrant: boolean;
+  told: NotifyJobberOutcome;
+}
+
+/** Where a Disconnect leaves the connection (from `current`), and the line that says what happened. */
+export function afterDisconnect(report: DisconnectReport, current: ConnectionState): Settled {
+  const { wiped, wipeProblem, duringSignIn, hadGrant, told } = report;
+  let message: string;
+  if (!wiped) message = MESSAGES.disconnectWipeFailed(wipeProblem);
+  else if (duringSignIn) message = MESSAGES.disconnectedDuringSignIn;
+  else if (!hadGrant) message = MESSAGES.removedSaved;
+  else message = told.notified ? MESSAGES.disconnectedTold : MESSAGES.disconnectedNotTold(told.problem);
+  const level = wiped && (told.notified || !hadGrant) ? 'info' : 'warning';
+  // In storage-unavailable nothing can connect until storage works again: stay there.
+  if (current.status === 'storage-unavailable') return { state: { ...current }, level, message };
+  return { state: { status: 'disconnected', lastError: wiped ? null : { kind: 'storage', message }, notice: message }, level, message };
 }

@@ -101,16 +101,6 @@ function roughDuration(ms: number): string {
 
 /** The sentences themselves, grouped by where the session uses them. */
 export const MESSAGES = {
-  // Configuration
-  configProblem: {
-    clientId: 'The Jobber client ID is not set.',
-    clientSecret: 'The Jobber client secret is not set.',
-    redirectUri: 'The OAuth callback URL is not set.',
-    apiBaseUrl: "Jobber's API address is not set.",
-    graphqlVersion: 'The Jobber GraphQL API version is not set.',
-  },
-  notConfigured: (problems: string[]) => `Jobber Connect is not configured: ${problems.join(' ')}`,
-
   // Start-up
   storeReadFailed: (detail: string) => `The saved Jobber sign-in could not be read (${detail}). Nothing was changed on disk.`,
   noSavedConnection: 'No saved Jobber connection; ready to connect.',

@@ -1,63 +1,40 @@
 /**
- * The connection state machine and its public API: start-up (load the store and settle), Connect
- * (pending request → callback → code exchange → account → persist → connected), tokens for API
- * callers, reactions to outside events, Disconnect and shutdown. It owns the grant, the state, the
- * generation and the store queue. Everything outside reaches it through ports (clock, random,
- * logger, token store, token endpoint, account API); no Electron, no direct I/O. The rotation-safe
- * refresh pipeline (single flight, crash marker, persist before use, schedule, backoff, save retry,
- * failure classification) lives in refresh-runner.ts; the handling of token endpoint answers in
- * token-answers.ts; its wording in session-messages.ts, its timers in deadline-timer.ts, the
- * appDisconnect call in session-disconnect.ts.
+ * The connection state machine and its public API: start-up, Connect (connect-flow.ts), tokens for
+ * API callers, outside events, Disconnect and shutdown. It owns the grant (grant.ts) and runs
+ * renewals one flight at a time: refresh-runner.ts does each and says what came of it, and the
+ * Session alone turns that into a state (renewal-states.ts). Ports only: no Electron, no I/O.
  *
  * Invariants:
- * - A refresh token is spent only after a marker saying so is persisted, and the pair it buys is
- *   persisted before anything (state, callers) uses it. At most one refresh is in flight, ever.
- * - The stored record is replaced only by a successful connect or refresh, and removed only by
- *   Disconnect (or a sign-in cancelled after it was saved). A rejected grant, unreadable storage or
- *   a failed reconnect keep it.
+ * - At most one refresh is in flight, ever; refresh-runner.ts keeps the rotation-safe order.
+ * - The stored record is replaced only by a successful connect or refresh, removed only by Disconnect
+ *   (or a sign-in cancelled after it was saved); a rejected grant or unreadable storage keep it.
  * - Nothing that leaves this module (state, activity, errors, logs) carries a token, code or state.
  * - Nothing is written to the store after stop() began, except what was already queued.
- *
- * Decisions the brief left open:
- * - 'misconfigured' on refresh (Jobber refused the client id/secret): the grant is unusable with this
- *   configuration, so state → needs-reconnect ('credentials-rejected') with a message pointing at
- *   Settings. The stored tokens are kept with the crash marker cleared and the outcome NOT recorded
- *   as rejected, so once the credentials are fixed (a new session) the saved sign-in is tried again.
- *   Disconnect from there wipes the saved sign-in without calling Jobber ("Forget saved sign-in").
- * - A failed account fetch right after Connect does not fail the Connect: tokens are already
- *   persisted; the state shows "Unknown account" and the fetch is retried after the next refresh.
- * - A record whose last refresh was rejected loads straight into needs-reconnect, without spending
- *   a request on a refresh token Jobber already refused.
- * - start() resolves after any refresh it had to run at once (expired token, crash marker), so the
- *   state is settled when it returns; state changes are published as they happen meanwhile.
- * - Cancel or Disconnect while the code is being exchanged wins: Jobber's answer is not kept and,
- *   since Jobber did create a grant, it is told (appDisconnect, bounded). stop() at that moment
- *   drops the answer without writing or calling anything.
  */
 import type { AccountSummary, ActivityEntry, ConnectionState } from '../ipc/connection-state';
 import type { JobberConfig } from './config-types';
+import { AccessTokens, notConnectedError } from './access-tokens';
 import { ActivityLog } from './activity-log';
-import { buildAuthorizeUrl } from './authorize-request';
-import { parseCallback, type CallbackSource } from './callback-parser';
-import { DeadlineTimer } from './deadline-timer';
-import { describeEndpoint, endpointBindingFor, sameEndpoint } from './endpoint-binding';
-import { AuthError, isAuthError } from '../core/errors';
-import { PendingRequests } from './pending-requests';
-import { type Clock, type RandomSource, type TimerHandle, systemClock } from '../core/clock';
+import type { CallbackSource } from './callback-parser';
+import { ConnectFlow, type BegunConnect, type CancelReason } from './connect-flow';
+import { ConnectionStates, type Settled } from './connection-states';
+import { endpointBindingFor } from './endpoint-binding';
+import { Grant } from './grant';
+import type { GrantRevoker, JobberAccountApi, TokenEndpoint, TokenStore } from './ports';
+import { type RefreshPolicy, resolvePolicy } from './refresh-policy';
+import { RefreshSchedule } from './refresh-schedule';
+import { RefreshRunner, type RenewalOutcome } from './refresh-runner';
+import { connectedState, refreshingState, shownAfter, withAccount } from './renewal-states';
+import { afterDisconnect, dropGrant, type GivingUpOptions } from './session-disconnect';
+import { MESSAGES, type RefreshTrigger } from './session-messages';
+import { settleStored, storeReadFailed } from './startup-settling';
+import { TokenClockNotes } from './token-answers';
+import type { StoredConnection, TokenSet } from './token-model';
+import type { AuthError } from '../core/errors';
+import { type Clock, type RandomSource, systemClock, waitAtMost } from '../core/clock';
 import { type Logger, silentLogger } from '../core/logger';
-import { type GrantRevoker, type JobberAccountApi, type StoreLoadResult, type TokenEndpoint, type TokenStore } from './ports';
-import { createRedactingLogger, describeError, pinSecret, redact, unpinSecret } from '../core/redact';
-import { type RefreshPolicy, callerMargin, resolvePolicy } from './refresh-policy';
-import { RefreshRunner } from './refresh-runner';
-import { notifyJobberOfDisconnect, type NotifyJobberOutcome } from './session-disconnect';
-import { MESSAGES, rejectedMessage } from './session-messages';
-import { TokenClockNotes, storable, toAuthError } from './token-answers';
-import type { EndpointBinding, StoredConnection, TokenSet } from './token-model';
-
-// Kept exported from here for existing importers; session-messages.ts is their home.
-export { INTERRUPTED_REFRESH_MESSAGE, LOST_ANSWER_MESSAGE, UNKNOWN_ACCOUNT } from './session-messages';
-// Likewise; token-answers.ts is its home.
-export { CLOCK_SKEW_WARNING_MS } from './token-answers';
+import { createRedactingLogger, describeError, pinSecret } from '../core/redact';
+import { SingleFlight } from '../core/single-flight';
 
 export interface SessionOptions {
   config: JobberConfig;
@@ -68,139 +45,48 @@ export interface SessionOptions {
   random?: RandomSource;
   logger?: Logger;
   policy?: Partial<RefreshPolicy>;
-  /** Broker mode: who is told on Disconnect instead of Jobber's appDisconnect. */
-  grantRevoker?: GrantRevoker;
-}
-
-interface ConnectAttempt {
-  authorizeUrl: string;
-  startedAt: number;
-  expiresAt: number;
-  /** The state to return to on cancel or failure (disconnected or needs-reconnect). */
-  resting: ConnectionState;
-}
-
-/** Why a sign-in being finished (code exchange onwards) was abandoned. */
-type Abandon = 'cancel' | 'disconnect' | 'stop';
-
-/** A Connect past its callback: the code is being exchanged and the result saved. */
-interface Completion {
-  abandoned: Abandon | null;
-  /** Where Cancel returns to (the attempt's resting state). */
-  resting: ConnectionState;
-}
-
-/**
- * Callback failures that leave a still-valid pending request alone: anyone who can reach the
- * redirect URI can produce them without knowing our `state`, so they must not end the real sign-in.
- * 'expired-state' is deliberately absent: it is reported only when the callback carried one of OUR
- * states (so it is genuine, merely late), and that request is past use anyway, so ending the
- * attempt is right.
- */
-const STATE_VALIDATION_FAILURES: ReadonlySet<AuthError['kind']> = new Set([
-  'state-mismatch',
-  'unknown-state',
-  'stateless-callback',
-]);
-
-/** Problems that make Connect impossible; an empty list means the config can be tried. */
-function configProblems(config: JobberConfig): string[] {
-  const problems: string[] = [];
-  const text = MESSAGES.configProblem;
-  // Through a broker, the client id and secret live on the broker.
-  if (!config.clientId && !config.broker) problems.push(text.clientId);
-  if (!config.clientSecret && !config.broker) problems.push(text.clientSecret);
-  if (!config.redirectUri) problems.push(text.redirectUri);
-  if (!config.apiBaseUrl) problems.push(text.apiBaseUrl);
-  if (!config.graphqlVersion) problems.push(text.graphqlVersion);
-  return problems;
+  grantRevoker?: GrantRevoker; // Broker mode: who is told on Disconnect instead of Jobber's appDisconnect.
 }
 
 export class Session {
-  private readonly config: JobberConfig;
-  private readonly tokenEndpoint: TokenEndpoint;
-  private readonly jobberApi: JobberAccountApi;
-  private readonly grantRevoker: GrantRevoker | null;
-  private readonly store: TokenStore;
   private readonly clock: Clock;
-  private readonly random: RandomSource;
   private readonly logger: Logger;
   private readonly policy: RefreshPolicy;
   private readonly activity: ActivityLog;
-  private readonly pending: PendingRequests;
-  /** The only token endpoint this session sends a saved refresh token to (endpoint-binding.ts). */
-  private readonly endpoint: EndpointBinding;
-  private readonly listeners = new Set<(state: ConnectionState) => void>();
-
-  private state: ConnectionState = { status: 'disconnected', lastError: null, notice: null };
-  /** The working grant (in-memory truth). Null whenever tokens must not be used. */
-  private live: StoredConnection | null = null;
-  private connectAttempt: ConnectAttempt | null = null;
-  /** Set from the accepted callback until the Connect settles. */
-  private completion: Completion | null = null;
-  /** Bumped whenever the grant is replaced or dropped: late results of older work are discarded. */
-  private generation = 0;
-  private storeChain: Promise<unknown> = Promise.resolve();
+  private readonly states: ConnectionStates;
+  private readonly grant: Grant;
+  private readonly runner: RefreshRunner;
+  private readonly connect: ConnectFlow;
+  private readonly givingUp: GivingUpOptions;
+  private readonly schedule: RefreshSchedule;
+  /** The renewal in progress: every caller shares it. */
+  private readonly renewal = new SingleFlight<TokenSet>();
+  private readonly tokens: AccessTokens;
   private started = false;
   private stopped = false;
-  private disconnecting = false;
-  /** The needs-reconnect state as it was before a failed reconnect prefixed its message. */
-  private reconnectBase: ConnectionState | null = null;
-  /** The token pair pinned in the redactor (the current one); unpinned when replaced. */
-  private pinnedTokens: string[] = [];
-
-  private readonly connectTimer: DeadlineTimer;
-  private readonly tokenClock: TokenClockNotes;
-  /** The refresh pipeline (single flight, schedule, backoff, save retries) for the live grant. */
-  private readonly refresher: RefreshRunner;
 
   constructor(options: SessionOptions) {
-    this.config = options.config;
-    this.tokenEndpoint = options.tokenEndpoint;
-    this.jobberApi = options.jobberApi;
-    this.grantRevoker = options.grantRevoker ?? null;
-    this.store = options.store;
-    this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? Math.random;
-    this.logger = createRedactingLogger(options.logger ?? silentLogger);
-    this.policy = resolvePolicy(options.policy);
-    this.activity = new ActivityLog({ clock: this.clock, logger: this.logger, onChange: () => this.emit() });
-    this.pending = new PendingRequests(this.clock);
-    this.endpoint = endpointBindingFor(this.config);
-    this.connectTimer = new DeadlineTimer(this.clock, this.policy.maxTimerMs);
-    this.tokenClock = new TokenClockNotes(this.activity);
-    this.refresher = new RefreshRunner({
-      clock: this.clock,
-      random: this.random,
-      policy: this.policy,
-      activity: this.activity,
-      tokenEndpoint: this.tokenEndpoint,
-      jobberApi: this.jobberApi,
-      live: () => this.live,
-      setLive: (live) => {
-        this.live = live;
-      },
-      generation: () => this.generation,
-      bumpGeneration: () => (this.generation += 1),
-      state: () => this.state,
-      setState: (next) => this.setState(next),
-      halted: () => this.stopped || this.disconnecting,
-      persist: (gen, record) => this.persist(gen, record),
-      pinTokens: (tokens) => this.pinTokens(tokens),
-      noteTokenClock: (tokens) => this.tokenClock.note(tokens),
-      notConnectedError: () => this.notConnectedError(),
-      viaBroker: this.config.broker !== undefined,
-    });
+    const { config, tokenEndpoint, jobberApi } = options;
+    const clock = (this.clock = options.clock ?? systemClock);
+    const random = options.random ?? Math.random;
+    const logger = (this.logger = createRedactingLogger(options.logger ?? silentLogger));
+    const policy = (this.policy = resolvePolicy(options.policy));
+    const states = (this.states = new ConnectionStates(logger));
+    const activity = (this.activity = new ActivityLog({ clock, logger, onChange: () => states.emit() }));
+    const grant = (this.grant = new Grant(options.store, endpointBindingFor(config)));
+    const tokenClock = new TokenClockNotes(activity);
+    const schedule = (this.schedule = new RefreshSchedule(clock, random, policy));
+    const runner = (this.runner = new RefreshRunner({ grant, tokenEndpoint, jobberApi, clock, random, policy, activity, tokenClock, schedule, viaBroker: config.broker !== undefined }));
+    const givingUp = (this.givingUp = { clock, jobberApi, timeoutMs: policy.disconnectTimeoutMs, grantRevoker: options.grantRevoker ?? null });
+    this.connect = new ConnectFlow({ config, grant, states, tokenEndpoint, jobberApi, clock, activity, logger, tokenClock, maxTimerMs: policy.maxTimerMs, givingUp });
+    this.tokens = new AccessTokens({ grant, states, runner, clock, policy, renewal: this.renewal, renew: (trigger) => this.refresh(trigger) });
     // The longest-lived secret: never allowed to drop out of exact-value redaction.
-    if (this.config.clientSecret) pinSecret(this.config.clientSecret);
+    if (config.clientSecret) pinSecret(config.clientSecret);
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // Views
 
   /** The renderer-safe view of the connection (a copy; never holds a token). */
   getState(): ConnectionState {
-    return structuredClone(this.state);
+    return this.states.snapshot();
   }
 
   /** Activity entries, newest first, at most 50, already redacted. */
@@ -210,654 +96,205 @@ export class Session {
 
   /** Calls `listener` with the state after every state change and every new activity entry. */
   subscribe(listener: (state: ConnectionState) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.states.subscribe(listener);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Start-up
-
   /**
-   * Loads the store and settles into disconnected / connected (refresh scheduled, or run at once
-   * when the token is expired or nearly so, or a crash marker is found) / needs-reconnect /
-   * storage-unavailable. Resolves once settled. Never throws.
+   * Loads the store and settles (a refresh runs at once for a (nearly) expired token or a crash
+   * marker). Resolves once settled, that refresh included. Never throws.
    */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const problems = configProblems(this.config);
-    if (problems.length > 0) {
-      this.setState({ status: 'not-configured', problems });
-      this.activity.warning(MESSAGES.notConfigured(problems));
-      return;
-    }
-    let result: StoreLoadResult;
-    try {
-      result = await this.enqueue(() => this.store.load());
-    } catch (error) {
-      const message = MESSAGES.storeReadFailed(describeError(error));
-      this.setState({ status: 'storage-unavailable', reason: 'store-unreadable', message });
-      this.activity.error(message);
-      return;
-    }
+    const result = await this.grant.load().catch((error: unknown) => storeReadFailed(describeError(error)));
+    if ('state' in result) return this.settle(result);
     if (this.stopped) return;
-    switch (result.kind) {
-      case 'empty':
-        this.setState({ status: 'disconnected', lastError: null, notice: null });
-        this.activity.info(MESSAGES.noSavedConnection);
-        return;
-      case 'unreadable':
-        this.settleUnreadable(result.reason, result.message);
-        return;
-      case 'loaded':
-        await this.settleLoaded(result.connection);
-        return;
+    const stored = settleStored(result, this.grant.endpoint);
+    if ('state' in stored) return this.settle(stored);
+    this.grant.setLive(stored);
+    this.activity.info(MESSAGES.loaded(stored.account));
+    const marker = stored.refreshInFlight;
+    if (marker) {
+      this.activity.warning(MESSAGES.crashMarkerFound, { refreshTokenFingerprint: marker.refreshTokenFingerprint, startedAt: marker.startedAt });
+      await this.refresh('interrupted').catch(() => undefined);
+    } else if (this.enterConnected()) {
+      await this.refresh('startup').catch(() => undefined);
     }
   }
 
-  private settleUnreadable(reason: Extract<StoreLoadResult, { kind: 'unreadable' }>['reason'], detail: string): void {
-    if (reason === 'unavailable' || reason === 'basic-text') {
-      const which = reason === 'basic-text' ? 'basic-text' : 'no-keyring';
-      const message = MESSAGES.storageUnavailable(which, detail);
-      this.setState({ status: 'storage-unavailable', reason: which, message });
-      this.activity.error(message);
-      return;
-    }
-    const message = MESSAGES.storeUnreadable(reason, detail);
-    this.setState({ status: 'needs-reconnect', reason: 'storage-changed', account: null, message });
-    this.activity.error(message);
+  /** Starts a Connect (or returns the one pending): ConnectFlow.begin. */
+  beginConnect(): BegunConnect {
+    return this.connect.begin();
   }
 
-  private async settleLoaded(connection: StoredConnection): Promise<void> {
-    this.pinTokens(connection.tokens);
-    if (connection.endpoint && !sameEndpoint(connection.endpoint, this.endpoint)) {
-      // Never spent: the record stays as it is, for the endpoint that issued it.
-      const message = MESSAGES.endpointChanged(describeEndpoint(connection.endpoint), describeEndpoint(this.endpoint));
-      this.setState({ status: 'needs-reconnect', reason: 'endpoint-changed', account: connection.account, message });
-      this.activity.warning(message);
-      return;
-    }
-    if (connection.lastRefresh?.result === 'rejected') {
-      const message = connection.lastRefresh.message ?? rejectedMessage('refresh-rejected', connection.account);
-      this.setState({ status: 'needs-reconnect', reason: 'refresh-rejected', account: connection.account, message });
-      this.activity.warning(MESSAGES.refusedEarlier(message));
-      return;
-    }
-    this.live = connection;
-    this.activity.info(MESSAGES.loaded(connection.account));
-    if (connection.refreshInFlight) {
-      this.activity.warning(MESSAGES.crashMarkerFound, {
-        refreshTokenFingerprint: connection.refreshInFlight.refreshTokenFingerprint,
-        startedAt: connection.refreshInFlight.startedAt,
-      });
-      await this.refresher.refresh('interrupted').catch(() => undefined);
-      return;
-    }
-    const due = this.refresher.enterConnected();
-    if (due) await this.refresher.refresh('startup').catch(() => undefined);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Connect
-
-  /**
-   * Starts a Connect: a pending request (32-byte state, 10 minutes, single use) and the authorize
-   * URL; state → connecting. A Connect already pending is returned as is (`alreadyPending`).
-   * Throws AuthError 'storage' in storage-unavailable, 'misconfigured' when not configured, and
-   * 'already-connected' while a working grant exists (disconnect first) or while a sign-in Jobber
-   * already approved is being finished.
-   */
-  beginConnect(): { authorizeUrl: string; expiresAt: number; alreadyPending: boolean; request?: { state: string; codeChallenge: string } } {
-    if (this.state.status === 'not-configured') {
-      throw new AuthError('misconfigured', MESSAGES.notConfigured(this.state.problems));
-    }
-    if (this.state.status === 'storage-unavailable') throw new AuthError('storage', this.state.message);
-    if (this.completion && !this.completion.abandoned) throw new AuthError('already-connected', MESSAGES.stillFinishing);
-    const current = this.connectAttempt;
-    if (current && this.pending.hasPending() && this.clock.now() < current.expiresAt) {
-      return { authorizeUrl: current.authorizeUrl, expiresAt: current.expiresAt, alreadyPending: true };
-    }
-    if (current) this.endConnectAttempt();
-    if (this.live) throw new AuthError('already-connected', MESSAGES.alreadyConnected);
-    const resting: ConnectionState =
-      current?.resting ??
-      (this.state.status === 'needs-reconnect' && this.reconnectBase ? this.reconnectBase : this.state);
-    const { state, codeChallenge, expiresAt } = this.pending.create();
-    const authorizeUrl = buildAuthorizeUrl(this.config, state, codeChallenge);
-    const startedAt = this.clock.now();
-    this.connectAttempt = { authorizeUrl, startedAt, expiresAt, resting: structuredClone(resting) };
-    this.connectTimer.arm(expiresAt, () => this.cancelConnect('timeout'));
-    this.setState({ status: 'connecting', startedAt, expiresAt, mode: this.config.authMode });
-    this.activity.info(MESSAGES.signInOpened);
-    // Broker mode: `request` is what the broker's authorize step needs (the verifier stays with the pending request).
-    if (this.config.broker) return { authorizeUrl, expiresAt, alreadyPending: false, request: { state, codeChallenge } };
-    return { authorizeUrl, expiresAt, alreadyPending: false };
-  }
-
-  /**
-   * True when `callbackUrl` carries exactly one `state` and it is a pending Connect's. Uses nothing
-   * up (completeConnect does the real check); lets the loopback receiver refuse foreign requests.
-   */
+  /** True when `callbackUrl` carries a pending Connect's state; uses nothing up. */
   expectsCallback(callbackUrl: string): boolean {
-    let states: string[];
-    try {
-      states = new URL(callbackUrl).searchParams.getAll('state');
-    } catch {
-      return false;
-    }
-    return states.length === 1 && this.pending.recognises(states[0] ?? '');
+    return this.connect.expectsCallback(callbackUrl);
   }
 
-  /**
-   * Finishes a Connect from the callback URL: validates it, exchanges the code, persists the
-   * tokens, fetches the account, persists again, then says connected. On failure returns to the
-   * resting state (disconnected with lastError, or needs-reconnect with the old record kept) and
-   * rethrows the AuthError. A callback failing state validation leaves a still-valid pending
-   * request alone (a forged callback must not kill the real sign-in). Cancel, Disconnect or stop
-   * arriving meanwhile win: throws 'cancelled' and keeps nothing (see the module header). `source`
-   * says who delivered it (see CallbackSource): only the auth window's bare redirect means Deny.
-   */
+  /** Finishes a Connect from its callback (ConnectFlow.complete), then connected. Throws AuthError. */
   async completeConnect(callbackUrl: string, source: CallbackSource = 'auth-window'): Promise<void> {
-    const attempt = this.connectAttempt;
-    const parsed = parseCallback(callbackUrl, this.config.redirectUri, this.pending, source, this.config.broker ? 'handoff' : 'code');
-    if (!parsed.ok) {
-      const error = parsed.error;
-      if (attempt && STATE_VALIDATION_FAILURES.has(error.kind) && this.pending.hasPending()) {
-        this.activity.warning(MESSAGES.ignoredForeignCallback(error.message));
-        throw error;
-      }
-      if (attempt) {
-        this.endConnectAttempt();
-        this.returnToResting(attempt.resting, error);
-      } else {
-        this.activity.warning(MESSAGES.ignoredCallback(error.message));
-      }
-      throw error;
-    }
-    if (!attempt) {
-      // parseCallback matched a pending request, so an attempt must exist; be defensive anyway.
-      const error = new AuthError('unknown-state', MESSAGES.noConnectInProgress);
-      this.activity.warning(error.message);
-      throw error;
-    }
-    this.endConnectAttempt();
-    const completion: Completion = { abandoned: this.stopped ? 'stop' : null, resting: attempt.resting };
-    this.completion = completion;
-    try {
-      await this.finishConnect(parsed, attempt, completion);
-    } finally {
-      if (this.completion === completion) this.completion = null;
-    }
+    this.goLive(await this.connect.complete(callbackUrl, source));
   }
 
-  private async finishConnect(
-    { code, codeVerifier }: { code: string; codeVerifier: string },
-    attempt: ConnectAttempt,
-    completion: Completion,
-  ): Promise<void> {
-    // The state stays 'connecting'; this entry says the wait is now on Jobber's answer, and Cancel
-    // still works (it abandons the answer).
-    this.activity.info(MESSAGES.finishingSignIn);
-
-    let tokens: TokenSet;
-    try {
-      tokens = await this.tokenEndpoint.exchangeCode(code, codeVerifier);
-    } catch (error) {
-      const failure = toAuthError(error);
-      if (completion.abandoned) throw new AuthError('cancelled', MESSAGES.signInCancelled);
-      this.returnToResting(attempt.resting, failure);
-      throw failure;
-    }
-    if (completion.abandoned) return this.abandonApproved(tokens, completion.abandoned, null);
-    this.pinTokens(tokens);
-    this.tokenClock.note(tokens);
-
-    this.generation += 1;
-    const gen = this.generation;
-    const now = this.clock.now();
-    let record: StoredConnection = {
-      version: 1,
-      tokens: storable(tokens),
-      account: null,
-      connectedAt: now,
-      lastRefresh: null,
-      refreshInFlight: null,
-      endpoint: this.endpoint,
-    };
-    let saved: boolean;
-    try {
-      // Checked inside the queue, so a Disconnect's wipe or stop() queued first always wins.
-      saved = await this.enqueue(async () => {
-        if (completion.abandoned) return false;
-        await this.store.save(record);
-        return true;
-      });
-    } catch (error) {
-      const failure = new AuthError('storage', MESSAGES.saveAfterApprovalFailed(describeError(error)));
-      if (completion.abandoned) return this.abandonApproved(tokens, completion.abandoned, null);
-      this.returnToResting(attempt.resting, failure);
-      throw failure;
-    }
-    if (!saved || completion.abandoned) return this.abandonApproved(tokens, completion.abandoned ?? 'cancel', saved ? gen : null);
-
-    try {
-      const account = await this.jobberApi.fetchAccount(tokens.accessToken);
-      record = { ...record, account };
-      try {
-        await this.persist(gen, record, completion);
-      } catch (error) {
-        this.activity.warning(MESSAGES.accountNameNotSaved(describeError(error)));
-      }
-    } catch (error) {
-      this.activity.warning(MESSAGES.accountNotIdentified(describeError(error)));
-    }
-    if (completion.abandoned) return this.abandonApproved(tokens, completion.abandoned, gen);
-    if (gen !== this.generation || this.stopped) {
-      throw new AuthError('cancelled', MESSAGES.closedDuringSetup);
-    }
-    this.live = record;
-    this.refresher.resetBackoff();
-    this.activity.info(MESSAGES.connected(record.account));
-    this.refresher.enterConnected();
-  }
-
-  /**
-   * A sign-in Jobber approved was abandoned (Cancel, Disconnect, quit). Keeps nothing: removes the
-   * record if it was already saved as generation `savedGen` (a Disconnect's own wipe covers that
-   * case too), and tells Jobber the grant is not wanted, except when quitting. Always throws
-   * 'cancelled'.
-   */
-  private async abandonApproved(tokens: TokenSet, reason: Abandon, savedGen: number | null): Promise<never> {
-    this.unpinTokensOf(tokens);
-    if (reason === 'stop' || this.stopped) {
-      this.logger.warn(MESSAGES.discardedAtShutdown);
-      throw new AuthError('cancelled', MESSAGES.discardedAtShutdown);
-    }
-    if (savedGen !== null && reason === 'cancel') {
-      this.generation += 1;
-      await this.enqueue(() => this.store.clear()).catch((error: unknown) =>
-        this.activity.error(MESSAGES.disconnectWipeFailed(describeError(error))),
-      );
-      // The record a reconnect was meant to replace has been overwritten: nothing is kept now.
-      if (!this.live && !this.connectAttempt && this.state.status === 'needs-reconnect') {
-        this.setState({ status: 'disconnected', lastError: null, notice: MESSAGES.signInCancelled });
-      }
-    }
-    const outcome = await this.tellJobberGivenUp(tokens);
-    this.activity.add(outcome.notified ? 'info' : 'warning', MESSAGES.discardedApproved(outcome.notified, outcome.problem));
-    throw new AuthError('cancelled', MESSAGES.signInCancelled);
-  }
-
-  /**
-   * Takes a grant obtained outside the authorize flow (broker mode: a confirmed Marketplace
-   * pairing): persists it, then connected. Refused ('already-connected') while a working grant
-   * exists or a sign-in is being finished; a pending Connect attempt ends (this account was chosen
-   * instead). Check canAdoptGrant() before obtaining the grant.
-   */
+  /** Takes a grant obtained outside the authorize flow (broker pairing; ConnectFlow.adopt), then connected. */
   async adoptGrant(tokens: TokenSet, account: AccountSummary): Promise<void> {
-    const refusal = this.adoptionRefusal();
-    if (refusal) throw refusal;
-    if (this.connectAttempt) this.endConnectAttempt();
-    this.pinTokens(tokens);
-    this.generation += 1;
-    const gen = this.generation;
-    const record: StoredConnection = {
-      version: 1,
-      tokens: storable(tokens),
-      account,
-      connectedAt: this.clock.now(),
-      lastRefresh: null,
-      refreshInFlight: null,
-    };
-    let saved = false;
-    try {
-      saved = await this.persist(gen, record);
-    } catch (error) {
-      this.unpinTokensOf(tokens);
-      throw new AuthError('storage', MESSAGES.saveAfterApprovalFailed(describeError(error)));
-    }
-    if (!saved || gen !== this.generation || this.stopped) {
-      this.unpinTokensOf(tokens);
-      throw new AuthError('cancelled', MESSAGES.closedDuringSetup);
-    }
-    this.live = record;
-    this.refresher.resetBackoff();
-    this.activity.info(MESSAGES.connected(account));
-    this.refresher.enterConnected();
+    this.goLive(await this.connect.adopt(tokens, account));
   }
 
   /** Null when adoptGrant would accept a grant now, else the error it would throw. */
   adoptionRefusal(): AuthError | null {
-    if (this.state.status === 'not-configured') return new AuthError('misconfigured', MESSAGES.notConfigured(this.state.problems));
-    if (this.state.status === 'storage-unavailable') return new AuthError('storage', this.state.message);
-    if (this.live) return new AuthError('already-connected', MESSAGES.alreadyConnected);
-    if (this.completion && !this.completion.abandoned) return new AuthError('already-connected', MESSAGES.stillFinishing);
-    if (this.stopped) return new AuthError('cancelled', MESSAGES.closedDuringSetup);
-    return null;
-  }
-
-  /**
-   * The working grant's long-lived credential (broker mode: the device credential, for the broker's
-   * event stream), or null. Main process only: never for the renderer, logs or errors.
-   */
-  grantCredential(): string | null {
-    return this.live?.tokens.refreshToken ?? null;
+    return this.connect.adoptionRefusal();
   }
 
   /** The person closed the window, the request timed out, or Cancel: back to the resting state. */
-  cancelConnect(reason: 'closed' | 'timeout' | 'cancelled' | 'load-failed', detail?: string): void {
-    const attempt = this.connectAttempt;
-    if (!attempt) {
-      // Past the callback, Cancel still works: Jobber's answer will be dropped when it comes.
-      const completion = this.completion;
-      if (completion && this.abandonCompletion('cancel')) this.settleCancelled(completion.resting, 'cancelled', MESSAGES.signInCancelled);
-      return;
-    }
-    this.endConnectAttempt();
-    const suffix = detail ? ` (${redact(detail)})` : '';
-    const texts = MESSAGES.cancelText;
-    const text = reason === 'load-failed' ? texts['load-failed'](suffix) : texts[reason];
-    this.settleCancelled(attempt.resting, reason, text);
+  cancelConnect(reason: CancelReason, detail?: string): void {
+    this.connect.cancel(reason, detail);
   }
 
-  /** Marks a sign-in being finished as abandoned; false when there is none (or it already was). */
-  private abandonCompletion(reason: Abandon): boolean {
-    const completion = this.completion;
-    if (!completion || completion.abandoned) return false;
-    completion.abandoned = reason;
-    return true;
+  /** The working grant's refresh token (broker mode: device credential, for its event stream). Main process only. */
+  grantCredential(): string | null {
+    return this.grant.live?.tokens.refreshToken ?? null;
   }
 
-  private settleCancelled(resting: ConnectionState, reason: 'closed' | 'timeout' | 'cancelled' | 'load-failed', text: string): void {
-    if (resting.status === 'disconnected') {
-      const lastError =
-        reason === 'timeout' ? { kind: 'expired-state' as const, message: text } : reason === 'load-failed' ? { kind: 'network' as const, message: text } : null;
-      this.setState({ status: 'disconnected', lastError, notice: lastError ? null : text });
-    } else {
-      this.setState(resting);
-    }
-    this.activity.add(reason === 'load-failed' ? 'error' : reason === 'timeout' ? 'warning' : 'info', text);
+  /** A valid access token (AccessTokens.forCaller). Throws AuthError, 'not-connected' without a grant. */
+  getAccessToken(): Promise<string> {
+    return this.tokens.forCaller();
   }
 
-  private endConnectAttempt(): void {
-    this.connectTimer.clear();
-    this.pending.cancelAll();
-    this.connectAttempt = null;
-  }
-
-  private returnToResting(resting: ConnectionState, error: AuthError): void {
-    if (resting.status === 'needs-reconnect') {
-      this.setState({ ...resting, message: MESSAGES.reconnectFailed(error.message, resting.message) });
-      // The next attempt returns to the original wording, not to this one (no stacking).
-      this.reconnectBase = resting;
-    } else {
-      this.setState({ status: 'disconnected', lastError: { kind: error.kind, message: error.message }, notice: null });
-    }
-    this.activity.add(error.kind === 'denied' ? 'warning' : 'error', MESSAGES.connectFailed(error.message));
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Tokens for API callers
-
-  /**
-   * A valid access token. Refreshes first when it expires within the caller margin (single
-   * flight). Throws AuthError 'not-connected' without a grant; while offline with an expired
-   * token, the last transient error. While offline with a still-valid token, returns it.
-   */
-  async getAccessToken(): Promise<string> {
-    const live = this.live;
-    if (!live) throw this.notConnectedError();
-    const now = this.clock.now();
-    const { accessToken, accessTokenExpiresAt } = live.tokens;
-    if (this.state.status === 'offline-retrying' && !this.refresher.inFlight) {
-      // Backing off: do not turn every API call into a refresh attempt.
-      if (now < accessTokenExpiresAt) return accessToken;
-      throw this.refresher.lastTransientError ?? new AuthError('network', MESSAGES.offlineExpired);
-    }
-    // Still good for longer than the caller margin: hand it out, even while a refresh runs.
-    if (now + callerMargin(live.tokens, this.policy) < accessTokenExpiresAt) return accessToken;
-    try {
-      return (await this.refresher.refresh('caller')).accessToken;
-    } catch (error) {
-      const current = this.live;
-      if (isAuthError(error) && (error.transient || error.kind === 'storage') && current && this.clock.now() < current.tokens.accessTokenExpiresAt) {
-        return current.tokens.accessToken;
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * The API answered 401 for `tokenUsed`. If it is still the current token, refresh (single
-   * flight) and return the new one; if a refresh is running or already replaced it, return the
-   * current token without another request.
-   */
-  async reportUnauthorized(tokenUsed: string): Promise<string> {
-    if (!this.live) throw this.notConnectedError();
-    const inFlight = this.refresher.inFlight;
-    if (inFlight) return (await inFlight).accessToken;
-    if (this.live.tokens.accessToken !== tokenUsed) return this.getAccessToken();
-    return (await this.refresher.refresh('unauthorized')).accessToken;
+  /** The API answered 401 for `tokenUsed`: a renewed token, at most one renewal (AccessTokens.afterUnauthorized). */
+  reportUnauthorized(tokenUsed: string): Promise<string> {
+    return this.tokens.afterUnauthorized(tokenUsed);
   }
 
   /** Jobber said "User has disconnected this app": the grant is gone → needs-reconnect. */
   reportDisconnectedInJobber(): void {
-    if (!this.live) return;
-    this.refresher.loseGrant('disconnected-in-jobber', rejectedMessage('disconnected-in-jobber', this.live.account));
+    this.show(this.runner.disconnectedInJobber());
   }
 
   /** Person-initiated refresh. Throws the AuthError on failure; the state is updated either way. */
   async refreshNow(): Promise<void> {
     // After 'refusing-to-renew' the grant was set aside, not lost: Retry puts it back to work.
-    if (!this.live && !this.refresher.unpark()) throw this.notConnectedError();
-    await this.refresher.refresh('manual');
+    if (!this.grant.live && !this.runner.unpark()) throw notConnectedError(this.states.current);
+    await this.refresh('manual');
   }
 
-  private notConnectedError(): AuthError {
-    const state = this.state;
-    if (state.status === 'needs-reconnect' || state.status === 'storage-unavailable') return new AuthError('not-connected', state.message);
-    return new AuthError('not-connected', MESSAGES.notConnected);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Outside events
-
-  /** The computer woke up: timers drifted, so check every deadline now (refresh if due/overdue). */
+  /** The computer woke up: timers drifted, so check every deadline now (a live grant without one gets one). */
   systemResumed(): void {
     this.activity.info(MESSAGES.woke);
-    this.connectTimer.check();
-    this.refresher.resume();
+    this.connect.resume();
+    this.runner.resume();
+    if (this.grant.live && !this.renewal.inFlight && this.schedule.dueAt === null && !this.schedule.halted) {
+      if (this.enterConnected()) void this.refresh('resume');
+    } else {
+      this.schedule.check();
+    }
   }
 
   /** The network came back: if waiting to retry, retry now. */
   networkOnline(): void {
-    if (this.state.status !== 'offline-retrying' || !this.live || this.refresher.inFlight || this.stopped || this.disconnecting) return;
-    void this.refresher.refresh('online').catch(() => undefined);
+    if (this.states.current.status !== 'offline-retrying' || !this.grant.live || this.renewal.inFlight || this.schedule.halted) return;
+    void this.refresh('online');
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Disconnect and shutdown
-
   /**
-   * Tells Jobber (appDisconnect, bounded by policy.disconnectTimeoutMs), then wipes the local
-   * tokens whether or not Jobber could be told. Without a working grant (needs-reconnect,
-   * storage-changed, …) it only wipes the saved sign-in, without calling Jobber. During the code
-   * exchange it abandons the sign-in. Never throws; the message says what happened.
+   * Tells Jobber (bounded), then wipes the saved sign-in whether or not Jobber could be told; ends
+   * a sign-in under way. Never throws; the message says what happened.
    */
   async disconnect(): Promise<{ jobberNotified: boolean; message: string }> {
-    if (this.connectAttempt) this.endConnectAttempt();
-    const duringSignIn = this.abandonCompletion('disconnect');
-    this.disconnecting = true;
-    this.refresher.clearTimers();
-    let jobberNotified = false;
-    let problem = '';
-    const live = this.live;
-    const hadGrant = live !== null;
-    if (hadGrant) {
-      this.activity.info(MESSAGES.disconnecting);
-      const outcome = await this.notifyJobber();
-      jobberNotified = outcome.notified;
-      problem = outcome.problem;
-    }
-    this.generation += 1;
-    const dropped = this.live ?? live;
-    this.live = null;
-    this.refresher.forget();
-    let wiped = true;
-    let wipeProblem = '';
-    try {
-      await this.enqueue(() => this.store.clear());
-    } catch (error) {
-      wiped = false;
-      wipeProblem = describeError(error);
-    }
-    this.disconnecting = false;
-    if (dropped) this.unpinTokensOf(dropped.tokens);
-
-    let message: string;
-    if (!wiped) {
-      message = MESSAGES.disconnectWipeFailed(wipeProblem);
-    } else if (duringSignIn) {
-      message = MESSAGES.disconnectedDuringSignIn;
-    } else if (!hadGrant) {
-      message = MESSAGES.removedSaved;
-    } else if (jobberNotified) {
-      message = MESSAGES.disconnectedTold;
-    } else {
-      message = MESSAGES.disconnectedNotTold(problem);
-    }
-    if (this.state.status === 'storage-unavailable') {
-      // Nothing to connect with until storage works again: stay where Connect is refused.
-      this.setState({ ...this.state });
-    } else {
-      this.setState({ status: 'disconnected', lastError: wiped ? null : { kind: 'storage', message }, notice: message });
-    }
-    this.activity.add(wiped && (jobberNotified || !hadGrant) ? 'info' : 'warning', message);
-    return { jobberNotified, message };
-  }
-
-  private notifyJobber(): Promise<NotifyJobberOutcome> {
-    const live = this.live;
-    if (this.grantRevoker && live) return this.grantRevoker.revoke(live.tokens.refreshToken, this.policy.disconnectTimeoutMs);
-    return notifyJobberOfDisconnect({
-      clock: this.clock,
-      jobberApi: this.jobberApi,
-      timeoutMs: this.policy.disconnectTimeoutMs,
-      accessToken: () => this.tokenForDisconnect(),
-      renew: () => (this.live ? this.refresher.refresh('disconnect').then((tokens) => tokens.accessToken) : null),
+    const duringSignIn = this.connect.abandonForDisconnect();
+    this.schedule.holdForDisconnect(true);
+    this.runner.clearTimers();
+    const dropped = await dropGrant({
+      grant: this.grant,
+      givingUp: this.givingUp,
+      accessToken: () => this.tokens.forDisconnect(),
+      renew: () => (this.grant.live ? this.refresh('disconnect').then((tokens) => tokens.accessToken) : null),
+      telling: () => this.activity.info(MESSAGES.disconnecting),
+      dropped: () => this.runner.forget(),
     });
-  }
-
-  /** appDisconnect (broker mode: the broker) for a grant this session will not keep (a cancelled sign-in), bounded. */
-  private tellJobberGivenUp(tokens: TokenSet): Promise<NotifyJobberOutcome> {
-    if (this.grantRevoker) return this.grantRevoker.revoke(tokens.refreshToken, this.policy.disconnectTimeoutMs);
-    return notifyJobberOfDisconnect({
-      clock: this.clock,
-      jobberApi: this.jobberApi,
-      timeoutMs: this.policy.disconnectTimeoutMs,
-      accessToken: () => Promise.resolve(tokens.accessToken),
-    });
-  }
-
-  private async tokenForDisconnect(): Promise<string> {
-    const inFlight = this.refresher.inFlight;
-    if (inFlight) return (await inFlight).accessToken;
-    const live = this.live;
-    if (!live) throw this.notConnectedError();
-    if (this.clock.now() < live.tokens.accessTokenExpiresAt) return live.tokens.accessToken;
-    return (await this.refresher.refresh('disconnect')).accessToken;
+    this.schedule.holdForDisconnect(false);
+    const settled = afterDisconnect({ ...dropped, duringSignIn }, this.states.current);
+    this.settle(settled);
+    return { jobberNotified: dropped.told.notified, message: settled.message };
   }
 
   /**
-   * Shutdown: clears timers, abandons a sign-in being finished (nothing more is written for it),
-   * lets an in-flight refresh finish persisting (bounded by policy.shutdownWaitMs, longer than the
-   * token request timeout), retries an outstanding save once, and waits for queued store writes.
-   * Leaves the store consistent (at worst with a crash marker, handled at next start).
+   * Shutdown: lets an in-flight refresh finish persisting (at most policy.shutdownWaitMs), saves an
+   * owed pair once, waits for queued writes. The store is left consistent (at worst a crash marker).
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.refresher.clearTimers();
-    if (this.connectAttempt) {
-      this.connectTimer.clear();
-      this.pending.cancelAll();
-      this.connectAttempt = null;
-    }
-    this.abandonCompletion('stop');
-    const inFlight = this.refresher.inFlight;
+    this.schedule.stop();
+    this.runner.clearTimers();
+    this.connect.stop();
+    const inFlight = this.renewal.inFlight;
     if (inFlight) {
       this.activity.info(MESSAGES.finishingRenewal);
-      let handle: TimerHandle | null = null;
-      const bound = new Promise<void>((resolve) => {
-        handle = this.clock.setTimer(this.policy.shutdownWaitMs, resolve);
-      });
-      await Promise.race([inFlight.then(() => undefined, () => undefined), bound]);
-      if (handle !== null) this.clock.clearTimer(handle);
+      await waitAtMost(this.clock, this.policy.shutdownWaitMs, inFlight);
     }
-    const flush = this.refresher.flushUnsaved((error: unknown) => this.logger.error(MESSAGES.shutdownSaveFailed(describeError(error))));
-    if (flush) await flush;
-    await this.storeChain.catch(() => undefined);
+    await this.runner.flushUnsaved((error: unknown) => this.logger.error(MESSAGES.shutdownSaveFailed(describeError(error))));
+    await this.grant.idle();
     this.logger.info('Session stopped.');
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Plumbing
-
-  /** Store operations run one at a time, in order: a clear can never be overtaken by an older save. */
-  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.storeChain.then(operation, operation);
-    this.storeChain = run.catch(() => undefined);
-    return run;
+  private settle({ state, level, message, fields }: Settled): void {
+    this.states.set(state);
+    this.activity.add(level, message, fields);
   }
 
-  /**
-   * Saves `record` unless the grant was replaced or dropped since `gen`, or the sign-in it belongs
-   * to (`completion`) was abandoned meanwhile (then resolves false).
-   */
-  private persist(gen: number, record: StoredConnection, completion?: Completion): Promise<boolean> {
-    return this.enqueue(async () => {
-      if (gen !== this.generation || completion?.abandoned) return false;
-      // Binds records from before endpoints were recorded (only a matching record is ever live).
-      await this.store.save({ ...record, endpoint: this.endpoint });
-      return true;
-    });
+  /** A saved record from Connect or a pairing becomes the working grant. */
+  private goLive(record: StoredConnection): void {
+    this.grant.setLive(record);
+    this.runner.resetBackoff();
+    this.activity.info(MESSAGES.connected(record.account));
+    this.enterConnected();
   }
 
-  /**
-   * Pins the current pair in the redactor (never evicted, however many one-shot values follow)
-   * and returns the previous pair to the bounded list, where it stays scrubbed for a while.
-   */
-  private pinTokens(tokens: TokenSet): void {
-    const next = [tokens.accessToken, tokens.refreshToken];
-    for (const old of this.pinnedTokens) if (!next.includes(old)) unpinSecret(old);
-    for (const value of next) pinSecret(value);
-    this.pinnedTokens = next;
+  /** State → connected with the next refresh planned; true when that time has already come. */
+  private enterConnected(): boolean {
+    const live = this.grant.live;
+    if (!live) return false;
+    const planned = this.schedule.nextFor(live);
+    this.states.set(connectedState(live, planned));
+    this.schedule.plan(planned, () => void this.refresh('scheduled'));
+    return planned <= this.clock.now();
   }
 
-  /** A pair this session no longer holds: back to the bounded list (still scrubbed for a while). */
-  private unpinTokensOf(tokens: TokenSet): void {
-    const dropped = [tokens.accessToken, tokens.refreshToken];
-    for (const value of dropped) unpinSecret(value);
-    this.pinnedTokens = this.pinnedTokens.filter((value) => !dropped.includes(value));
+  private refresh(trigger: RefreshTrigger): Promise<TokenSet> {
+    return this.renewal.run(() => this.renew(trigger));
   }
 
-  private setState(next: ConnectionState): void {
-    this.state = next;
-    this.reconnectBase = null;
-    this.logger.info('Connection state changed.', { status: next.status });
-    this.emit();
+  private async renew(trigger: RefreshTrigger): Promise<TokenSet> {
+    const live = this.grant.live;
+    if (!live) throw notConnectedError(this.states.current);
+    const gen = this.grant.generation;
+    this.schedule.clear();
+    const startedAt = this.clock.now();
+    this.states.set(refreshingState(live, startedAt));
+    const outcome = await this.runner.renew(live, trigger, startedAt);
+    this.show(outcome);
+    if (outcome.kind !== 'renewed') throw outcome.error;
+    // Read after the publication: a state listener may have dropped the grant meanwhile.
+    if (this.grant.live && !this.grant.live.account) void this.identifyAccount(gen);
+    return outcome.tokens;
   }
 
-  private emit(): void {
-    if (this.listeners.size === 0) return;
-    const snapshot = this.getState();
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(snapshot);
-      } catch (error) {
-        this.logger.error(`A state listener failed: ${describeError(error)}`);
-      }
-    }
+  /** The one place a renewal's outcome becomes a connection state. */
+  private show(outcome: RenewalOutcome | null): void {
+    if (outcome?.kind === 'renewed') this.enterConnected();
+    if (!outcome || outcome.kind === 'renewed' || outcome.kind === 'superseded') return;
+    this.schedule.clear();
+    this.settle(shownAfter(outcome));
+    if (outcome.kind === 'retrying') this.schedule.plan(outcome.at, () => void this.refresh('retry'));
+  }
+
+  /** The account a renewed grant still lacks (its fetch failed at Connect), shown once known. */
+  private async identifyAccount(gen: number): Promise<void> {
+    const account = await this.runner.identifyAccount(gen);
+    if (!account) return;
+    const named = withAccount(this.states.current, account);
+    if (named) this.states.set(named);
+    this.activity.info(MESSAGES.identified(account.name));
   }
 }

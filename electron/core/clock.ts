@@ -23,3 +23,13 @@ export const systemClock: Clock = {
 
 /** Uniform random number in [0, 1): injectable so jitter is reproducible in tests. */
 export type RandomSource = () => number;
+
+/** Waits until `promise` settles, but at most `ms` on `clock`. Never rejects. */
+export async function waitAtMost(clock: Clock, ms: number, promise: Promise<unknown>): Promise<void> {
+  let handle: TimerHandle | null = null;
+  const bound = new Promise<void>((resolve) => {
+    handle = clock.setTimer(ms, resolve);
+  });
+  await Promise.race([promise.then(() => undefined, () => undefined), bound]);
+  if (handle !== null) clock.clearTimer(handle);
+}

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredConnection } from '../../electron/auth/token-model';
-import { LOST_ANSWER_MESSAGE } from '../../electron/auth/session';
+import { LOST_ANSWER_MESSAGE } from '../../electron/auth/session-messages';
 import type { Fault } from '../../sandbox/server';
 import { expectStatus, startEngine, waitForState, type EngineHarness } from '../support/engine/engine-harness';
 

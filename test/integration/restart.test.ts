@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileTokenStore } from '../support/engine/file-token-store';
 import type { StoreLoadResult, TokenStore } from '../../electron/auth/ports';
-import { INTERRUPTED_REFRESH_MESSAGE } from '../../electron/auth/session';
+import { INTERRUPTED_REFRESH_MESSAGE } from '../../electron/auth/session-messages';
 import type { StoredConnection } from '../../electron/auth/token-model';
 import { SANDBOX_DEFAULT_ACCOUNT } from '../../sandbox/server';
 import { ControlledClock, expectStatus, startEngine, waitUntil, type EngineHarness } from '../support/engine/engine-harness';

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { RandomSource } from '../../../electron/core/clock';
 import { fingerprint } from '../../../electron/core/redact';
-import { INTERRUPTED_REFRESH_MESSAGE } from '../../../electron/auth/session';
+import { INTERRUPTED_REFRESH_MESSAGE } from '../../../electron/auth/session-messages';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
 import { CRASH_STORE_NAME, REFRESH_PHASES, type RefreshPhase } from './crash-protocol';
 import { seededRandom } from './seeded-random';

@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import type { AuthErrorKind } from '../../../electron/core/errors';
-import { UNKNOWN_ACCOUNT } from '../../../electron/auth/session';
+import { UNKNOWN_ACCOUNT } from '../../../electron/auth/session-messages';
 import { SANDBOX_DEFAULT_ACCOUNT, type Fault } from '../../../sandbox/server';
 import { expectStatus, waitForState, waitUntil } from '../engine/engine-harness';
 import { apiSkewed, codeExchangeSkewed, refreshSkewed } from './skew-cells';

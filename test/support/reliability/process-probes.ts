@@ -47,10 +47,12 @@ export function activeResources(): { total: number; byKind: Record<string, numbe
 
 /**
  * How many state listeners `session` holds. The Session does not expose this, so it is read from
- * its private `listeners` Set; if that field is ever renamed this throws rather than guess.
+ * the private `listeners` Set of its private `states` (connection-states.ts); if either field is
+ * ever renamed this throws rather than guess.
  */
 export function listenerCount(session: Session): number {
-  const listeners: unknown = Reflect.get(session, 'listeners');
-  if (!(listeners instanceof Set)) throw new Error('Session no longer keeps its state listeners in a Set named "listeners"; update listenerCount().');
+  const states: unknown = Reflect.get(session, 'states');
+  const listeners: unknown = typeof states === 'object' && states !== null ? Reflect.get(states, 'listeners') : undefined;
+  if (!(listeners instanceof Set)) throw new Error('Session no longer keeps its state listeners in states.listeners (a Set); update listenerCount().');
   return listeners.size;
 }

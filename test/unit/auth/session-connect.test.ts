@@ -9,14 +9,6 @@ describe('Session connect', () => {
     expect(h.session.getState()).toEqual({ status: 'disconnected', lastError: null, notice: null });
   });
 
-  it('reports not-configured and refuses to connect when credentials are missing', async () => {
-    const h = createHarness({ config: { clientSecret: '' } });
-    await h.session.start();
-    const state = stateAs(h.session, 'not-configured');
-    expect(state.problems.join(' ')).toMatch(/client secret/i);
-    expect(() => h.session.beginConnect()).toThrow(expect.objectContaining({ kind: 'misconfigured' }));
-  });
-
   it('connects: exchanges the code, persists before saying connected, names the account', async () => {
     const h = createHarness();
     await h.session.start();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../electron/core/errors';
 import { fingerprint } from '../../../electron/core/redact';
-import { INTERRUPTED_REFRESH_MESSAGE } from '../../../electron/auth/session';
+import { INTERRUPTED_REFRESH_MESSAGE } from '../../../electron/auth/session-messages';
 import type { FakeTokenEndpoint } from '../../support/engine/fake-token-endpoint';
 import { MINUTE, connect, createHarness, stateAs } from '../../support/engine/session-harness';
 
