@@ -9,6 +9,7 @@
 import type { GrantDetails } from '../ipc/connection-state';
 import { Sequencer } from '../core/sequencer';
 import { pinSecret, unpinSecret } from '../core/redact';
+import { sameEndpoint } from './endpoint-binding';
 import type { StoreLoadResult, TokenStore } from './ports';
 import { UNKNOWN_ACCOUNT } from './session-messages';
 import type { EndpointBinding, StoredConnection, TokenSet } from './token-model';
@@ -84,6 +85,19 @@ export class Grant {
       await this.store.save({ ...record, endpoint: this.endpoint });
       return true;
     });
+  }
+
+  /**
+   * The refresh token (in broker mode: the device credential) of a saved record that is not the
+   * working grant, when it was issued by this session's endpoint: a grant that ended
+   * (needs-reconnect), which its issuer may still hold. Null otherwise; never throws.
+   */
+  async savedCredential(): Promise<string | null> {
+    if (this.record !== null) return null;
+    const result = await this.load().catch(() => null);
+    if (result?.kind !== 'loaded') return null;
+    const { endpoint, tokens } = result.connection;
+    return endpoint && sameEndpoint(endpoint, this.endpoint) ? tokens.refreshToken : null;
   }
 
   /** Removes the saved record (in the queue). */

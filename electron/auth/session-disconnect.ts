@@ -114,6 +114,11 @@ export async function dropGrant(options: DropGrantOptions): Promise<Omit<Disconn
   if (live) {
     options.telling();
     told = await tellGrantGivenUp(options.givingUp, live.tokens.refreshToken, options.accessToken, options.renew);
+  } else if (options.givingUp.grantRevoker) {
+    // A broker keeps a grant that ended (needs-reconnect) for a while, so the device can learn why:
+    // told now, it forgets the grant and this computer's credential at once instead of later.
+    const ended = await grant.savedCredential();
+    if (ended !== null) await options.givingUp.grantRevoker.revoke(ended, options.givingUp.timeoutMs);
   }
   grant.nextGeneration();
   const dropped = grant.live ?? live;

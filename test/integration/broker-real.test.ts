@@ -176,4 +176,31 @@ describe('broker mode against the real broker (broker/)', () => {
     expect(await broker.harness.db.rows('grants')).toEqual([]);
     expect(await broker.harness.db.rows('devices')).toEqual([]);
   });
+
+  it('Disconnect in needs-reconnect (disconnected in Jobber) tells the broker, which forgets the ended grant and the device at once', async () => {
+    const broker = await startRealBroker(pglite);
+    const e = await brokerEngineFor(broker, broker.harness.clock);
+    engine = e;
+    await e.connect();
+    await waitForState(e.session, 'connected');
+    const credential = e.store.saved!.tokens.refreshToken;
+
+    // The webhook ends the grant; the next renewal learns it (410 grant_disconnected).
+    expect(await broker.sandbox.jobberSide.disconnectFromJobber()).toMatchObject({ delivered: true });
+    await waitFor(async () => (await broker.harness.db.rows('grants')).every((row) => row.status === 'disconnected-in-jobber'), 'the broker to record the webhook');
+    await e.session.refreshNow().catch(() => undefined);
+    expect((await waitForState(e.session, 'needs-reconnect', 5_000)).reason).toBe('disconnected-in-jobber');
+    // The broker keeps the ended grant (for 30 days) so the device learns why.
+    expect(await broker.harness.db.rows('devices')).toHaveLength(1);
+
+    const result = await e.session.disconnect();
+    expect(result.message).toBe('Removed the saved Jobber sign-in from this computer.');
+    expect(count(broker.requests, 'POST /v1/disconnect')).toBe(1);
+    expect(e.session.getState().status).toBe('disconnected');
+    expect(e.store.saved).toBeNull();
+    expect(await broker.harness.db.rows('grants')).toEqual([]);
+    expect(await broker.harness.db.rows('devices')).toEqual([]);
+    const forgotten = await fetch(`${broker.url}/v1/token`, { method: 'POST', headers: { Authorization: `Bearer ${credential}` } });
+    expect(forgotten.status).toBe(401);
+  });
 });
