@@ -47,12 +47,13 @@ export async function registerWebhookRoutes(app: FastifyInstance, deps: BrokerDe
         const now = deps.clock.now();
         // Older than the keys are remembered: it cannot be told from a replay, and an old
         // APP_DISCONNECT must never end a grant made since.
-        const occurred = occurredAt === undefined ? Number.NaN : Date.parse(occurredAt);
-        if (occurred <= now - WEBHOOK_DELIVERY_RETENTION_MS) {
+        const parsed = occurredAt === undefined ? Number.NaN : Date.parse(occurredAt);
+        const occurred = Number.isFinite(parsed) ? parsed : null;
+        if (occurred !== null && occurred <= now - WEBHOOK_DELIVERY_RETENTION_MS) {
           log.info({ topic, occurredAt }, 'Webhook event older than the replay window; ignored');
           return;
         }
-        if (!(await deps.storage.recordWebhookDelivery(deliveryKey, topic, accountId, now))) {
+        if (!(await deps.storage.recordWebhookDelivery(deliveryKey, topic, accountId, occurred, now))) {
           log.info({ topic }, 'Webhook delivery seen before; ignored');
           return;
         }

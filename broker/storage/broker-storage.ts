@@ -12,9 +12,10 @@ export const DEAD_GRANT_RETENTION_MS = 30 * 24 * 60 * 60_000;
 /**
  * How long a webhook delivery's key is remembered, so a redelivery or a replay is ignored. Jobber
  * delivers at least once and does not say for how long it retries; the webhook route ignores events
- * that occurred longer ago than this, since their keys may already be forgotten.
+ * that occurred longer ago than this, since their keys may already be forgotten. The same span as
+ * DEAD_GRANT_RETENTION_MS by choice, not by necessity.
  */
-export const WEBHOOK_DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60_000;
+export const WEBHOOK_DELIVERY_RETENTION_MS = DEAD_GRANT_RETENTION_MS;
 
 export type GrantStatus = 'live' | 'disconnected-in-jobber' | 'rejected';
 
@@ -287,17 +288,22 @@ export class BrokerStorage {
     await this.driver.query(`DELETE FROM grants WHERE status <> 'live' AND updated_at <= $1`, [now - DEAD_GRANT_RETENTION_MS]);
     // refresh_attempts has no foreign key (it is written outside the grant's lock): tidy it by hand.
     await this.driver.query('DELETE FROM refresh_attempts WHERE grant_id NOT IN (SELECT id FROM grants)');
-    await this.driver.query('DELETE FROM webhook_deliveries WHERE received_at <= $1', [now - WEBHOOK_DELIVERY_RETENTION_MS]);
+    await this.driver.query('DELETE FROM webhook_deliveries WHERE received_at <= $1 AND occurred_at IS NOT NULL', [
+      now - WEBHOOK_DELIVERY_RETENTION_MS,
+    ]);
   }
 
   // ---- webhooks ------------------------------------------------------------------------
 
-  /** Records a delivery; false when it was seen before (a redelivery or a replay). */
-  async recordWebhookDelivery(key: string, topic: string, accountId: string, now: number): Promise<boolean> {
+  /**
+   * Records a delivery; false when it was seen before (a redelivery or a replay). `occurredAt` null
+   * (the event had no readable time): the record is kept for good.
+   */
+  async recordWebhookDelivery(key: string, topic: string, accountId: string, occurredAt: number | null, now: number): Promise<boolean> {
     const rows = await this.driver.query(
-      `INSERT INTO webhook_deliveries (delivery_key, topic, account_id, received_at) VALUES ($1, $2, $3, $4)
+      `INSERT INTO webhook_deliveries (delivery_key, topic, account_id, occurred_at, received_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (delivery_key) DO NOTHING RETURNING delivery_key`,
-      [key, topic, accountId, now],
+      [key, topic, accountId, occurredAt, now],
     );
     return rows.length === 1;
   }

@@ -66,6 +66,16 @@ CREATE TABLE webhook_deliveries (
 );
 `,
   },
+  {
+    version: 2,
+    sql: `
+-- When the event occurred, by its occurredAt (null when it had none readable). Only records with a
+-- time are ever pruned: an event without one cannot be told from a replay by its age. (No semicolons
+-- in comments: migrate() splits statements on them.)
+ALTER TABLE webhook_deliveries ADD COLUMN occurred_at bigint;
+CREATE INDEX webhook_deliveries_received_at ON webhook_deliveries (received_at);
+`,
+  },
 ];
 
 /** Applies every migration `driver`'s schema lacks, in order. */

@@ -94,7 +94,8 @@ export class Grant {
    */
   async savedCredential(): Promise<string | null> {
     if (this.record !== null) return null;
-    const result = await this.load().catch(() => null);
+    // Not pinned: the pair is on its way out (the broker client registers what it sends).
+    const result = await this.storeQueue.queue(() => this.store.load()).catch(() => null);
     if (result?.kind !== 'loaded') return null;
     const { endpoint, tokens } = result.connection;
     return endpoint && sameEndpoint(endpoint, this.endpoint) ? tokens.refreshToken : null;

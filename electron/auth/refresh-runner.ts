@@ -113,10 +113,12 @@ export class RefreshRunner {
     return this.lastFailure;
   }
 
-  /** Renews `live` (the grant's working record), started at `startedAt` for `trigger`. Never throws. */
-  async renew(live: StoredConnection, trigger: RefreshTrigger, startedAt: number): Promise<RenewalOutcome> {
+  /**
+   * Renews `live`, the grant's working record in generation `gen` (read by the caller before it
+   * published 'refreshing': a listener may have dropped the grant since). Never throws.
+   */
+  async renew(live: StoredConnection, gen: number, trigger: RefreshTrigger, startedAt: number): Promise<RenewalOutcome> {
     const { grant, activity } = this.options;
-    const gen = grant.generation;
     const spent = live.tokens.refreshToken;
     const marker = { startedAt, refreshTokenFingerprint: fingerprint(spent) };
     activity.info(TRIGGER_TEXT[trigger], { refreshTokenFingerprint: marker.refreshTokenFingerprint });

@@ -2,10 +2,11 @@
  * Telling Jobber that a grant is being given up (the appDisconnect mutation, or in broker mode the
  * broker), bounded in time: used by Disconnect and when a sign-in is cancelled after Jobber already
  * approved it. Renewing the token, when that is allowed, is the caller's business (passed in). Also
- * the wording of Disconnect's result. No state, no storage.
+ * the wording of Disconnect's result. Dropping a grant wipes the store through the Grant; no state.
  */
 import { AuthError, isAuthError } from '../core/errors';
 import type { Clock } from '../core/clock';
+import type { ActivityLog } from './activity-log';
 import type { Settled } from './connection-states';
 import type { Grant } from './grant';
 import type { ConnectionState } from '../ipc/connection-state';
@@ -97,8 +98,11 @@ export interface DropGrantOptions {
   /** The access token to tell Jobber with, and a renewed one after a 401 (null: not possible). */
   accessToken: () => Promise<string>;
   renew: () => Promise<string> | null;
-  /** Called before Jobber is told, and once the grant is dropped (before the wipe). */
-  telling: () => void;
+  /** A sign-in was being finished (it was abandoned, and tells whoever issued its grant). */
+  duringSignIn: boolean;
+  /** Where "telling Jobber" and a broker that could not be told of an ended grant are noted. */
+  activity: ActivityLog;
+  /** Called once the grant is dropped (before the wipe). */
   dropped: () => void;
 }
 
@@ -112,13 +116,19 @@ export async function dropGrant(options: DropGrantOptions): Promise<Omit<Disconn
   const live = grant.live;
   let told: NotifyJobberOutcome = { notified: false, problem: '' };
   if (live) {
-    options.telling();
+    options.activity.info(MESSAGES.disconnecting);
     told = await tellGrantGivenUp(options.givingUp, live.tokens.refreshToken, options.accessToken, options.renew);
-  } else if (options.givingUp.grantRevoker) {
+  } else if (options.givingUp.grantRevoker && !options.duringSignIn) {
     // A broker keeps a grant that ended (needs-reconnect) for a while, so the device can learn why:
     // told now, it forgets the grant and this computer's credential at once instead of later.
+    // (A sign-in being abandoned tells the broker about its own grant.)
     const ended = await grant.savedCredential();
-    if (ended !== null) await options.givingUp.grantRevoker.revoke(ended, options.givingUp.timeoutMs);
+    if (ended !== null) {
+      options.activity.info(MESSAGES.disconnecting);
+      const told = await options.givingUp.grantRevoker.revoke(ended, options.givingUp.timeoutMs);
+      // The broker forgets it by itself in time: a warning, and the Disconnect goes on.
+      if (!told.notified) options.activity.warning(MESSAGES.brokerNotToldOfEnded(told.problem));
+    }
   }
   grant.nextGeneration();
   const dropped = grant.live ?? live;

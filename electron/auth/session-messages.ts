@@ -192,6 +192,8 @@ export const MESSAGES = {
   disconnectWipeFailed: (detail: string) =>
     `Disconnected, but the saved sign-in could not be removed from this computer (${detail}).`,
   removedSaved: 'Removed the saved Jobber sign-in from this computer.',
+  brokerNotToldOfEnded: (problem: string) =>
+    `The broker could not be told that this computer's ended sign-in is given up (${problem}); it forgets it by itself within 30 days.`,
   disconnectedTold: 'Disconnected: Jobber was told and the sign-in was removed from this computer.',
   disconnectedNotTold: (problem: string) =>
     `Disconnected on this computer, but Jobber could not be told (${problem}). ` +

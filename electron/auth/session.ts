@@ -197,10 +197,7 @@ export class Session {
     void this.refresh('online');
   }
 
-  /**
-   * Tells Jobber (bounded), then wipes the saved sign-in whether or not Jobber could be told; ends
-   * a sign-in under way. Never throws; the message says what happened.
-   */
+  /** Tells Jobber or the broker (bounded), then wipes the saved sign-in either way; ends a sign-in under way. Never throws. */
   async disconnect(): Promise<{ jobberNotified: boolean; message: string }> {
     const duringSignIn = this.connect.abandonForDisconnect();
     this.schedule.holdForDisconnect(true);
@@ -210,7 +207,8 @@ export class Session {
       givingUp: this.givingUp,
       accessToken: () => this.tokens.forDisconnect(),
       renew: () => (this.grant.live ? this.refresh('disconnect').then((tokens) => tokens.accessToken) : null),
-      telling: () => this.activity.info(MESSAGES.disconnecting),
+      duringSignIn,
+      activity: this.activity,
       dropped: () => this.runner.forget(),
     });
     this.schedule.holdForDisconnect(false);
@@ -272,7 +270,7 @@ export class Session {
     this.schedule.clear();
     const startedAt = this.clock.now();
     this.states.set(refreshingState(live, startedAt));
-    const outcome = await this.runner.renew(live, trigger, startedAt);
+    const outcome = await this.runner.renew(live, gen, trigger, startedAt);
     this.show(outcome);
     if (outcome.kind !== 'renewed') throw outcome.error;
     // Read after the publication: a state listener may have dropped the grant meanwhile.

@@ -43,19 +43,23 @@ describe('retention of ended grants', () => {
 });
 
 describe('retention of webhook delivery keys', () => {
-  it('a delivery key is remembered for 30 days, then forgotten', async () => {
+  it('a delivery key is remembered for 30 days, then forgotten; one without an event time is kept', async () => {
     const pglite = await shared.open();
     const schema = freshSchema();
     const storage = await openStorage(storageTarget('pglite', schema, pglite), new TokenCipher([KEY]));
     const db = await rowReader('pglite', schema, pglite);
-    expect(await storage.recordWebhookDelivery('day-0', 'APP_DISCONNECT', 'acc-1', 0)).toBe(true);
-    expect(await storage.recordWebhookDelivery('day-20', 'APP_DISCONNECT', 'acc-1', 20 * DAY)).toBe(true);
+    expect(await storage.recordWebhookDelivery('day-0', 'APP_DISCONNECT', 'acc-1', 0, 0)).toBe(true);
+    expect(await storage.recordWebhookDelivery('day-0-no-time', 'APP_DISCONNECT', 'acc-1', null, 0)).toBe(true);
+    expect(await storage.recordWebhookDelivery('day-20', 'APP_DISCONNECT', 'acc-1', 20 * DAY, 20 * DAY)).toBe(true);
 
     await storage.pruneExpired(30 * DAY - 1);
-    expect(await storage.recordWebhookDelivery('day-0', 'APP_DISCONNECT', 'acc-1', 30 * DAY - 1)).toBe(false);
+    expect(await storage.recordWebhookDelivery('day-0', 'APP_DISCONNECT', 'acc-1', 0, 30 * DAY - 1)).toBe(false);
 
+    // An event without a readable time cannot be told from a replay by its age: its key is kept.
     await storage.pruneExpired(30 * DAY);
-    expect((await db.rows('webhook_deliveries', 'delivery_key')).map((row) => row.delivery_key)).toEqual(['day-20']);
+    expect((await db.rows('webhook_deliveries', 'delivery_key')).map((row) => row.delivery_key)).toEqual(['day-0-no-time', 'day-20']);
+    await storage.pruneExpired(400 * DAY);
+    expect((await db.rows('webhook_deliveries', 'delivery_key')).map((row) => row.delivery_key)).toEqual(['day-0-no-time']);
     await storage.close();
   });
 });

@@ -189,6 +189,24 @@ describe('Session refresh', () => {
     await expect(h.session.getAccessToken()).rejects.toMatchObject({ kind: 'not-connected' });
   });
 
+  it('a listener that drops the grant when "refreshing" is published wins: nothing saved over it, no token spent', async () => {
+    const h = createHarness(seeded);
+    await h.session.start();
+    let dropped = false;
+    h.session.subscribe((state) => {
+      if (state.status === 'refreshing' && !dropped) {
+        dropped = true;
+        h.session.reportDisconnectedInJobber();
+      }
+    });
+    await expect(h.session.refreshNow()).rejects.toBeTruthy();
+    await h.clock.flush();
+    expect(stateAs(h.session, 'needs-reconnect').reason).toBe('disconnected-in-jobber');
+    expect(h.store.saved?.lastRefresh?.result).toBe('rejected');
+    expect(h.store.saved?.refreshInFlight).toBeNull();
+    expect(h.endpoint.refreshCalls).toHaveLength(0);
+  });
+
   it('a refresh answered "disconnected in Jobber" maps to that reason', async () => {
     const h = createHarness(seeded);
     await h.session.start();
