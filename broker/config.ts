@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { JOBBER_API_BASE_URL, DEFAULT_GRAPHQL_VERSION } from '../electron/auth/config-types';
+import { JOBBER_API_BASE_URL } from '../electron/auth/config-types';
+import { DEFAULT_GRAPHQL_VERSION } from '../electron/ipc/settings-schema';
 import type { EncryptionKey } from './crypto/token-cipher';
 import { parseEncryptionKeys } from './crypto/key-ring';
 import type { RateLimit } from './rate-limit';

@@ -4,7 +4,8 @@
  * explicit access token. Failures arrive as the engine's AuthError with a kind.
  */
 import axios from 'axios';
-import { DEFAULT_GRAPHQL_VERSION, type JobberConfig } from '../electron/auth/config-types';
+import type { JobberConfig } from '../electron/auth/config-types';
+import { DEFAULT_GRAPHQL_VERSION } from '../electron/ipc/settings-schema';
 import { systemClock, type Clock } from '../electron/core/clock';
 import { type JobberAccountApi, type TokenEndpoint } from '../electron/auth/ports';
 import { createTokenClient } from '../electron/auth/token-client';

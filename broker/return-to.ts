@@ -2,7 +2,7 @@
  * The allowlist of app return addresses: the app's custom scheme callback, and loopback http with
  * an explicit port (RFC 8252 §7.1 and §7.3). Parsed with URL, compared by parts, never by prefix.
  */
-import { DEFAULT_REDIRECT_URI } from '../electron/auth/config-types';
+import { DEFAULT_REDIRECT_URI } from '../electron/ipc/settings-schema';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 

@@ -31,7 +31,7 @@ import { makePrivateDir } from './app/private-paths';
 import { SettingsStore } from './app/settings-store';
 import { wireSystemEvents } from './app/system-events';
 import { matchesRedirectUri } from './auth/callback-parser';
-import { DEFAULT_REDIRECT_URI } from './auth/config-types';
+import { DEFAULT_REDIRECT_URI } from './ipc/settings-schema';
 import { systemClock } from './core/clock';
 import { silentLogger, type Logger } from './core/logger';
 import { describeError } from './core/redact';

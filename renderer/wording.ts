@@ -15,6 +15,7 @@ import type {
   UserFacingErrorKind,
   VersionWarning,
 } from '../electron/ipc/contract';
+import { LIVE_GRANT_STATUSES } from '../electron/ipc/connection-state';
 
 /** Short badge text for each status. */
 export const STATUS_LABEL: Record<ConnectionStatus, string> = {
@@ -34,7 +35,7 @@ export const ACCOUNT_INACTIVE_BADGE = { label: 'Needs attention', tone: 'danger'
 
 /** True when a state holds a working grant but Jobber said the account is not active. */
 export function accountNeedsAttention(state: ConnectionState, api: ApiStatus): boolean {
-  return api.account === 'inactive' && (state.status === 'connected' || state.status === 'refreshing' || state.status === 'offline-retrying');
+  return api.account === 'inactive' && LIVE_GRANT_STATUSES.has(state.status);
 }
 
 /** What an inactive Jobber account means and what to do. */

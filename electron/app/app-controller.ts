@@ -1,6 +1,7 @@
 /**
  * The app's one long-lived object: holds the running engine (built by build-runtime.ts) and
- * implements every renderer action on top of it. Electron reaches it only through injected
+ * implements the renderer's connection actions on top of it (the settings form's in
+ * settings-controls.ts, broker mode's in broker-controls.ts). Electron reaches it only through injected
  * adapters (auth window, openExternal, safeStorage port, snapshot sink, notifications), so tests
  * drive it with the stub and the real sandbox. The loopback receiver of the system-browser mode
  * lives in loopback-receiver.ts.

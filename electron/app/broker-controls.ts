@@ -4,7 +4,7 @@
  * Marketplace pairing. Nothing here runs when the app is not in broker mode, except refusing a
  * pairing link with an activity line.
  */
-import type { ConnectionState } from '../ipc/connection-state';
+import { LIVE_GRANT_STATUSES, type ConnectionState } from '../ipc/connection-state';
 import { describeError } from '../core/redact';
 import type { ActionResult } from '../ipc/contract';
 import { AuthError } from '../core/errors';
@@ -12,14 +12,13 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { brokerAuthorizeUrl } from '../broker/broker-authorize';
 import { BrokerEvents, type GrantStatus } from '../broker/broker-events';
-import { PairingFlow, type PairingView } from '../broker/pairing-flow';
+import { PairingFlow } from '../broker/pairing-flow';
+import type { PairingView } from '../ipc/pairing-view';
 import type { BegunConnect } from '../auth/connect-flow';
 import type { Runtime } from './build-runtime';
 import { toUserFacingError } from './user-facing-error';
 import { parseUrl } from '../core/url';
 
-/** States in which the grant is live and the broker's events matter. */
-const LIVE_STATES: ReadonlySet<ConnectionState['status']> = new Set(['connected', 'refreshing', 'offline-retrying']);
 
 export interface BrokerControlsDeps {
   clock: Clock;
@@ -70,7 +69,7 @@ export class BrokerControls {
   onState(state: ConnectionState): void {
     const runtime = this.deps.runtime();
     if (state.status !== 'connecting') this.pendingAuthorizeUrl = null;
-    if (runtime?.broker && LIVE_STATES.has(state.status)) this.ensureEvents(runtime);
+    if (runtime?.broker && LIVE_GRANT_STATUSES.has(state.status)) this.ensureEvents(runtime);
     else this.stopEvents();
   }
 

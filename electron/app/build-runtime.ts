@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import { loadConfig, sandboxConfig } from './config';
-import type { Environment, JobberConfig } from '../auth/config-types';
+import type { JobberConfig } from '../auth/config-types';
+import type { Environment } from '../ipc/settings-schema';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { GrantRevoker, TokenEndpoint } from '../auth/ports';

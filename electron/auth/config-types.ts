@@ -1,15 +1,10 @@
 /**
- * The validated configuration the engine runs with. Produced by `loadConfig` (config.ts) from
+ * The validated configuration the engine runs with. Produced by `loadConfig` (electron/app/config.ts) from
  * environment, `.env` and saved settings; in sandbox mode the URLs point at the local sandbox.
  * The settings fields, their defaults and their rules live in electron/ipc/settings-schema.ts.
  */
 import type { AuthMode, Environment } from '../ipc/settings-schema';
 
-export {
-  DEFAULT_GRAPHQL_VERSION,
-  DEFAULT_REDIRECT_URI,
-  type Environment,
-} from '../ipc/settings-schema';
 
 export interface JobberConfig {
   environment: Environment;

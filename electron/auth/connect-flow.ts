@@ -198,7 +198,7 @@ export class ConnectFlow {
     if (!attempt) {
       // Past the callback, Cancel still works: Jobber's answer will be dropped when it comes.
       const completion = this.completion;
-      if (completion && this.abandon('cancel')) this.settleCancelled(completion.resting, 'cancelled', MESSAGES.signInCancelled);
+      if (completion && this.abandon('cancel')) this.settleCancelled(completion.resting, 'cancelled', MESSAGES.cancelText.cancelled);
       return;
     }
     this.endAttempt();
@@ -237,7 +237,7 @@ export class ConnectFlow {
       tokens = await this.options.tokenEndpoint.exchangeCode(code, codeVerifier);
     } catch (error) {
       const failure = toAuthError(error);
-      if (completion.abandoned) throw new AuthError('cancelled', MESSAGES.signInCancelled);
+      if (completion.abandoned) throw new AuthError('cancelled', MESSAGES.cancelText.cancelled);
       this.returnToResting(completion.resting, failure);
       throw failure;
     }
@@ -302,12 +302,12 @@ export class ConnectFlow {
       await grant.clear().catch((error: unknown) => activity.error(MESSAGES.disconnectWipeFailed(describeError(error))));
       // The record a reconnect was meant to replace has been overwritten: nothing is kept now.
       if (!grant.live && !this.attempt && states.current.status === 'needs-reconnect') {
-        states.set({ status: 'disconnected', lastError: null, notice: MESSAGES.signInCancelled });
+        states.set({ status: 'disconnected', lastError: null, notice: MESSAGES.cancelText.cancelled });
       }
     }
     const outcome = await tellGrantGivenUp(this.options.givingUp, tokens.refreshToken, () => Promise.resolve(tokens.accessToken));
     activity.add(outcome.notified ? 'info' : 'warning', MESSAGES.discardedApproved(outcome.notified, outcome.problem));
-    throw new AuthError('cancelled', MESSAGES.signInCancelled);
+    throw new AuthError('cancelled', MESSAGES.cancelText.cancelled);
   }
 
   /** Marks a sign-in being finished as abandoned; false when there is none (or it already was). */

@@ -30,7 +30,7 @@ export interface TokenStore {
 
 /**
  * The OAuth token endpoint (token-client.ts implements it with axios; broker mode:
- * broker/broker-token-endpoint.ts, where the "code" is the broker's hand-off and the "refresh
+ * electron/broker/broker-token-endpoint.ts, where the "code" is the broker's hand-off and the "refresh
  * token" the device credential). Throws AuthError.
  */
 export interface TokenEndpoint {

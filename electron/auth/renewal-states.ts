@@ -3,7 +3,7 @@
  * renewal outcome shows with the activity line that goes with it. The Session is the one that
  * applies them; the refresh runner never publishes a state.
  */
-import type { AccountSummary, ConnectionState } from '../ipc/connection-state';
+import { showsLiveGrant, type AccountSummary, type ConnectionState } from '../ipc/connection-state';
 import type { Settled } from './connection-states';
 import { grantDetails } from './grant';
 import type { RenewalOutcome } from './refresh-runner';
@@ -35,6 +35,5 @@ export function shownAfter(outcome: Exclude<RenewalOutcome, { kind: 'renewed' | 
 
 /** `state` naming the account learned after Connect, or null when it shows no grant. */
 export function withAccount(state: ConnectionState, account: AccountSummary): ConnectionState | null {
-  const showsGrant = state.status === 'connected' || state.status === 'refreshing' || state.status === 'offline-retrying';
-  return showsGrant ? { ...state, account } : null;
+  return showsLiveGrant(state) ? { ...state, account } : null;
 }

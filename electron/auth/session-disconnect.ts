@@ -14,7 +14,7 @@ import type { GrantRevoker, JobberAccountApi } from './ports';
 import { describeError } from '../core/redact';
 import { MESSAGES } from './session-messages';
 
-export interface NotifyJobberOptions {
+interface NotifyJobberOptions {
   clock: Clock;
   jobberApi: JobberAccountApi;
   /** Upper bound for the whole exchange, renewal included. */
@@ -35,7 +35,7 @@ export interface NotifyJobberOutcome {
 }
 
 /** Calls appDisconnect within `timeoutMs`. Never throws. "Already disconnected in Jobber" counts as told. */
-export async function notifyJobberOfDisconnect(options: NotifyJobberOptions): Promise<NotifyJobberOutcome> {
+async function notifyJobberOfDisconnect(options: NotifyJobberOptions): Promise<NotifyJobberOutcome> {
   const { clock, jobberApi, timeoutMs } = options;
   const controller = new AbortController();
   let rejectTimeout: (error: AuthError) => void = () => undefined;

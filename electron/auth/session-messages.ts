@@ -145,7 +145,6 @@ export const MESSAGES = {
     cancelled: 'Sign-in cancelled.',
     'load-failed': (suffix: string) => `Jobber's sign-in page could not be loaded${suffix}. Check the connection and try again.`,
   },
-  signInCancelled: 'Sign-in cancelled.',
   discardedApproved: (told: boolean, problem: string) =>
     told
       ? 'Sign-in cancelled: the sign-in Jobber had just approved was discarded and Jobber was told.'

@@ -11,7 +11,7 @@ import { MESSAGES } from './session-messages';
 import type { TokenSet } from './token-model';
 
 /** A clock this far from Jobber's earns a warning in the activity list (once per session). */
-export const CLOCK_SKEW_WARNING_MS = 5 * 60_000;
+const CLOCK_SKEW_WARNING_MS = 5 * 60_000;
 
 /** `error` as an AuthError: kept as is when it already is one, else wrapped as `fallback`. */
 export function toAuthError(error: unknown, fallback: AuthError['kind'] = 'network'): AuthError {

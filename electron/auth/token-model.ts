@@ -22,12 +22,5 @@ export interface TokenSet {
   expiredOnArrival?: boolean;
 }
 
-/** Marker written before a refresh request is sent, cleared when its result is persisted. */
-export interface RefreshInFlight {
-  startedAt: number;
-  /** Non-reversible fingerprint of the refresh token being spent (see redact.ts). */
-  refreshTokenFingerprint: string;
-}
-
 /** The record a TokenStore persists and its endpoint binding: defined by their schema (stored-connection-schema.ts). */
 export type { EndpointBinding, StoredConnection } from './stored-connection-schema';

@@ -93,7 +93,8 @@ export function brokerUnreachable(action: BrokerAction, host: string, how: { tim
   if ('timeoutMs' in how) {
     return error(action, 'timeout', `cannot reach the broker at ${host}: no answer within ${Math.round(how.timeoutMs / 1000)} s. ${unreachableHint(action)}`);
   }
-  const codePart = how.code !== undefined && /^[A-Z0-9_]{1,40}$/.test(how.code) ? ` (${how.code})` : '';
+  // The code comes from classifyTransport, which passes on only a plain one.
+  const codePart = how.code !== undefined ? ` (${how.code})` : '';
   return error(action, 'network', `cannot reach the broker at ${host}${codePart}. ${unreachableHint(action)}`);
 }
 

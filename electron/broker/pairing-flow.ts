@@ -16,8 +16,6 @@ import { brokerTokenSet } from './broker-token-endpoint';
 import type { PairingView } from '../ipc/pairing-view';
 import { pairingCode } from './pairing-link';
 
-export type { PairingView } from '../ipc/pairing-view';
-
 export interface PairingHost {
   clock: Clock;
   /** The running broker client, or null when the app is not in broker mode. */

@@ -4,6 +4,7 @@
  * `Date` here, and back off with `backoffDelay`. Pure: callers pass the current time and the random
  * source, and turn the result into their own worded AuthError.
  */
+import { plainCode } from './redact';
 
 /**
  * Why a request got no whole answer:
@@ -48,7 +49,7 @@ function errorCode(error: unknown): string | undefined {
 export function classifyTransport(error: unknown): TransportFailure {
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : '';
-  const shown = code !== undefined && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
+  const shown = plainCode(code);
   // axios marks its cancellations with __CANCEL__ (axios.isCancel) as well as the code.
   if (code === 'ERR_CANCELED' || (error as { __CANCEL__?: unknown } | null)?.__CANCEL__ === true) return { kind: 'cancelled', code: shown };
   if ((code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(message)) return { kind: 'timeout', code: shown };

@@ -179,7 +179,11 @@ export function createRedactingLogger(sink: Logger): Logger {
 }
 
 const MAX_DESCRIPTION_LENGTH = 500;
-const PLAIN_CODE = /^[A-Z0-9_]{1,40}$/;
+
+/** An error code safe to repeat in a message (`ECONNRESET`, `ERR_BAD_RESPONSE`), or undefined. */
+export function plainCode(code: unknown): string | undefined {
+  return typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
+}
 
 interface AxiosErrorLike {
   code?: unknown;
@@ -196,7 +200,8 @@ function describeAxiosError({ config, response, code, message }: AxiosErrorLike)
   const url = parsed ? `${parsed.protocol}//${parsed.host}${parsed.pathname}` : (raw.split(/[?#]/, 1)[0] ?? '').replace(/\/\/[^/@]*@/, '//');
   const parts = [url ? `${method} ${url}` : method];
   if (typeof response?.status === 'number') parts.push(`HTTP ${response.status}`);
-  if (typeof code === 'string' && PLAIN_CODE.test(code)) parts.push(code);
+  const shown = plainCode(code);
+  if (shown) parts.push(shown);
   if (typeof message === 'string' && message !== '') parts.push(message);
   return parts.join(': ');
 }
@@ -211,8 +216,8 @@ export function describeError(error: unknown): string {
   if (isAuthError(error)) text = error.message;
   else if ((error as { isAxiosError?: unknown } | null)?.isAxiosError === true) text = describeAxiosError(error as AxiosErrorLike);
   else if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    text = `${error.name}: ${error.message}${typeof code === 'string' && PLAIN_CODE.test(code) ? ` (${code})` : ''}`;
+    const code = plainCode((error as { code?: unknown }).code);
+    text = `${error.name}: ${error.message}${code ? ` (${code})` : ''}`;
   } else if (typeof error === 'string') text = error;
   else if (typeof error === 'object' && error !== null) text = 'Unknown error (a non-Error object was thrown)';
   else text = `Unknown error (${String(error)})`;

@@ -23,6 +23,11 @@ export function originOf(url: string): string | null {
   return `${parsed.protocol}//${parsed.host}`.toLowerCase();
 }
 
+/** Whether `url` is on `origin` (`scheme://host[:port]`, compared case-insensitively). */
+export function isOnOrigin(url: string, origin: string): boolean {
+  return originOf(url) === origin.toLowerCase();
+}
+
 /** The origin of an http(s) URL without credentials, or null for anything else. */
 export function httpOrigin(url: string): string | null {
   const parsed = parseUrl(url);

@@ -5,8 +5,6 @@
 import type { AuthMode } from './settings-schema';
 import type { AuthErrorKind } from '../core/errors';
 
-export type { AuthMode } from './settings-schema';
-
 export interface AccountSummary {
   id: string;
   name: string;
@@ -107,4 +105,14 @@ export interface ActivityEntry {
   at: number;
   level: 'info' | 'warning' | 'error';
   message: string;
+}
+
+const LIVE_GRANT = ['connected', 'refreshing', 'offline-retrying'] as const;
+
+/** The statuses that show a live grant: its account and token times, and a broker's events matter. */
+export const LIVE_GRANT_STATUSES: ReadonlySet<ConnectionState['status']> = new Set(LIVE_GRANT);
+
+/** A state that shows a live grant (one of LIVE_GRANT_STATUSES). */
+export function showsLiveGrant(state: ConnectionState): state is Extract<ConnectionState, { status: (typeof LIVE_GRANT)[number] }> {
+  return LIVE_GRANT_STATUSES.has(state.status);
 }

@@ -33,8 +33,6 @@ export type {
   UserFacingErrorKind,
 } from './connection-state';
 export type { QueryCost } from './query-cost';
-export { CHANNEL_PREFIX, INVOKE_CHANNELS, INVOKE_METHODS, wireName } from './channels';
-export type { EventChannel, InvokeChannel, InvokeMethod } from './channels';
 export type { AuthMode, ConnectThrough, Environment, FieldErrors, SettingsField, SettingsInput, SettingsUpdate } from './settings-schema';
 export type { PairingView };
 

@@ -9,17 +9,15 @@ import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import type { z } from 'zod';
 import { describeError } from '../core/redact';
 import type { Logger } from '../core/logger';
+import { wireName, type EventChannel, type InvokeChannel } from './channels';
 import {
   INVOKE_CONTRACT,
-  wireName,
-  type EventChannel,
   type EventContract,
-  type InvokeChannel,
   type ParsedArgs,
   type Response,
   type UserFacingError,
 } from './contract';
-import { originOf } from '../core/url';
+import { isOnOrigin } from '../core/url';
 
 /** The parts of a WebFrameMain the sender check reads. */
 export interface FrameIdentity {
@@ -41,7 +39,7 @@ export function isTrustedSender(
   const main = expected.mainFrame;
   if (main === null || main === undefined) return false;
   if (frame.processId !== main.processId || frame.routingId !== main.routingId) return false;
-  return originOf(frame.url) === expected.appOrigin.toLowerCase();
+  return isOnOrigin(frame.url, expected.appOrigin);
 }
 
 /** A channel's handler: gets the parsed arguments, returns the channel's response. */

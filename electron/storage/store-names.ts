@@ -3,7 +3,7 @@
  * so a sandbox connection never shadows a Jobber one and two Jobber apps never share tokens.
  */
 import { createHash } from 'node:crypto';
-import type { Environment } from '../auth/config-types';
+import type { Environment } from '../ipc/settings-schema';
 
 export const SETTINGS_FILE = 'settings';
 

@@ -7,7 +7,7 @@ import { BrowserWindow } from 'electron';
 import type { Event as ElectronEvent, Session } from 'electron';
 import type { Logger } from '../core/logger';
 import { redact } from '../core/redact';
-import { originOf } from '../core/url';
+import { isOnOrigin } from '../core/url';
 import { isJobberHelpLink } from './navigation-policy';
 import { appWindowOptions } from './window-options';
 import type { WindowBounds } from './window-state';
@@ -38,7 +38,7 @@ export function createAppWindow(options: AppWindowOptions): BrowserWindow {
   });
 
   const pinToOrigin = (kind: string) => (details: ElectronEvent<{ url: string; isMainFrame: boolean }>) => {
-    if (originOf(details.url) === options.appOrigin.toLowerCase()) return;
+    if (isOnOrigin(details.url, options.appOrigin)) return;
     details.preventDefault();
     logger.warn('App window navigation blocked', { event: kind, url: redact(details.url) });
   };

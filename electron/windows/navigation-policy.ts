@@ -4,7 +4,7 @@
  * browser. The Electron adapters (auth-window.ts, app-window.ts) only apply these answers.
  */
 import { matchesRedirectUri } from '../auth/callback-parser';
-import type { Environment } from '../auth/config-types';
+import type { Environment } from '../ipc/settings-schema';
 import { httpOrigin, parseUrl } from '../core/url';
 
 /**

@@ -2,7 +2,7 @@
  * The inline confirm step before a destructive action (no window.confirm): says what will happen,
  * puts focus on the safe choice, and Escape backs out. Disconnect and "Forget saved sign-in" use it.
  */
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 
 export interface ConfirmPanelProps {
@@ -19,7 +19,8 @@ export interface ConfirmPanelProps {
 /** Confirm panel shown in place of the action row. */
 export function ConfirmPanel({ title, text, confirmLabel, busyLabel, keepLabel, busy, onConfirm, onCancel }: ConfirmPanelProps) {
   const keepRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
+  // In the commit that shows the panel: the safe choice has focus before any keystroke lands.
+  useLayoutEffect(() => {
     keepRef.current?.focus();
   }, []);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FocusEvent } from 'react';
 import type { ActionResult, ApiStatus, ConnectionState, JobberConnectApi, TestApiResult } from '../../electron/ipc/contract';
+import { LIVE_GRANT_STATUSES } from '../../electron/ipc/connection-state';
 import { useActions } from '../use-actions';
 import type { ActionName } from '../use-actions';
 import { useNow } from '../use-now';
@@ -36,7 +37,6 @@ interface ConnectionCardProps {
 type FocusTarget = ActionName | 'open-settings';
 
 const TICKING = new Set<ConnectionState['status']>(['connecting', 'connected', 'refreshing', 'offline-retrying']);
-const HAS_GRANT = new Set<ConnectionState['status']>(['connected', 'refreshing', 'offline-retrying']);
 // States where a kept but unusable sign-in may sit on disk: main wipes it without calling Jobber.
 const CAN_FORGET = new Set<ConnectionState['status']>(['needs-reconnect', 'storage-unavailable']);
 // An API test result stays meaningful through a routine refresh, not once the connection degrades.
@@ -271,7 +271,7 @@ export function ConnectionCard({ state, api, bridge, onOpenSettings, brokerHost 
             setConfirmingForget(false);
           }}
         />
-      ) : confirming && HAS_GRANT.has(state.status) ? (
+      ) : confirming && LIVE_GRANT_STATUSES.has(state.status) ? (
         <DisconnectConfirm
           accountName={accountName}
           busy={Boolean(running.disconnect)}

@@ -3,7 +3,7 @@
  * belongs to; nothing is connected until the person confirms that account here. Shown as a modal
  * dialog over the dashboard while main reports a pairing waiting.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { JobberConnectApi, PairingView } from '../../electron/ipc/contract';
 import { BRIDGE_CALL_FAILED } from '../wording';
 import { Notice } from './notice';
@@ -13,8 +13,8 @@ export function PairingConfirm({ pairing, bridge }: { pairing: PairingView; brid
   const [error, setError] = useState<string | null>(null);
   const declineRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    // The safe choice has focus: Enter alone never connects an account.
+  // In the commit that shows the dialog, the safe choice has focus: Enter alone never connects an account.
+  useLayoutEffect(() => {
     declineRef.current?.focus();
   }, []);
 

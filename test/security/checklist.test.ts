@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { INVOKE_CHANNELS, wireName, type InvokeChannel } from '../../electron/ipc/contract';
+import { INVOKE_CHANNELS, wireName, type InvokeChannel } from '../../electron/ipc/channels';
 import { APP_ENTRY_URL, APP_ORIGIN } from '../../electron/windows/app-protocol';
 import { metaContentSecurityPolicy } from '../../electron/windows/content-security-policy';
 import { authAllowedOrigins, JOBBER_AUTH_ORIGINS } from '../../electron/windows/navigation-policy';

@@ -12,7 +12,7 @@ import { AppController } from '../../../electron/app/app-controller';
 import { registerIpcHandlers } from '../../../electron/app/ipc-handlers';
 import { SettingsStore } from '../../../electron/app/settings-store';
 import { createIpcMain } from '../../../electron/ipc/ipc-main';
-import { wireName, type InvokeChannel } from '../../../electron/ipc/contract';
+import { wireName, type InvokeChannel } from '../../../electron/ipc/channels';
 import { openJsonFile } from '../../../electron/storage/json-file';
 import { electronSafeStorage } from '../../../electron/storage/safe-storage-port';
 import { SETTINGS_FILE } from '../../../electron/storage/store-names';

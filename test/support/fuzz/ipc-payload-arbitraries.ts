@@ -7,7 +7,7 @@
  * test/security/ipc-fuzz.test.ts (the wrapper).
  */
 import fc from 'fast-check';
-import { INVOKE_CHANNELS, type InvokeChannel } from '../../../electron/ipc/contract';
+import { INVOKE_CHANNELS, type InvokeChannel } from '../../../electron/ipc/channels';
 
 const ABSENT = Symbol('absent');
 

@@ -6,7 +6,8 @@
  * so the parent knows where a kill landed; nothing is slowed down. No vitest imports.
  */
 import { sandboxConfig } from '../../../electron/app/config';
-import { DEFAULT_GRAPHQL_VERSION, type JobberConfig } from '../../../electron/auth/config-types';
+import type { JobberConfig } from '../../../electron/auth/config-types';
+import { DEFAULT_GRAPHQL_VERSION } from '../../../electron/ipc/settings-schema';
 import { systemClock } from '../../../electron/core/clock';
 import { silentLogger } from '../../../electron/core/logger';
 import { type JobberAccountApi, type StoreLoadResult, type TokenEndpoint, type TokenStore } from '../../../electron/auth/ports';

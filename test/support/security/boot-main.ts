@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { wireName, type InvokeChannel } from '../../../electron/ipc/contract';
+import { wireName, type InvokeChannel } from '../../../electron/ipc/channels';
 import * as stub from '../electron/electron-stub';
 
 export type ElectronStub = typeof stub;

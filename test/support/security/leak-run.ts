@@ -5,7 +5,8 @@
  * The calling test file must install leak-channels' vi.mock factories.
  */
 import { expect } from 'vitest';
-import type { AppSnapshot, InvokeChannel } from '../../../electron/ipc/contract';
+import type { AppSnapshot } from '../../../electron/ipc/contract';
+import type { InvokeChannel } from '../../../electron/ipc/channels';
 import type { Sandbox } from '../../../sandbox/server';
 import { dialog, Notification, safeStorage } from '../electron/electron-stub';
 import { bootMain, waitFor, type BootedMain, type BootOptions } from './boot-main';

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_GRAPHQL_VERSION,
-  DEFAULT_REDIRECT_URI,
-  JOBBER_API_BASE_URL,
-} from '../../../electron/auth/config-types';
+import { JOBBER_API_BASE_URL } from '../../../electron/auth/config-types';
+import { DEFAULT_GRAPHQL_VERSION, DEFAULT_REDIRECT_URI } from '../../../electron/ipc/settings-schema';
 import {
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,

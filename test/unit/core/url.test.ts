@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, customScheme, httpOrigin, originOf, parseUrl } from '../../../electron/core/url';
+import { apiUrl, customScheme, httpOrigin, isOnOrigin, originOf, parseUrl } from '../../../electron/core/url';
 
 describe('parseUrl', () => {
   it('gives null for what is not an absolute URL, instead of throwing', () => {
@@ -22,6 +22,15 @@ describe('originOf', () => {
   });
   it('is null for a URL without a host', () => {
     expect(originOf('com.jobberconnect.app:/oauth/callback')).toBeNull();
+  });
+});
+
+describe('isOnOrigin', () => {
+  it('compares a URL’s origin with an origin, whatever their case; never a lookalike host or port', () => {
+    expect(isOnOrigin('app://jobber-connect/index.html', 'app://Jobber-Connect')).toBe(true);
+    expect(isOnOrigin('app://jobber-connect.evil/index.html', 'app://jobber-connect')).toBe(false);
+    expect(isOnOrigin('http://127.0.0.1:5174/', 'http://127.0.0.1:5173')).toBe(false);
+    expect(isOnOrigin('nonsense', 'app://jobber-connect')).toBe(false);
   });
 });
 

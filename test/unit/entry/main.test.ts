@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { INVOKE_CHANNELS } from '../../../electron/ipc/contract';
+import { INVOKE_CHANNELS } from '../../../electron/ipc/channels';
 import { startBrokerUnderTest, type BrokerUnderTest } from '../../support/broker-mode/fake-broker';
 
 vi.mock('../../../electron/app/logging', () => ({

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { INVOKE_CHANNELS, wireName } from '../../../electron/ipc/contract';
+import { INVOKE_CHANNELS, wireName } from '../../../electron/ipc/channels';
 // Importing the preload runs its one side effect: contextBridge.exposeInMainWorld.
 import { createJobberConnectApi } from '../../../electron/preload';
 import { contextBridge, ipcRenderer } from '../../support/electron/electron-stub';

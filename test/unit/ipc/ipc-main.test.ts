@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserWindow as ElectronBrowserWindow } from 'electron';
 import { silentLogger } from '../../../electron/core/logger';
-import { wireName, type AppSnapshot } from '../../../electron/ipc/contract';
+import { type AppSnapshot } from '../../../electron/ipc/contract';
+import { wireName } from '../../../electron/ipc/channels';
 import { createIpcMain, IpcRefusedError, isTrustedSender } from '../../../electron/ipc/ipc-main';
 import { originOf } from '../../../electron/core/url';
 import { BrowserWindow, FakeWebFrameMain, ipcMain, resetElectronStub } from '../../support/electron/electron-stub';
