@@ -1,6 +1,7 @@
 /**
- * The connection states the person sees. Pure types, shared with the renderer through the IPC
- * contract: nothing here may ever carry a token, an authorization code, a `state` value or a secret.
+ * The connection states the person sees: types and one pure predicate, shared with the renderer
+ * through the IPC contract. Nothing here may ever carry a token, an authorization code, a `state`
+ * value or a secret.
  */
 import type { AuthMode } from './settings-schema';
 import type { AuthErrorKind } from '../core/errors';

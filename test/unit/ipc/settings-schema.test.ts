@@ -253,7 +253,9 @@ describe('hints that depend on the install', () => {
   });
 
   it('a fixed hint is the same for every install', () => {
-    expect(hintFor(SETTINGS_CONTROLS.redirectUri, context())).toBe(hintFor(SETTINGS_CONTROLS.redirectUri, context({ clientSecretSaved: true, builtInBrokerUrl: 'https://b.example' })));
+    const hint = 'Must match the OAuth Callback URL registered for your app in Jobber exactly.';
+    expect(hintFor(SETTINGS_CONTROLS.redirectUri, context())).toBe(hint);
+    expect(hintFor(SETTINGS_CONTROLS.redirectUri, context({ clientSecretSaved: true, builtInBrokerUrl: 'https://b.example' }))).toBe(hint);
   });
 });
 
